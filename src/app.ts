@@ -1,0 +1,64 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { Scalar } from '@scalar/hono-api-reference'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { requestId } from 'hono/request-id'
+import { secureHeaders } from 'hono/secure-headers'
+import { buildDocument, documentConfig } from './contract/document'
+import type { AppEnv } from './http/app-env'
+import { sendError } from './http/envelope'
+import { notFound, onError, validationHook } from './http/errors'
+import { requestLog } from './http/request-log'
+import { authRoutes } from './http/routes/auth'
+import { healthRoutes } from './http/routes/health'
+import { postRoutes } from './http/routes/posts'
+import { userRoutes } from './http/routes/users'
+
+export const MAX_BODY_BYTES = 64 * 1024
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+
+  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }))
+  app.use('*', requestLog)
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }))
+  app.use(
+    '*',
+    cors({
+      origin: (origin, c) => (c.env.CORS_ORIGINS ?? '').split(',').map((o: string) => o.trim()).includes(origin) ? origin : null,
+      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
+      exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+  )
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => sendError(c, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`),
+    }),
+  )
+
+  healthRoutes(app)
+  authRoutes(app)
+  userRoutes(app)
+  postRoutes(app)
+
+  // The served document is the one the emit script writes: both come from buildDocument().
+  app.get('/openapi.json', (c) => c.json(buildDocument()))
+  app.get(
+    '/docs',
+    Scalar({
+      url: '/openapi.json',
+      pageTitle: documentConfig.info.title,
+      // Served from this Worker's static assets (public/scalar), so the page works with no internet.
+      cdn: '/scalar/standalone.js',
+      withDefaultFonts: false,
+    }),
+  )
+
+  app.notFound(notFound)
+  app.onError(onError)
+  return app
+}

@@ -1,0 +1,44 @@
+export type Probe = () => Promise<void>
+
+export interface HealthReport {
+  status: 'healthy' | 'unhealthy'
+  timestamp: string
+  checks: { database: CheckResult } & Record<string, CheckResult>
+}
+interface CheckResult {
+  healthy: boolean
+  latencyMs: number
+  error?: string
+}
+
+const TIMEOUT_MS = 3000
+
+async function run(probe: Probe): Promise<CheckResult> {
+  const started = performance.now()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`No answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS))),
+    ])
+    return { healthy: true, latencyMs: elapsed(started) }
+  } catch (error) {
+    return { healthy: false, latencyMs: elapsed(started), error: error instanceof Error ? error.message : 'Check failed' }
+  } finally {
+    if (timer !== undefined) clearTimeout(timer)
+  }
+}
+
+const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100
+
+/** Runs every probe at once; healthy only when all are. */
+export async function checkHealth(probes: { database: Probe } & Record<string, Probe>): Promise<HealthReport> {
+  const names = Object.keys(probes)
+  const results = await Promise.all(names.map((name) => run(probes[name]!)))
+  const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!])) as HealthReport['checks']
+  return {
+    status: results.every((r) => r.healthy) ? 'healthy' : 'unhealthy',
+    timestamp: new Date().toISOString(),
+    checks,
+  }
+}

@@ -1,0 +1,67 @@
+import type { PageRequest } from '../domain/page'
+import type { Post } from '../domain/post'
+import type { Role, User } from '../domain/user'
+
+export type UserSort = 'createdAt' | 'name'
+export type PostSort = 'createdAt' | 'title'
+
+export interface NewUser {
+  email: string
+  name: string
+  role: Role
+  password: string
+}
+
+export type UserChanges = Partial<Pick<User, 'email' | 'name' | 'role'>>
+
+/** Users and their credentials. Password hashes stay inside the implementation. */
+export interface UserRepository {
+  list(request: PageRequest<UserSort>): Promise<{ items: User[]; total: number }>
+  findById(id: string): Promise<User | null>
+  /** Throws CONFLICT when the email is taken. */
+  create(user: NewUser): Promise<User>
+  /** Null when the user does not exist; throws CONFLICT when the email is taken. */
+  update(id: string, changes: UserChanges): Promise<User | null>
+  /** Deletes the user and all their posts atomically; the number of posts removed, or null when there was no user. */
+  delete(id: string): Promise<{ posts: number } | null>
+  /** The user when the password matches; null for an unknown email or a wrong password alike. */
+  verifyCredentials(email: string, password: string): Promise<User | null>
+}
+
+export interface NewPost {
+  authorId: string
+  title: string
+  body: string
+}
+
+export type PostChanges = Partial<Pick<Post, 'title' | 'body'>>
+
+export interface PostRepository {
+  list(request: PageRequest<PostSort> & { authorId?: string }): Promise<{ items: Post[]; total: number }>
+  /** Null when the author does not exist (so "no such user" and "no posts" differ). */
+  listByAuthor(authorId: string, request: PageRequest<PostSort>): Promise<{ items: Post[]; total: number } | null>
+  findById(id: string): Promise<Post | null>
+  /** Null when the author does not exist. */
+  create(post: NewPost): Promise<Post | null>
+  /** Null when there is no such post by that author. */
+  update(id: string, authorId: string, changes: PostChanges): Promise<Post | null>
+  delete(id: string, authorId: string): Promise<boolean>
+}
+
+export interface IssuedToken {
+  token: string
+  expiresAt: string
+}
+
+export interface TokenService {
+  issue(user: Pick<User, 'id' | 'role'>): Promise<IssuedToken>
+  /** The user id the token names, or null when it is invalid or expired. */
+  verify(token: string): Promise<string | null>
+}
+
+export interface EmailService {
+  sendWelcome(to: Pick<User, 'email' | 'name'>): Promise<void>
+}
+
+/** Runs work after the response without losing it (Workers' waitUntil). */
+export type Background = (work: Promise<unknown>) => void

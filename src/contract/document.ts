@@ -1,0 +1,63 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { authRoutes } from './auth'
+import { healthRoutes } from './health'
+import { postRoutes } from './posts'
+import { userRoutes } from './users'
+
+/** Every operation of the API, in document order. The app binds exactly these. */
+export const routes = [...healthRoutes, ...authRoutes, ...userRoutes, ...postRoutes]
+
+const description = `
+A contract-first REST API on Cloudflare Workers: this document is generated from the route definitions that also validate every request.
+
+## Getting started
+1. \`POST /api/auth/register\` with \`{ "email", "name", "password" }\` (or \`POST /api/auth/login\`) returns \`data.token\`.
+2. Send it on every call that needs it: \`Authorization: Bearer <token>\`. Tokens last one hour.
+3. Lists take \`page\` (from 1) and \`pageSize\` (1..100); \`meta\` carries \`page, pageSize, total, totalPages\`.
+4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"? }, "meta" }\`. Switch on \`error.code\`, never on the message.
+5. Every response carries \`X-Request-Id\` (also \`meta.requestId\`); quote it when you report a problem.
+
+## Caching
+Public GETs send \`Cache-Control: public, max-age=60, stale-while-revalidate=300\` and an \`ETag\`; send \`If-None-Match\` to get \`304 Not Modified\`. Profile and auth responses and all errors are never stored.
+`.trim()
+
+export const documentConfig = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Contract-first API',
+    version: '0.1.0',
+    description,
+    contact: { name: 'API team', url: 'https://example.com/support', email: 'api@example.com' },
+    license: { name: 'MIT', identifier: 'MIT' },
+  },
+  servers: [
+    { url: 'http://127.0.0.1:8787', description: 'Local (npm run dev)' },
+    { url: 'https://staging-api.example.com', description: 'Staging' },
+    { url: 'https://api.example.com', description: 'Production' },
+  ],
+  tags: [
+    { name: 'Health', description: 'Liveness and dependency checks.' },
+    { name: 'Auth', description: 'Registration, login and the signed-in profile.' },
+    { name: 'Users', description: 'User accounts. Roles: admin, user, guest.' },
+    { name: 'Posts', description: 'Posts, owned by users.' },
+  ],
+}
+
+type Document = ReturnType<OpenAPIHono['getOpenAPI31Document']>
+let cached: Document | undefined
+
+/** The OpenAPI 3.1 document, built from the contract alone on first use (not at module load). */
+export function buildDocument(): Document {
+  if (cached) return cached
+  const app = new OpenAPIHono()
+  const registry = app.openAPIRegistry
+  registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'The token from `POST /api/auth/login` or `POST /api/auth/register`.',
+  })
+  for (const route of routes) registry.registerPath(route)
+  cached = app.getOpenAPI31Document(documentConfig)
+  return cached
+}

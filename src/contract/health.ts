@@ -1,0 +1,59 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { examples } from './shared'
+
+export const DependencyCheck = z
+  .object({
+    healthy: z.boolean().openapi({ example: true }),
+    latencyMs: z.number().min(0).openapi({ example: 1.2, description: 'Round-trip time of the check in milliseconds.' }),
+    error: z.string().optional().openapi({ example: 'D1 did not answer', description: 'Why the check failed; absent when healthy.' }),
+  })
+  .openapi('DependencyCheck', { example: { healthy: true, latencyMs: 1.2 } })
+
+const healthyExample = {
+  status: 'healthy',
+  timestamp: examples.time,
+  checks: { database: { healthy: true, latencyMs: 1.2 } },
+} as const
+
+export const HealthStatus = z
+  .object({
+    status: z.enum(['healthy', 'unhealthy']).openapi({ example: 'healthy' }),
+    timestamp: z.iso.datetime().openapi({ example: examples.time }),
+    checks: z
+      .object({ database: DependencyCheck })
+      .catchall(DependencyCheck)
+      .openapi('HealthChecks', { example: healthyExample.checks }),
+  })
+  .openapi('HealthStatus', { example: healthyExample })
+
+export const getHealth = createRoute({
+  method: 'get',
+  path: '/health',
+  operationId: 'getHealth',
+  tags: ['Health'],
+  summary: 'Check service health',
+  description:
+    'Runs a live check of every dependency (a `SELECT 1` against D1, timed). Answers 200 when all are healthy and 503 when any is not. ' +
+    'Deliberately not wrapped in the data envelope, so load balancers and uptime monitors can read it as is. Never cached.',
+  responses: {
+    200: {
+      description: 'Every dependency is healthy.',
+      content: { 'application/json': { schema: HealthStatus } },
+    },
+    503: {
+      description: 'At least one dependency is unhealthy; `checks` names it.',
+      content: {
+        'application/json': {
+          schema: HealthStatus,
+          example: {
+            status: 'unhealthy',
+            timestamp: examples.time,
+            checks: { database: { healthy: false, latencyMs: 5003.1, error: 'D1 did not answer' } },
+          },
+        },
+      },
+    },
+  },
+})
+
+export const healthRoutes = [getHealth]

@@ -1,0 +1,164 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import {
+  bodyErrors,
+  cacheHeaders,
+  dataResponse,
+  errorResponses,
+  examples,
+  IdParam,
+  listResponse,
+  locationHeader,
+  notModified,
+  PageQuery,
+} from './shared'
+
+const postId = z.uuid().openapi({ example: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80' })
+const title = z.string().trim().min(1).max(200).openapi({ example: 'Designing contract-first APIs' })
+const body = z.string().min(1).max(20_000).openapi({ example: 'Write the contract once and derive everything else from it.' })
+
+const examplePost = {
+  id: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80',
+  authorId: '3b241101-e2bb-4255-8caf-4136c566a962',
+  title: 'Designing contract-first APIs',
+  body: 'Write the contract once and derive everything else from it.',
+  createdAt: examples.time,
+  updatedAt: examples.time,
+}
+
+export const Post = z
+  .object({
+    id: postId,
+    authorId: z.uuid().openapi({ example: examplePost.authorId, description: 'The user who wrote the post.' }),
+    title,
+    body,
+    createdAt: z.iso.datetime().openapi({ example: examples.time }),
+    updatedAt: z.iso.datetime().openapi({ example: examples.time }),
+  })
+  .openapi('Post', { example: examplePost })
+
+export const CreatePostRequest = z
+  .strictObject({ title, body })
+  .openapi('CreatePostRequest', { example: { title: examplePost.title, body: examplePost.body } })
+
+export const UpdatePostRequest = z
+  .strictObject({ title: title.optional(), body: body.optional() })
+  .refine((value) => Object.keys(value).length > 0, { message: 'Give at least one field to change' })
+  .openapi('UpdatePostRequest', { minProperties: 1, example: { title: 'Designing contract-first APIs, revisited' } })
+
+const sort = z
+  .enum(['createdAt', 'title'])
+  .default('createdAt')
+  .openapi({ param: { name: 'sort', in: 'query' }, description: 'Field to sort by; ties break on id.', example: 'createdAt' })
+
+export const PostListQuery = z.strictObject({
+  ...PageQuery,
+  sort,
+  authorId: z
+    .uuid()
+    .optional()
+    .openapi({ param: { name: 'authorId', in: 'query' }, description: 'Only posts by this user.', example: examplePost.authorId }),
+})
+export const UserPostListQuery = z.strictObject({ ...PageQuery, sort })
+
+const PostIdParam = z.uuid().openapi({
+  param: { name: 'postId', in: 'path', required: true },
+  description: 'Post id (UUID).',
+  example: examplePost.id,
+})
+const userParams = z.object({ id: IdParam })
+const postParams = z.object({ id: IdParam, postId: PostIdParam })
+const security = [{ bearerAuth: [] }]
+
+export const listPosts = createRoute({
+  method: 'get',
+  path: '/api/posts',
+  operationId: 'listPosts',
+  tags: ['Posts'],
+  summary: 'List posts',
+  description: 'Every post, paginated, optionally only those of one author.',
+  request: { query: PostListQuery },
+  responses: {
+    200: listResponse('Post', Post, 'A page of posts.', cacheHeaders),
+    304: notModified,
+    ...errorResponses(400),
+  },
+})
+
+export const getPost = createRoute({
+  method: 'get',
+  path: '/api/posts/{id}',
+  operationId: 'getPost',
+  tags: ['Posts'],
+  summary: 'Get a post',
+  description: 'One post.',
+  request: { params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }) },
+  responses: {
+    200: dataResponse('Post', Post, 'The post.', cacheHeaders),
+    304: notModified,
+    ...errorResponses(400, 404),
+  },
+})
+
+export const listUserPosts = createRoute({
+  method: 'get',
+  path: '/api/users/{id}/posts',
+  operationId: 'listUserPosts',
+  tags: ['Posts'],
+  summary: "List a user's posts",
+  description: "The posts one user wrote, paginated. 404 when the user does not exist.",
+  request: { params: userParams, query: UserPostListQuery },
+  responses: {
+    200: listResponse('Post', Post, "A page of the user's posts.", cacheHeaders),
+    304: notModified,
+    ...errorResponses(400, 404),
+  },
+})
+
+export const createUserPost = createRoute({
+  method: 'post',
+  path: '/api/users/{id}/posts',
+  operationId: 'createUserPost',
+  tags: ['Posts'],
+  summary: 'Create a post',
+  description: 'The user (or an admin) publishes a post as that user.',
+  security,
+  request: { params: userParams, body: { required: true, content: { 'application/json': { schema: CreatePostRequest } } } },
+  responses: {
+    201: dataResponse('Post', Post, 'Created.', {
+      Location: locationHeader.Location.openapi({ example: `/api/posts/${examplePost.id}` }),
+    }),
+    ...errorResponses(...bodyErrors, 401, 403, 404),
+  },
+})
+
+export const updateUserPost = createRoute({
+  method: 'patch',
+  path: '/api/users/{id}/posts/{postId}',
+  operationId: 'updateUserPost',
+  tags: ['Posts'],
+  summary: 'Update a post',
+  description: 'The author (or an admin) changes the fields given. 404 when the post is not that user\'s.',
+  security,
+  request: { params: postParams, body: { required: true, content: { 'application/json': { schema: UpdatePostRequest } } } },
+  responses: {
+    200: dataResponse('Post', Post, 'Updated.'),
+    ...errorResponses(...bodyErrors, 401, 403, 404),
+  },
+})
+
+export const deleteUserPost = createRoute({
+  method: 'delete',
+  path: '/api/users/{id}/posts/{postId}',
+  operationId: 'deleteUserPost',
+  tags: ['Posts'],
+  summary: 'Delete a post',
+  description: "The author (or an admin) deletes one post. 404 when the post is not that user's.",
+  security,
+  request: { params: postParams },
+  responses: {
+    204: { description: 'Deleted the post. No body.' },
+    ...errorResponses(400, 401, 403, 404),
+  },
+})
+
+export const postRoutes = [listPosts, getPost, listUserPosts, createUserPost, updateUserPost, deleteUserPost]

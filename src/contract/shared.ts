@@ -1,0 +1,213 @@
+import { z } from '@hono/zod-openapi'
+
+/** Every machine-readable error code the API can send. Clients switch on these, never on messages. */
+export const errorCodes = [
+  'VALIDATION_ERROR',
+  'INVALID_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHORIZED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'CONFLICT',
+  'PRECONDITION_FAILED',
+  'RATE_LIMITED',
+  'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
+] as const
+export type ErrorCodeValue = (typeof errorCodes)[number]
+
+/** The HTTP status each code is sent with: one code, one status. */
+export const errorStatus = {
+  VALIDATION_ERROR: 400,
+  INVALID_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const satisfies Record<ErrorCodeValue, number>
+export type ErrorStatus = (typeof errorStatus)[ErrorCodeValue]
+
+export const ErrorCode = z.enum(errorCodes).openapi('ErrorCode', {
+  description: 'Machine-readable error code; stable across releases.',
+  example: 'VALIDATION_ERROR',
+})
+
+const exampleRequestId = '7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b'
+const exampleTime = '2026-11-25T09:30:00.000Z'
+
+export const Meta = z
+  .object({
+    timestamp: z.iso.datetime().openapi({ example: exampleTime, description: 'When the response was produced (UTC).' }),
+    requestId: z.string().openapi({ example: exampleRequestId, description: 'Also sent as the X-Request-Id header.' }),
+  })
+  .openapi('Meta', { example: { timestamp: exampleTime, requestId: exampleRequestId } })
+
+export const PageMeta = Meta.extend({
+  page: z.int().min(1).openapi({ example: 1 }),
+  pageSize: z.int().min(1).max(100).openapi({ example: 20 }),
+  total: z.int().min(0).openapi({ example: 42, description: 'Number of items across all pages.' }),
+  totalPages: z.int().min(0).openapi({ example: 3, description: 'ceil(total / pageSize); 0 when there are no items.' }),
+}).openapi('PageMeta', {
+  example: { timestamp: exampleTime, requestId: exampleRequestId, page: 1, pageSize: 20, total: 42, totalPages: 3 },
+})
+
+export const ErrorDetail = z
+  .object({
+    field: z.string().openapi({ example: 'email', description: 'Dotted path of the offending field; empty for the whole input.' }),
+    message: z.string().openapi({ example: 'Invalid email address' }),
+    in: z.enum(['body', 'query', 'path', 'header']).openapi({ example: 'body' }),
+  })
+  .openapi('ErrorDetail', { example: { field: 'email', message: 'Invalid email address', in: 'body' } })
+
+const errorExample = {
+  error: { code: 'VALIDATION_ERROR', message: 'The request is invalid', details: [{ field: 'email', message: 'Invalid email address', in: 'body' }] },
+  meta: { timestamp: exampleTime, requestId: exampleRequestId },
+} as const
+
+export const ErrorResponse = z
+  .object({
+    error: z
+      .object({
+        code: ErrorCode,
+        message: z.string().openapi({ example: 'The request is invalid', description: 'Human-readable; may change between releases.' }),
+        details: z.array(ErrorDetail).optional().openapi({ description: 'Present on VALIDATION_ERROR: one entry per problem.' }),
+      })
+      .openapi('ErrorBody', { example: errorExample.error }),
+    meta: Meta,
+  })
+  .openapi('ErrorResponse', { example: errorExample })
+export type ErrorResponseBody = z.infer<typeof ErrorResponse>
+
+const requestIdHeader = z.string().openapi({ description: 'The request id, also in meta.requestId.', example: exampleRequestId })
+
+// One schema object per component name, so a name used by several routes is one component.
+const envelopes = new Map<string, z.ZodType>()
+function envelope<T extends z.ZodType, M extends z.ZodType>(name: string, data: T, meta: M) {
+  const existing = envelopes.get(name)
+  if (existing) return existing as z.ZodObject<{ data: T; meta: M }>
+  const schema = z.object({ data, meta }).openapi(name)
+  envelopes.set(name, schema)
+  return schema
+}
+
+type ResponseHeaders = Record<string, z.ZodType>
+
+/** Headers of a cacheable public GET (see the caching section of the description). */
+export const cacheHeaders = {
+  ETag: z.string().openapi({ description: 'Entity tag of this representation; send it back in If-None-Match.', example: 'W/"5d41402abc4b2a76"' }),
+  'Cache-Control': z.string().openapi({ description: 'How long shared caches may keep the response.', example: 'public, max-age=60, stale-while-revalidate=300' }),
+}
+
+export const locationHeader = {
+  Location: z.string().openapi({ description: 'Path of the created resource.', example: '/api/users/3b241101-e2bb-4255-8caf-4136c566a962' }),
+}
+
+/** `{ data, meta }` as a named component `<name>Response`. */
+export function dataResponse<T extends z.ZodType>(name: string, schema: T, description: string, headers: ResponseHeaders = {}) {
+  return {
+    description,
+    headers: z.object({ 'X-Request-Id': requestIdHeader, ...headers }),
+    content: {
+      'application/json': { schema: envelope(`${name}Response`, schema, Meta) },
+    },
+  }
+}
+
+/** `{ data: [...], meta: PageMeta }` as a named component `<name>ListResponse`. */
+export function listResponse<T extends z.ZodType>(name: string, schema: T, description: string, headers: ResponseHeaders = {}) {
+  return {
+    description,
+    headers: z.object({ 'X-Request-Id': requestIdHeader, ...headers }),
+    content: {
+      'application/json': { schema: envelope(`${name}ListResponse`, z.array(schema), PageMeta) },
+    },
+  }
+}
+
+const errorDescriptions: Record<number, string> = {
+  400: 'The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON).',
+  401: 'Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS).',
+  403: 'Authenticated but not allowed (FORBIDDEN).',
+  404: 'The resource does not exist (NOT_FOUND).',
+  405: 'The method is not allowed on this path (METHOD_NOT_ALLOWED).',
+  409: 'The request conflicts with the current state, e.g. a duplicate email (CONFLICT).',
+  412: 'A precondition such as If-Match failed (PRECONDITION_FAILED).',
+  413: 'The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE).',
+  415: 'The request body is not application/json (UNSUPPORTED_MEDIA_TYPE).',
+  429: 'Too many requests; retry after Retry-After seconds (RATE_LIMITED).',
+  500: 'An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR).',
+  503: 'A dependency is unavailable (SERVICE_UNAVAILABLE).',
+}
+
+export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 429 | 500 | 503
+
+/** The error envelope for each listed status, so a route documents every error it can return. */
+export function errorResponses<const S extends ErrorHttpStatus[]>(...statuses: S) {
+  const headers = z.object({ 'X-Request-Id': requestIdHeader })
+  const all = [...new Set([...statuses, 500] as ErrorHttpStatus[])]
+  const response = (status: ErrorHttpStatus) => ({
+    description: errorDescriptions[status] ?? 'Error',
+    headers,
+    content: { 'application/json': { schema: ErrorResponse } },
+  })
+  return Object.fromEntries(all.map((status) => [status, response(status)])) as {
+    [K in S[number] | 500]: ReturnType<typeof response>
+  }
+}
+
+/** Errors every JSON-body route can return before its handler runs. */
+export const bodyErrors = [400, 413, 415] as const
+
+export const IdParam = z.uuid().openapi({
+  param: { name: 'id', in: 'path', required: true },
+  description: 'Resource id (UUID).',
+  example: '3b241101-e2bb-4255-8caf-4136c566a962',
+})
+
+export const PageQuery = {
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(1)
+    .openapi({ param: { name: 'page', in: 'query' }, description: '1-based page number.', example: 1 }),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: 'pageSize', in: 'query' }, description: 'Items per page (1..100).', example: 20 }),
+  order: z
+    .enum(['asc', 'desc'])
+    .default('desc')
+    .openapi({ param: { name: 'order', in: 'query' }, description: 'Sort direction.', example: 'desc' }),
+}
+
+export const notModified = {
+  description: 'Not modified: the If-None-Match tag still matches. No body.',
+  headers: z.object(cacheHeaders),
+}
+
+/** Emails are trimmed and lower-cased before validation, so lookups are case-insensitive. */
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email())
+  .openapi({ type: 'string', format: 'email', maxLength: 254, example: 'alice@example.com' })
+
+export const examples = { requestId: exampleRequestId, time: exampleTime }

@@ -1,0 +1,17 @@
+/** Failures the business rules name. The http layer maps each code to its status; nothing here knows HTTP. */
+export type DomainErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'INVALID_CREDENTIALS' | 'PRECONDITION_FAILED'
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'DomainError'
+  }
+}
+
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`)
+export const conflict = (message: string) => new DomainError('CONFLICT', message)
+export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message)
+export const unauthorized = (message = 'Authentication required') => new DomainError('UNAUTHORIZED', message)

@@ -1,0 +1,12 @@
+import type { User } from '../domain/user'
+import type { Logger } from './logger'
+
+export type AppEnv = {
+  Bindings: Env
+  Variables: {
+    requestId: string
+    logger: Logger
+    /** Set by authentication: the caller as stored now. */
+    user?: User
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod'
+
+/** What the Worker needs from its bindings and vars; checked once per isolate, before the first request uses them. */
+const ConfigSchema = z.object({
+  DB: z.custom<D1Database>((value) => typeof value === 'object' && value !== null && 'prepare' in value, 'D1 binding DB is missing'),
+  JWT_SECRET: z.string({ error: 'JWT_SECRET is missing' }).min(32, 'JWT_SECRET must be at least 32 characters'),
+  ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production'], { error: 'ENVIRONMENT must be development, test, staging or production' }),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  CORS_ORIGINS: z.string().default(''),
+})
+export type Config = z.infer<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const cache = new WeakMap<object, Config | ConfigError>()
+
+/** The validated config, or a ConfigError naming every missing or bad binding (never their values). */
+export function readConfig(env: Env): Config | ConfigError {
+  let config = cache.get(env)
+  if (!config) {
+    const parsed = ConfigSchema.safeParse(env)
+    config = parsed.success
+      ? parsed.data
+      : new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`))
+    cache.set(env, config)
+  }
+  return config
+}
+
+export function requireConfig(env: Env): Config {
+  const config = readConfig(env)
+  if (config instanceof ConfigError) throw config
+  return config
+}

@@ -1,0 +1,26 @@
+import type { Context } from 'hono'
+import type { ErrorCodeValue, ErrorResponseBody } from '../contract/shared'
+import { errorStatus } from '../contract/shared'
+import type { Page } from '../domain/page'
+import type { AppEnv } from './app-env'
+
+type ErrorDetail = NonNullable<ErrorResponseBody['error']['details']>[number]
+
+export const meta = (c: Context<AppEnv>) => ({ timestamp: new Date().toISOString(), requestId: c.get('requestId') })
+
+export const dataBody = <T>(c: Context<AppEnv>, data: T) => ({ data, meta: meta(c) })
+
+export const listBody = <T>(c: Context<AppEnv>, { items, page, pageSize, total, totalPages }: Page<T>) => ({
+  data: items,
+  meta: { ...meta(c), page, pageSize, total, totalPages },
+})
+
+export function errorBody(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]): ErrorResponseBody {
+  return { error: { code, message, ...(details ? { details } : {}) }, meta: meta(c) }
+}
+
+/** The error envelope with the status that belongs to its code. Errors are never stored by caches. */
+export function sendError(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]) {
+  c.header('Cache-Control', 'no-store')
+  return c.json(errorBody(c, code, message, details), errorStatus[code])
+}

@@ -1,0 +1,73 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ZodError } from 'zod'
+import { routes } from '../contract/document'
+import type { ErrorCodeValue } from '../contract/shared'
+import { DomainError } from '../domain/errors'
+import type { AppEnv } from './app-env'
+import { ConfigError } from './config'
+import { sendError } from './envelope'
+
+const where = { json: 'body', query: 'query', param: 'path', header: 'header' } as const
+
+/** Every request-validation failure, whatever its target, becomes 400 VALIDATION_ERROR with one detail per problem. */
+export function validationHook(result: { target: string; success: boolean; error?: ZodError }, c: Context<AppEnv>) {
+  if (result.success || !result.error) return
+  const location = where[result.target as keyof typeof where] ?? 'body'
+  const details = result.error.issues.flatMap((issue) => {
+    const field = issue.path.join('.')
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, message: 'Unknown field', in: location }))
+    }
+    return [{ field, message: issue.message, in: location }]
+  })
+  return sendError(c, 'VALIDATION_ERROR', 'The request is invalid', details)
+}
+
+// Errors hono raises before a handler runs, by status.
+const httpExceptionCodes: Record<number, [ErrorCodeValue, string]> = {
+  400: ['INVALID_JSON', 'The request body is not valid JSON'],
+  401: ['UNAUTHORIZED', 'Authentication required'],
+  413: ['PAYLOAD_TOO_LARGE', 'The request body is too large'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json'],
+}
+
+export function onError(error: Error, c: Context<AppEnv>) {
+  if (error instanceof DomainError) return sendError(c, error.code, error.message)
+  if (error instanceof HTTPException && httpExceptionCodes[error.status]) {
+    const [code, message] = httpExceptionCodes[error.status]!
+    return sendError(c, code, message)
+  }
+  if (error instanceof ConfigError) {
+    c.get('logger').error('config.invalid', { problems: error.problems })
+    return sendError(c, 'SERVICE_UNAVAILABLE', 'The service is not configured correctly')
+  }
+  c.get('logger').error('request.failed', { error: error.message, name: error.name, stack: error.stack })
+  return sendError(c, 'INTERNAL_ERROR', 'An unexpected error occurred; quote the requestId when reporting it')
+}
+
+// Path templates of every served operation, for telling 405 from 404.
+const extraRoutes = [
+  { method: 'get', path: '/openapi.json' },
+  { method: 'get', path: '/docs' },
+]
+let known: { pattern: RegExp; methods: string[] }[] | undefined
+function knownPaths() {
+  if (known) return known
+  const byPath = new Map<string, string[]>()
+  for (const { method, path } of [...routes, ...extraRoutes]) byPath.set(path, [...(byPath.get(path) ?? []), method.toUpperCase()])
+  known = [...byPath].map(([path, methods]) => ({
+    pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+    methods: methods.includes('GET') ? [...methods, 'HEAD'] : methods,
+  }))
+  return known
+}
+
+export function notFound(c: Context<AppEnv>) {
+  const match = knownPaths().find(({ pattern }) => pattern.test(c.req.path))
+  if (!match) return sendError(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)
+  const allow = [...match.methods, 'OPTIONS'].join(', ')
+  c.header('Allow', allow)
+  if (c.req.method === 'OPTIONS') return c.body(null, 204)
+  return sendError(c, 'METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here; allowed: ${allow}`)
+}

@@ -1,0 +1,23 @@
+const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const
+export type LogLevel = keyof typeof levels
+export type LogFields = Record<string, unknown>
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void
+  info(message: string, fields?: LogFields): void
+  warn(message: string, fields?: LogFields): void
+  error(message: string, fields?: LogFields): void
+}
+
+export const isLogLevel = (value: unknown): value is LogLevel => typeof value === 'string' && value in levels
+
+/** One JSON object per line, below `level` dropped. `base` (the request id, say) goes on every line. */
+export function createLogger(level: LogLevel, base: LogFields, write: (line: string) => void = console.log): Logger {
+  const at =
+    (lineLevel: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      if (levels[lineLevel] < levels[level]) return
+      write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, message, ...base, ...fields }))
+    }
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+}

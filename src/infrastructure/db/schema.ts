@@ -1,0 +1,40 @@
+import { index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    // Always stored trimmed and lower-cased (the contract normalises it), so the unique index is case-insensitive in effect.
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['admin', 'user', 'guest'] }).notNull().default('user'),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('users_email_unique').on(t.email),
+    index('users_created_at_id_idx').on(t.createdAt, t.id),
+    index('users_name_id_idx').on(t.name, t.id),
+  ],
+)
+
+export const posts = sqliteTable(
+  'posts',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('posts_user_created_at_id_idx').on(t.userId, t.createdAt, t.id),
+    index('posts_user_title_id_idx').on(t.userId, t.title, t.id),
+    index('posts_created_at_id_idx').on(t.createdAt, t.id),
+    index('posts_title_id_idx').on(t.title, t.id),
+  ],
+)
