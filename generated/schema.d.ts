@@ -542,7 +542,18 @@ export type components = {
          *       "totalPages": 3
          *     }
          */
-        PageMeta: components["schemas"]["Meta"] & {
+        PageMeta: {
+            /**
+             * Format: date-time
+             * @description When the response was produced (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description Also sent as the X-Request-Id header.
+             * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
+             */
+            requestId: string;
             /** @example 1 */
             page: number;
             /** @example 20 */

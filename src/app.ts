@@ -22,16 +22,15 @@ export function createApp() {
   app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }))
   app.use('*', requestLog)
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }))
-  app.use(
-    '*',
-    cors({
-      origin: (origin, c) => (c.env.CORS_ORIGINS ?? '').split(',').map((o: string) => o.trim()).includes(origin) ? origin : null,
-      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
-      exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
-      maxAge: 600,
-    }),
-  )
+  const corsPolicy = cors({
+    origin: (origin, c) => (c.env.CORS_ORIGINS ?? '').split(',').map((o: string) => o.trim()).includes(origin) ? origin : null,
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
+    exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
+    maxAge: 600,
+  })
+  // Only real preflights are CORS's to answer; a plain OPTIONS falls through to the Allow answer in notFound.
+  app.use('*', (c, next) => (c.req.method === 'OPTIONS' && !c.req.header('Access-Control-Request-Method') ? next() : corsPolicy(c, next)))
   app.use(
     '/api/*',
     bodyLimit({

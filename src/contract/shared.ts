@@ -46,14 +46,16 @@ export const ErrorCode = z.enum(errorCodes).openapi('ErrorCode', {
 const exampleRequestId = '7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b'
 const exampleTime = '2026-11-25T09:30:00.000Z'
 
-export const Meta = z
-  .object({
-    timestamp: z.iso.datetime().openapi({ example: exampleTime, description: 'When the response was produced (UTC).' }),
-    requestId: z.string().openapi({ example: exampleRequestId, description: 'Also sent as the X-Request-Id header.' }),
-  })
-  .openapi('Meta', { example: { timestamp: exampleTime, requestId: exampleRequestId } })
+const metaFields = {
+  timestamp: z.iso.datetime().openapi({ example: exampleTime, description: 'When the response was produced (UTC).' }),
+  requestId: z.string().openapi({ example: exampleRequestId, description: 'Also sent as the X-Request-Id header.' }),
+}
 
-export const PageMeta = Meta.extend({
+export const Meta = z.object(metaFields).openapi('Meta', { example: { timestamp: exampleTime, requestId: exampleRequestId } })
+
+// Flat rather than Meta.extend(): extend emits allOf, which SDK generators turn into awkward intersection types.
+export const PageMeta = z.object({
+  ...metaFields,
   page: z.int().min(1).openapi({ example: 1 }),
   pageSize: z.int().min(1).max(100).openapi({ example: 20 }),
   total: z.int().min(0).openapi({ example: 42, description: 'Number of items across all pages.' }),

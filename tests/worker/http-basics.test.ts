@@ -1,0 +1,164 @@
+import { env } from 'cloudflare:test'
+import { z } from 'zod'
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app'
+import { call, client, json, uniqueEmail } from './support/api'
+import { document } from './support/contract'
+
+type ErrorJson = { error: { code: string; message: string; details?: { field: string; message: string; in: string }[] }; meta: { requestId: string; timestamp: string } }
+
+describe('health', () => {
+  it('reports the database check with its latency', async () => {
+    const { data, response } = await client().GET('/health')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(data?.status).toBe('healthy')
+    expect(data?.checks.database.healthy).toBe(true)
+    expect(data?.checks.database.latencyMs).toBeGreaterThanOrEqual(0)
+  })
+
+  it('is 503 naming the failing dependency when D1 is broken', async () => {
+    const broken = { prepare: () => ({ first: () => Promise.reject(new Error('D1_ERROR: no such database')) }) }
+    const response = await createApp().request('/health', {}, { ...env, DB: broken })
+    expect(response.status).toBe(503)
+    const body = await response.json<{ status: string; checks: Record<string, { healthy: boolean; error?: string }> }>()
+    expect(body.status).toBe('unhealthy')
+    expect(body.checks.database).toMatchObject({ healthy: false, error: 'D1_ERROR: no such database' })
+  })
+})
+
+describe('the document', () => {
+  it('serves OpenAPI 3.1, identical to the committed openapi/openapi.json', async () => {
+    const response = await call('/openapi.json')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual(document)
+    expect(document.openapi).toBe('3.1.0')
+  })
+
+  it('serves the docs page with the Scalar bundle from this origin, not a CDN', async () => {
+    const response = await call('/docs')
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(html).toContain('src="/scalar/standalone.js"')
+    expect(html).not.toMatch(/https?:\/\/cdn\./)
+  })
+})
+
+describe('bad input is a 4xx envelope, never a 500', () => {
+  it('malformed JSON -> 400 INVALID_JSON', async () => {
+    const response = await call('/api/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": ' })
+    expect(response.status).toBe(400)
+    const body = await response.json<ErrorJson>()
+    expect(body.error.code).toBe('INVALID_JSON')
+    expect(response.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('an empty JSON body -> 400 INVALID_JSON', async () => {
+    const response = await call('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' } })
+    expect(response.status).toBe(400)
+    expect((await response.json<ErrorJson>()).error.code).toBe('INVALID_JSON')
+  })
+
+  it('another content type -> 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+    const response = await call('/api/auth/login', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })
+    expect(response.status).toBe(415)
+    expect((await response.json<ErrorJson>()).error.code).toBe('UNSUPPORTED_MEDIA_TYPE')
+  })
+
+  it('a body over 64 KiB -> 413 PAYLOAD_TOO_LARGE', async () => {
+    const response = await json('POST', '/api/auth/register', { email: uniqueEmail(), name: 'x'.repeat(70_000), password: 'password123' })
+    expect(response.status).toBe(413)
+    expect((await response.json<ErrorJson>()).error.code).toBe('PAYLOAD_TOO_LARGE')
+  })
+
+  it('a bad query parameter -> 400 VALIDATION_ERROR naming it', async () => {
+    const response = await call('/api/users?page=0&pageSize=abc')
+    expect(response.status).toBe(400)
+    const body = await response.json<ErrorJson>()
+    expect(body.error.code).toBe('VALIDATION_ERROR')
+    expect(body.error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'page', in: 'query' }),
+        expect.objectContaining({ field: 'pageSize', in: 'query' }),
+      ]),
+    )
+  })
+
+  it('a bad path parameter -> 400 with in: path', async () => {
+    const body = await (await call('/api/users/not-a-uuid')).json<ErrorJson>()
+    expect(body.error.details).toEqual([expect.objectContaining({ field: 'id', in: 'path' })])
+  })
+
+  it('wrong types and unknown fields in the body are named, with in: body', async () => {
+    const response = await json('POST', '/api/auth/register', { email: 42, name: 'A', password: 'password123', admin: true })
+    expect(response.status).toBe(400)
+    const { error } = await response.json<ErrorJson>()
+    expect(error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: 'email', in: 'body' }),
+        { field: 'admin', message: 'Unknown field', in: 'body' },
+      ]),
+    )
+  })
+
+  it('unknown route -> 404 NOT_FOUND envelope', async () => {
+    const response = await call('/api/nothing-here')
+    expect(response.status).toBe(404)
+    expect((await response.json<ErrorJson>()).error.code).toBe('NOT_FOUND')
+  })
+
+  it('wrong method -> 405 with Allow', async () => {
+    const response = await call('/api/users', { method: 'DELETE' })
+    expect(response.status).toBe(405)
+    expect(response.headers.get('allow')).toBe('GET, POST, HEAD, OPTIONS')
+    expect((await response.json<ErrorJson>()).error.code).toBe('METHOD_NOT_ALLOWED')
+  })
+
+  it('OPTIONS on a known path answers 204 with Allow; on an unknown one, 404', async () => {
+    const known = await call('/api/users/3b241101-e2bb-4255-8caf-4136c566a962', { method: 'OPTIONS' })
+    expect(known.status).toBe(204)
+    expect(known.headers.get('allow')).toBe('GET, PUT, PATCH, DELETE, HEAD, OPTIONS')
+    expect((await call('/api/nothing', { method: 'OPTIONS' })).status).toBe(404)
+  })
+})
+
+describe('unexpected errors', () => {
+  // Routes that fail on purpose, added to a fresh app: the real onError must answer them.
+  const app = createApp()
+  app.get('/boom', () => {
+    throw new Error('secret internals: SELECT * FROM users')
+  })
+  app.get('/zod-inside', () => {
+    z.object({ id: z.uuid() }).parse({ id: 'row from the database' })
+    return new Response('unreachable')
+  })
+
+  it.each(['/boom', '/zod-inside'])('%s -> 500 INTERNAL_ERROR with nothing leaked', async (path) => {
+    const response = await app.request(path, {}, env)
+    expect(response.status).toBe(500)
+    const text = await response.text()
+    const body = JSON.parse(text) as ErrorJson
+    expect(body.error.code).toBe('INTERNAL_ERROR')
+    expect(body.error.details).toBeUndefined()
+    expect(text).not.toMatch(/secret internals|SELECT|at .*\.ts|ZodError|row from the database/)
+  })
+})
+
+describe('request ids', () => {
+  it('echoes a safe incoming X-Request-Id in the header and meta', async () => {
+    const response = await call('/api/nothing', { headers: { 'X-Request-Id': 'client-abc_123' } })
+    expect(response.headers.get('x-request-id')).toBe('client-abc_123')
+    expect((await response.json<ErrorJson>()).meta.requestId).toBe('client-abc_123')
+  })
+
+  it.each([
+    ['with spaces and quotes', 'a b"c'],
+    ['too long', 'x'.repeat(10_000)],
+    ['with a header-splitting attempt', 'abc%0d%0aSet-Cookie:x=1'],
+  ])('replaces an unsafe one (%s) with a fresh UUID', async (_why, unsafe) => {
+    const response = await call('/api/users', { headers: { 'X-Request-Id': unsafe } })
+    const id = response.headers.get('x-request-id')
+    expect(id).toMatch(/^[0-9a-f-]{36}$/)
+    expect((await response.json<{ meta: { requestId: string } }>()).meta.requestId).toBe(id)
+  })
+})

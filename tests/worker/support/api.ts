@@ -1,0 +1,54 @@
+import { env } from 'cloudflare:test'
+import { exports } from 'cloudflare:workers'
+import { createApiClient } from '../../../generated/client'
+import { assertConforms } from './contract'
+
+export const BASE = 'http://api.test'
+
+/** Every response goes through the contract check; no test can skip it. */
+export async function workerFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const request = new Request(input instanceof URL ? input.href : input, init)
+  const response = await exports.default.fetch(request)
+  await assertConforms(request.method, request.url, response)
+  bodies.push(await response.clone().text())
+  return response
+}
+
+/** Every response body the suite received, for leak scans (passwords, hashes). */
+export const bodies: string[] = []
+
+/** Raw call: path relative to the API, any method, headers and body. */
+export function call(path: string, init: RequestInit = {}) {
+  return workerFetch(`${BASE}${path}`, init)
+}
+
+export function json(method: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  return call(path, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+}
+
+export const client = (token?: string) => createApiClient({ baseUrl: BASE, fetch: workerFetch, ...(token ? { token } : {}) })
+
+let counter = 0
+export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}@example.com`
+export const PASSWORD = 'correct-horse-battery'
+
+export async function register(overrides: Partial<{ email: string; name: string; password: string }> = {}) {
+  const body = { email: uniqueEmail(), name: 'Test User', password: PASSWORD, ...overrides }
+  const { data, response } = await client().POST('/api/auth/register', { body })
+  if (!data) throw new Error(`register failed: ${response.status}`)
+  return { ...data.data, password: body.password }
+}
+
+/** A user promoted to admin directly in D1 (there is deliberately no API to become admin). */
+export async function registerAdmin() {
+  const session = await register({ name: 'Admin' })
+  await env.DB.prepare('UPDATE users SET role = ? WHERE id = ?').bind('admin', session.user.id).run()
+  const { data } = await client().POST('/api/auth/login', { body: { email: session.user.email, password: PASSWORD } })
+  if (!data) throw new Error('admin login failed')
+  return data.data
+}
+
+export async function count(table: 'users' | 'posts') {
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>()
+  return row?.n ?? 0
+}

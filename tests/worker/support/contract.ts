@@ -1,0 +1,124 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
+import addFormats from 'ajv-formats'
+import document from '../../../openapi/openapi.json'
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+type JsonObject = { [key: string]: Json }
+
+interface ResponseSpec {
+  content?: Record<string, { schema: JsonObject }>
+  headers?: Record<string, { required?: boolean }>
+}
+interface Operation {
+  operationId: string
+  responses: Record<string, ResponseSpec>
+}
+
+/**
+ * Responses are checked strictly: an object schema that does not say otherwise admits no undeclared
+ * property, so a handler that leaks a field the contract does not promise fails the suite.
+ */
+function strict(node: Json): Json {
+  if (Array.isArray(node)) return node.map(strict)
+  if (node === null || typeof node !== 'object') return node
+  const out: JsonObject = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, k === 'example' || k === 'examples' ? v : strict(v)]))
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false
+  return out
+}
+
+const DOC_ID = 'https://contract.test/openapi.json'
+const ajv = new Ajv2020({ strict: false, allErrors: true })
+addFormats(ajv)
+ajv.addSchema({ $id: DOC_ID, ...(strict(document as unknown as Json) as JsonObject) })
+
+const compiled = new Map<string, ValidateFunction>()
+function validatorFor(pointer: string): ValidateFunction {
+  let validate = compiled.get(pointer)
+  if (!validate) {
+    validate = ajv.compile({ $ref: `${DOC_ID}#${pointer}` })
+    compiled.set(pointer, validate)
+  }
+  return validate
+}
+
+const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1')
+
+const operations = Object.entries(document.paths as unknown as Record<string, Record<string, Operation>>).flatMap(([template, item]) =>
+  Object.entries(item).map(([method, operation]) => ({
+    template,
+    method: method.toUpperCase(),
+    operation,
+    pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  })),
+)
+
+export class ContractViolation extends Error {
+  override name = 'ContractViolation'
+}
+
+const formatErrors = (errors: ErrorObject[] | null | undefined) =>
+  (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`).join('; ')
+
+/** The operation the document declares for this method and path, if any. */
+export function findOperation(method: string, path: string) {
+  const lookup = method === 'HEAD' ? 'GET' : method
+  return operations.find((op) => op.method === lookup && op.pattern.test(path))
+}
+
+/**
+ * Throws a ContractViolation unless the response is one the document promises for this request:
+ * a declared status, the declared content type, a body valid against the schema, required headers present.
+ * Requests to undocumented paths must get the error envelope.
+ */
+export async function assertConforms(method: string, url: string, response: Response): Promise<void> {
+  const { pathname } = new URL(url)
+  const found = findOperation(method, pathname)
+  const contentType = response.headers.get('content-type') ?? ''
+  const text = await response.clone().text()
+  const where = `${method} ${pathname} -> ${response.status}`
+
+  if (!found) {
+    // Not an operation (unknown route, wrong method, the docs page...): errors must still be the envelope.
+    if (response.status >= 400) {
+      const validate = validatorFor('/components/schemas/ErrorResponse')
+      if (!contentType.startsWith('application/json') || !validate(JSON.parse(text))) {
+        throw new ContractViolation(`${where}: undocumented request not answered with the error envelope: ${formatErrors(validate.errors)} ${text.slice(0, 300)}`)
+      }
+    }
+    return
+  }
+
+  const { operation, template } = found
+  const status = String(response.status)
+  const spec = operation.responses[status]
+  if (!spec) {
+    throw new ContractViolation(
+      `${where}: status ${status} is not declared for ${operation.operationId} (declared: ${Object.keys(operation.responses).join(', ')}). Body: ${text.slice(0, 300)}`,
+    )
+  }
+  for (const [name, header] of Object.entries(spec.headers ?? {})) {
+    if (header.required && !response.headers.has(name)) throw new ContractViolation(`${where}: required header ${name} is missing`)
+  }
+  if (!spec.content) {
+    if (text.length > 0) throw new ContractViolation(`${where}: declared without a body but has one: ${text.slice(0, 200)}`)
+    return
+  }
+  if (method === 'HEAD') return
+  const [mediaType] = Object.keys(spec.content)
+  if (!mediaType || !contentType.startsWith(mediaType)) {
+    throw new ContractViolation(`${where}: content-type ${contentType || '(none)'} but the document declares ${mediaType}`)
+  }
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new ContractViolation(`${where}: body is not JSON: ${text.slice(0, 200)}`)
+  }
+  const pointer = `/paths/${escape(template)}/${method.toLowerCase()}/responses/${status}/content/${escape(mediaType)}/schema`
+  const validate = validatorFor(pointer)
+  if (!validate(body)) {
+    throw new ContractViolation(`${where} (${operation.operationId}): body does not match the schema: ${formatErrors(validate.errors)}\n${text.slice(0, 500)}`)
+  }
+}
+
+export { document }
