@@ -30,7 +30,7 @@ export const client = (token?: string) => createApiClient({ baseUrl: BASE, fetch
 
 let counter = 0
 export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}@example.com`
-export const PASSWORD = 'correct-horse-battery'
+export const PASSWORD = 'Test-Pa55word!xyz'
 
 export async function register(overrides: Partial<{ email: string; name: string; password: string }> = {}) {
   const body = { email: uniqueEmail(), name: 'Test User', password: PASSWORD, ...overrides }

@@ -1,0 +1,128 @@
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { outbox } from '../../src/infrastructure/log-email-service'
+import { call, client, json, PASSWORD, register, uniqueEmail } from './support/api'
+
+const NO_STORE = 'private, no-cache, no-store, must-revalidate'
+
+describe('register', () => {
+  it('creates a user with role user, returns a token, Location and no-store', async () => {
+    const email = uniqueEmail('reg')
+    const { data, response } = await client().POST('/api/auth/register', { body: { email, name: 'Reg', password: PASSWORD } })
+    expect(response.status).toBe(201)
+    expect(response.headers.get('cache-control')).toBe(NO_STORE)
+    expect(response.headers.get('location')).toBe(`/api/users/${data?.data.user.id}`)
+    expect(data?.data).toMatchObject({ tokenType: 'Bearer', user: { email, name: 'Reg', role: 'user' } })
+    expect(Date.parse(data!.data.expiresAt) - Date.now()).toBeGreaterThan(59 * 60 * 1000)
+  })
+
+  it('trims and lower-cases the email, and a case variant is a 409 CONFLICT', async () => {
+    const email = uniqueEmail('case')
+    const first = await register({ email: `  ${email.toUpperCase()} ` })
+    expect(first.user.email).toBe(email)
+    const { error, response } = await client().POST('/api/auth/register', { body: { email: email.replace('case', 'CASE'), name: 'Dup', password: PASSWORD } })
+    expect(response.status).toBe(409)
+    expect(error?.error.code).toBe('CONFLICT')
+  })
+
+  it('two racing registrations with one email: exactly one 201 and one 409, never a 500', async () => {
+    const email = uniqueEmail('race')
+    const attempts = await Promise.all([1, 2, 3].map(() => json('POST', '/api/auth/register', { email, name: 'Racer', password: PASSWORD })))
+    expect(attempts.map((r) => r.status).sort()).toEqual([201, 409, 409])
+  })
+
+  it.each([
+    ['a 7-character password', { password: 'short12' }, 'password'],
+    ['a 129-character password', { password: 'x'.repeat(129) }, 'password'],
+    ['a bad email', { email: 'not-an-email' }, 'email'],
+    ['an empty name', { name: '   ' }, 'name'],
+  ])('rejects %s with 400 naming the field', async (_what, override, field) => {
+    const response = await json('POST', '/api/auth/register', { email: uniqueEmail(), name: 'N', password: PASSWORD, ...override })
+    expect(response.status).toBe(400)
+    const body = await response.json<{ error: { details: { field: string }[] } }>()
+    expect(body.error.details.map((d) => d.field)).toContain(field)
+  })
+
+  it('accepts 8 and 128 character passwords', async () => {
+    for (const password of ['12345678', 'p'.repeat(128)]) {
+      expect((await json('POST', '/api/auth/register', { email: uniqueEmail(), name: 'Edge', password })).status).toBe(201)
+    }
+  })
+
+  it('stores a salted PBKDF2-SHA256 hash, never the password', async () => {
+    const a = await register()
+    const b = await register()
+    const rows = await env.DB.prepare('SELECT password_hash FROM users WHERE id IN (?, ?)').bind(a.user.id, b.user.id).all<{ password_hash: string }>()
+    const hashes = rows.results.map((r) => r.password_hash)
+    for (const hash of hashes) {
+      expect(hash).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
+      expect(hash).not.toContain(PASSWORD)
+    }
+    expect(hashes[0]).not.toBe(hashes[1])
+  })
+
+  it('records a welcome email without making the response wait for it', async () => {
+    const session = await register()
+    // waitUntil work may finish just after the response; give it a moment.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(outbox.some((mail) => mail.to === session.user.email && mail.template === 'welcome')).toBe(true)
+  })
+})
+
+describe('login', () => {
+  it('returns a token that works on /api/profile', async () => {
+    const session = await register()
+    const { data, response } = await client().POST('/api/auth/login', { body: { email: session.user.email.toUpperCase(), password: PASSWORD } })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe(NO_STORE)
+    const profile = await client(data?.data.token).GET('/api/profile')
+    expect(profile.data?.data).toEqual(session.user)
+  })
+
+  it('answers an unknown email and a wrong password with the same 401', async () => {
+    const session = await register()
+    const wrong = await client().POST('/api/auth/login', { body: { email: session.user.email, password: 'wrong-password' } })
+    const unknown = await client().POST('/api/auth/login', { body: { email: uniqueEmail('ghost'), password: PASSWORD } })
+    expect(wrong.response.status).toBe(401)
+    expect(unknown.response.status).toBe(401)
+    expect(wrong.error?.error.code).toBe('INVALID_CREDENTIALS')
+    expect(unknown.error?.error).toEqual(wrong.error?.error)
+  })
+})
+
+describe('profile', () => {
+  it('is private and never cached', async () => {
+    const session = await register()
+    const { response, data } = await client(session.token).GET('/api/profile')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('cache-control')).toBe(NO_STORE)
+    expect(data?.data.email).toBe(session.user.email)
+  })
+
+  it.each([
+    ['no header', undefined],
+    ['a malformed header', 'Token abc'],
+    ['a garbage token', 'Bearer a.b.c'],
+  ])('is 401 UNAUTHORIZED with %s', async (_what, authorization) => {
+    const response = await call('/api/profile', authorization ? { headers: { Authorization: authorization } } : {})
+    expect(response.status).toBe(401)
+    expect((await response.json<{ error: { code: string } }>()).error.code).toBe('UNAUTHORIZED')
+  })
+
+  it('rejects a token signed with another secret, and an expired one', async () => {
+    const { sign } = await import('hono/jwt')
+    const session = await register()
+    const now = Math.floor(Date.now() / 1000)
+    const forged = await sign({ sub: session.user.id, role: 'admin', exp: now + 3600 }, 'another-secret-0123456789abcdef0123', 'HS256')
+    const expired = await sign({ sub: session.user.id, role: 'user', exp: now - 1 }, env.JWT_SECRET, 'HS256')
+    for (const token of [forged, expired]) expect((await client(token).GET('/api/profile')).response.status).toBe(401)
+  })
+
+  it("stops working at once when the user is deleted", async () => {
+    const session = await register()
+    expect((await client(session.token).DELETE('/api/users/{id}', { params: { path: { id: session.user.id } } })).response.status).toBe(204)
+    const { response, error } = await client(session.token).GET('/api/profile')
+    expect(response.status).toBe(401)
+    expect(error?.error.code).toBe('UNAUTHORIZED')
+  })
+})

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import { authenticate } from '../../../src/application/authenticate'
+import { logIn } from '../../../src/application/log-in'
+import { createPost, deletePost, listUserPosts, updatePost } from '../../../src/application/manage-posts'
+import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../src/application/manage-users'
+import { registerUser } from '../../../src/application/register-user'
+import { DomainError } from '../../../src/domain/errors'
+import { fakeTokens, memoryPosts, memoryUsers, recordingEmail } from './fakes'
+
+const admin = { id: 'admin-1', role: 'admin' as const }
+const rejectsWith = (code: string) => expect.objectContaining({ name: 'DomainError', code })
+
+function registerDeps(emailFails = false) {
+  const users = memoryUsers()
+  const email = recordingEmail(emailFails)
+  const background: Promise<unknown>[] = []
+  const errors: unknown[] = []
+  return { users, email, background, errors, deps: { users, tokens: fakeTokens, email, background: (p: Promise<unknown>) => void background.push(p), onEmailError: (e: unknown) => void errors.push(e) } }
+}
+
+describe('registerUser', () => {
+  it('always creates the user role and sends the welcome email in the background', async () => {
+    const { deps, email, background } = registerDeps()
+    const session = await registerUser(deps, { email: 'a@example.com', name: 'A', password: 'password123' })
+    expect(session.user.role).toBe('user')
+    expect(session.token).toBe(`token-for-${session.user.id}`)
+    await Promise.all(background)
+    expect(email.sent).toEqual(['a@example.com'])
+  })
+
+  it('a failing email provider never fails the registration; the error is reported', async () => {
+    const { deps, background, errors } = registerDeps(true)
+    await expect(registerUser(deps, { email: 'b@example.com', name: 'B', password: 'password123' })).resolves.toBeDefined()
+    await Promise.all(background)
+    expect(errors).toHaveLength(1)
+  })
+})
+
+describe('logIn and authenticate', () => {
+  it('the same INVALID_CREDENTIALS for an unknown email and a wrong password', async () => {
+    const { deps } = registerDeps()
+    await registerUser(deps, { email: 'c@example.com', name: 'C', password: 'password123' })
+    await expect(logIn(deps, { email: 'c@example.com', password: 'nope' })).rejects.toEqual(rejectsWith('INVALID_CREDENTIALS'))
+    await expect(logIn(deps, { email: 'x@example.com', password: 'password123' })).rejects.toEqual(rejectsWith('INVALID_CREDENTIALS'))
+  })
+
+  it('refuses a valid token of a user that no longer exists', async () => {
+    const { deps, users } = registerDeps()
+    const { user, token } = await registerUser(deps, { email: 'd@example.com', name: 'D', password: 'password123' })
+    expect((await authenticate(deps, token)).id).toBe(user.id)
+    await users.delete(user.id)
+    await expect(authenticate(deps, token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
+  })
+})
+
+describe('user rules', () => {
+  it('only an admin creates users and changes roles; a user may act only on themselves', async () => {
+    const users = memoryUsers()
+    const alice = await users.create({ email: 'alice@example.com', name: 'Alice', role: 'user', password: 'p' })
+    const bob = await users.create({ email: 'bob@example.com', name: 'Bob', role: 'user', password: 'p' })
+    await expect(createUser({ users }, alice, { email: 'e@example.com', name: 'E', role: 'user', password: 'p' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    await expect(updateUser({ users }, alice, bob.id, { name: 'Hacked' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    await expect(updateUser({ users }, alice, alice.id, { role: 'admin' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    expect((await updateUser({ users }, alice, alice.id, { role: 'user', name: 'Al' })).name).toBe('Al')
+    expect((await updateUser({ users }, admin, bob.id, { role: 'guest' })).role).toBe('guest')
+    await expect(deleteUser({ users }, admin, 'missing')).rejects.toEqual(rejectsWith('NOT_FOUND'))
+  })
+
+  it('the public views drop the email', async () => {
+    const users = memoryUsers()
+    const alice = await users.create({ email: 'alice@example.com', name: 'Alice', role: 'user', password: 'p' })
+    expect(await getUser({ users }, alice.id)).not.toHaveProperty('email')
+    const page = await listUsers({ users }, { page: 1, pageSize: 10, sort: 'createdAt', order: 'asc' })
+    expect(page).toMatchObject({ total: 1, totalPages: 1 })
+    expect(page.items[0]).not.toHaveProperty('email')
+  })
+})
+
+describe('post rules', () => {
+  it("authors and admins write; others are refused; another author's post is NOT_FOUND", async () => {
+    const posts = memoryPosts(new Set(['u1', 'u2']))
+    const u1 = { id: 'u1', role: 'user' as const }
+    const u2 = { id: 'u2', role: 'user' as const }
+    const post = await createPost({ posts }, u1, 'u1', { title: 'T', body: 'B' })
+    await expect(createPost({ posts }, u2, 'u1', { title: 'T', body: 'B' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    await expect(createPost({ posts }, admin, 'nobody', { title: 'T', body: 'B' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
+    await expect(updatePost({ posts }, u2, 'u2', post.id, { title: 'X' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
+    expect((await updatePost({ posts }, admin, 'u1', post.id, { title: 'X' })).title).toBe('X')
+    await expect(deletePost({ posts }, u2, 'u2', post.id)).rejects.toBeInstanceOf(DomainError)
+    await expect(listUserPosts({ posts }, 'nobody', { page: 1, pageSize: 5, sort: 'createdAt', order: 'desc' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
+    await deletePost({ posts }, u1, 'u1', post.id)
+    expect(await posts.findById(post.id)).toBeNull()
+  })
+})

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest'
+import { call, client, count, json, PASSWORD, register, registerAdmin, uniqueEmail } from './support/api'
+
+type Session = Awaited<ReturnType<typeof register>>
+const path = (id: string) => ({ params: { path: { id } } })
+
+describe('reading users', () => {
+  it('GET /api/users/{id} is the public representation (no email), cacheable with an ETag', async () => {
+    const { user } = await register()
+    const { data, response } = await client().GET('/api/users/{id}', path(user.id))
+    expect(response.status).toBe(200)
+    expect(data?.data).toEqual({ id: user.id, name: user.name, role: 'user', createdAt: user.createdAt, updatedAt: user.updatedAt })
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=300')
+    const etag = response.headers.get('etag')
+    expect(etag).toMatch(/^W\/"[0-9a-f]{40}"$/)
+
+    const again = await call(`/api/users/${user.id}`, { headers: { 'If-None-Match': etag! } })
+    expect(again.status).toBe(304)
+    expect(await again.text()).toBe('')
+    expect(again.headers.get('etag')).toBe(etag)
+  })
+
+  it('a changed user gets a new ETag, so If-None-Match with the old one is a 200', async () => {
+    const session = await register()
+    const first = await client().GET('/api/users/{id}', path(session.user.id))
+    await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { name: 'Renamed' } })
+    const after = await call(`/api/users/${session.user.id}`, { headers: { 'If-None-Match': first.response.headers.get('etag')! } })
+    expect(after.status).toBe(200)
+  })
+
+  it('an unknown id is 404 NOT_FOUND with no-store', async () => {
+    const { error, response } = await client().GET('/api/users/{id}', path(crypto.randomUUID()))
+    expect(response.status).toBe(404)
+    expect(response.headers.get('cache-control')).toBe('no-store')
+    expect(error?.error.code).toBe('NOT_FOUND')
+  })
+
+  it('the list never shows emails', async () => {
+    await register()
+    const { data } = await client().GET('/api/users', { params: { query: { pageSize: 100 } } })
+    expect(data?.data.length).toBeGreaterThan(0)
+    for (const user of data!.data) expect(user).not.toHaveProperty('email')
+  })
+})
+
+describe('authorization matrix for mutating user routes', () => {
+  // For each route: anonymous -> 401, another user -> 403, self -> success, admin -> success.
+  type Actor = 'anonymous' | 'other' | 'self' | 'admin'
+  const expected: Record<Actor, number> = { anonymous: 401, other: 403, self: 0, admin: 0 }
+
+  async function actors() {
+    const target = await register()
+    const other = await register()
+    const admin = await registerAdmin()
+    const token: Record<Actor, string | undefined> = { anonymous: undefined, other: other.token, self: target.token, admin: admin.token }
+    return { target, token }
+  }
+
+  const routes: [string, number, (target: Session, token?: string) => Promise<Response>][] = [
+    ['PUT', 200, (t, token) => client(token).PUT('/api/users/{id}', { ...path(t.user.id), body: { email: uniqueEmail('put'), name: 'Put' } }).then((r) => r.response)],
+    ['PATCH', 200, (t, token) => client(token).PATCH('/api/users/{id}', { ...path(t.user.id), body: { name: 'Patched' } }).then((r) => r.response)],
+    ['DELETE', 204, (t, token) => client(token).DELETE('/api/users/{id}', path(t.user.id)).then((r) => r.response)],
+    ['POST posts', 201, (t, token) => client(token).POST('/api/users/{id}/posts', { ...path(t.user.id), body: { title: 'T', body: 'B' } }).then((r) => r.response)],
+  ]
+
+  for (const [name, success, run] of routes) {
+    for (const actor of ['anonymous', 'other', 'self', 'admin'] as const) {
+      it(`${name} as ${actor} -> ${expected[actor] || success}`, async () => {
+        const { target, token } = await actors()
+        const response = await run(target, token[actor])
+        expect(response.status).toBe(expected[actor] || success)
+      })
+    }
+  }
+
+  it('POST /api/users: anonymous 401, user 403, admin 201 with Location and the role given', async () => {
+    const user = await register()
+    const admin = await registerAdmin()
+    const body = { email: uniqueEmail('made'), name: 'Made', password: PASSWORD, role: 'guest' as const }
+    expect((await client().POST('/api/users', { body })).response.status).toBe(401)
+    expect((await client(user.token).POST('/api/users', { body })).response.status).toBe(403)
+    const { data, response } = await client(admin.token).POST('/api/users', { body })
+    expect(response.status).toBe(201)
+    expect(response.headers.get('location')).toBe(`/api/users/${data?.data.id}`)
+    expect(data?.data).toMatchObject({ email: body.email, name: 'Made', role: 'guest' })
+    const login = await client().POST('/api/auth/login', { body: { email: body.email, password: PASSWORD } })
+    expect(login.response.status).toBe(200)
+  })
+})
+
+describe('roles', () => {
+  it('a user cannot change their own role (403, nothing changes); restating it is fine', async () => {
+    const session = await register()
+    const denied = await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { role: 'admin' } })
+    expect(denied.response.status).toBe(403)
+    expect(denied.error?.error.code).toBe('FORBIDDEN')
+    const profile = await client(session.token).GET('/api/profile')
+    expect(profile.data?.data.role).toBe('user')
+    const same = await client(session.token).PUT('/api/users/{id}', { ...path(session.user.id), body: { email: session.user.email, name: 'Same', role: 'user' } })
+    expect(same.response.status).toBe(200)
+  })
+
+  it('an admin changes a role, and it applies at once to the existing token', async () => {
+    const session = await register()
+    const admin = await registerAdmin()
+    const promoted = await client(admin.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { role: 'admin' } })
+    expect(promoted.data?.data.role).toBe('admin')
+    // The old token said role=user; authorization reads the stored role.
+    const asAdmin = await client(session.token).POST('/api/users', { body: { email: uniqueEmail(), name: 'X', password: PASSWORD } })
+    expect(asAdmin.response.status).toBe(201)
+  })
+})
+
+describe('PUT replaces, PATCH changes what is given', () => {
+  it('PUT needs email and name; a missing field is a 400 naming it', async () => {
+    const session = await register()
+    const response = await json('PUT', `/api/users/${session.user.id}`, { name: 'Only name' }, { Authorization: `Bearer ${session.token}` })
+    expect(response.status).toBe(400)
+    const body = await response.json<{ error: { details: { field: string; in: string }[] } }>()
+    expect(body.error.details).toEqual([expect.objectContaining({ field: 'email', in: 'body' })])
+  })
+
+  it('PUT replaces both fields and keeps the role; updatedAt moves, createdAt stays', async () => {
+    const session = await register()
+    const email = uniqueEmail('replaced')
+    const { data } = await client(session.token).PUT('/api/users/{id}', { ...path(session.user.id), body: { email, name: 'Replaced' } })
+    expect(data?.data).toMatchObject({ id: session.user.id, email, name: 'Replaced', role: 'user', createdAt: session.user.createdAt })
+    expect(data!.data.updatedAt >= session.user.updatedAt).toBe(true)
+  })
+
+  it('PATCH changes only the field given', async () => {
+    const session = await register()
+    const { data } = await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { name: 'Just the name' } })
+    expect(data?.data).toMatchObject({ email: session.user.email, name: 'Just the name' })
+  })
+
+  it('PATCH with no field is a 400; unknown fields are rejected, not ignored', async () => {
+    const session = await register()
+    const auth = { Authorization: `Bearer ${session.token}` }
+    const empty = await json('PATCH', `/api/users/${session.user.id}`, {}, auth)
+    expect(empty.status).toBe(400)
+    const unknown = await json('PATCH', `/api/users/${session.user.id}`, { name: 'X', passwordHash: 'x' }, auth)
+    expect(unknown.status).toBe(400)
+    expect((await unknown.json<{ error: { details: { field: string }[] } }>()).error.details).toEqual([
+      { field: 'passwordHash', message: 'Unknown field', in: 'body' },
+    ])
+  })
+
+  it('changing the email to a taken one is 409 on PUT and PATCH, and nothing changes', async () => {
+    const a = await register()
+    const b = await register()
+    const put = await client(b.token).PUT('/api/users/{id}', { ...path(b.user.id), body: { email: a.user.email.toUpperCase(), name: 'B' } })
+    const patch = await client(b.token).PATCH('/api/users/{id}', { ...path(b.user.id), body: { email: a.user.email } })
+    expect([put.response.status, patch.response.status]).toEqual([409, 409])
+    expect((await client(b.token).GET('/api/profile')).data?.data.email).toBe(b.user.email)
+  })
+
+  it('admin create with a taken email is 409', async () => {
+    const a = await register()
+    const admin = await registerAdmin()
+    const { response } = await client(admin.token).POST('/api/users', { body: { email: a.user.email, name: 'Dup', password: PASSWORD } })
+    expect(response.status).toBe(409)
+  })
+
+  it('PUT/PATCH/DELETE on a missing user as admin is 404', async () => {
+    const admin = await registerAdmin()
+    const id = crypto.randomUUID()
+    expect((await client(admin.token).PATCH('/api/users/{id}', { ...path(id), body: { name: 'N' } })).response.status).toBe(404)
+    expect((await client(admin.token).PUT('/api/users/{id}', { ...path(id), body: { name: 'N', email: uniqueEmail() } })).response.status).toBe(404)
+    expect((await client(admin.token).DELETE('/api/users/{id}', path(id))).response.status).toBe(404)
+  })
+})
+
+describe('delete', () => {
+  it('removes the user and all their posts in one step, answering 204 with no body', async () => {
+    const session = await register()
+    const other = await register()
+    for (let i = 0; i < 3; i++) await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: `P${i}`, body: 'B' } })
+    await client(other.token).POST('/api/users/{id}/posts', { ...path(other.user.id), body: { title: 'Keep', body: 'B' } })
+    const [users, posts] = [await count('users'), await count('posts')]
+
+    const response = await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}` } })
+    expect(response.status).toBe(204)
+    expect(await response.text()).toBe('')
+    expect(await count('users')).toBe(users - 1)
+    expect(await count('posts')).toBe(posts - 3)
+    expect((await client().GET('/api/users/{id}', path(session.user.id))).response.status).toBe(404)
+    expect((await client().GET('/api/users/{id}/posts', path(session.user.id))).response.status).toBe(404)
+    expect((await client().GET('/api/users/{id}/posts', path(other.user.id))).data?.meta.total).toBe(1)
+  })
+})
