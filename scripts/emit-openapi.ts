@@ -1,15 +1,12 @@
 // Writes openapi/openapi.json from src/contract (no server started). With --check, fails when the committed file is stale.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { buildDocument } from '../src/contract/document'
 
 const target = new URL('../openapi/openapi.json', import.meta.url)
 const emitted = `${JSON.stringify(buildDocument(), null, 2)}\n`
 
 if (process.argv.includes('--check')) {
-  let committed = ''
-  try {
-    committed = readFileSync(target, 'utf8')
-  } catch {}
+  const committed = existsSync(target) ? readFileSync(target, 'utf8') : ''
   if (committed !== emitted) {
     console.error('openapi/openapi.json is stale: the contract in src/contract changed. Run `npm run openapi` and commit the result.')
     process.exit(1)
