@@ -15,6 +15,9 @@ export default defineConfig(async () => {
             LOG_LEVEL: 'error',
             // A test-only secret; real ones come from .dev.vars or `wrangler secret put`.
             JWT_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+            // Property-based tests: PROPERTY_RUNS=1000 npm run test:workers for a larger run; PROPERTY_SEED to replay one.
+            PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '30',
+            PROPERTY_SEED: process.env.PROPERTY_SEED ?? '20261125',
           },
         },
       }),
@@ -23,6 +26,13 @@ export default defineConfig(async () => {
       include: ['tests/worker/**/*.test.ts'],
       setupFiles: ['tests/worker/setup.ts'],
       testTimeout: 30_000,
+      coverage: {
+        // istanbul instruments the source, which works inside workerd (v8 coverage does not).
+        provider: 'istanbul' as const,
+        include: ['src/**/*.ts'],
+        reporter: ['text-summary', 'text', 'html', 'json-summary'],
+        thresholds: { statements: 90, branches: 80, functions: 90, lines: 90 },
+      },
     },
   }
 })

@@ -286,6 +286,119 @@ export type components = {
              */
             error?: string;
         };
+        /**
+         * @example {
+         *       "error": {
+         *         "code": "VALIDATION_ERROR",
+         *         "message": "The request is invalid",
+         *         "details": [
+         *           {
+         *             "field": "email",
+         *             "message": "Invalid email address",
+         *             "in": "body"
+         *           }
+         *         ]
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorBody"];
+            meta: components["schemas"]["Meta"];
+        };
+        /**
+         * @example {
+         *       "code": "VALIDATION_ERROR",
+         *       "message": "The request is invalid",
+         *       "details": [
+         *         {
+         *           "field": "email",
+         *           "message": "Invalid email address",
+         *           "in": "body"
+         *         }
+         *       ]
+         *     }
+         */
+        ErrorBody: {
+            code: components["schemas"]["ErrorCode"];
+            /**
+             * @description Human-readable; may change between releases.
+             * @example The request is invalid
+             */
+            message: string;
+            /** @description Present on VALIDATION_ERROR: one entry per problem. */
+            details?: components["schemas"]["ErrorDetail"][];
+        };
+        /**
+         * @description Machine-readable error code; stable across releases.
+         * @example VALIDATION_ERROR
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        /**
+         * @example {
+         *       "field": "email",
+         *       "message": "Invalid email address",
+         *       "in": "body"
+         *     }
+         */
+        ErrorDetail: {
+            /**
+             * @description Dotted path of the offending field; empty for the whole input.
+             * @example email
+             */
+            field: string;
+            /** @example Invalid email address */
+            message: string;
+            /**
+             * @example body
+             * @enum {string}
+             */
+            in: "body" | "query" | "path" | "header";
+        };
+        /**
+         * @example {
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *     }
+         */
+        Meta: {
+            /**
+             * Format: date-time
+             * @description When the response was produced (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description Also sent as the X-Request-Id header.
+             * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
+             */
+            requestId: string;
+        };
+        /**
+         * @example {
+         *       "data": {
+         *         "token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzYjI0In0.c2lnbmF0dXJl",
+         *         "tokenType": "Bearer",
+         *         "expiresAt": "2026-11-25T10:30:00.000Z",
+         *         "user": {
+         *           "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *           "email": "alice@example.com",
+         *           "name": "Alice Example",
+         *           "role": "user",
+         *           "createdAt": "2026-11-25T09:30:00.000Z",
+         *           "updatedAt": "2026-11-25T09:30:00.000Z"
+         *         }
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
         AuthSessionResponse: {
             data: components["schemas"]["AuthSession"];
             meta: components["schemas"]["Meta"];
@@ -368,98 +481,6 @@ export type components = {
         Role: "admin" | "user" | "guest";
         /**
          * @example {
-         *       "timestamp": "2026-11-25T09:30:00.000Z",
-         *       "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
-         *     }
-         */
-        Meta: {
-            /**
-             * Format: date-time
-             * @description When the response was produced (UTC).
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            timestamp: string;
-            /**
-             * @description Also sent as the X-Request-Id header.
-             * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
-             */
-            requestId: string;
-        };
-        /**
-         * @example {
-         *       "error": {
-         *         "code": "VALIDATION_ERROR",
-         *         "message": "The request is invalid",
-         *         "details": [
-         *           {
-         *             "field": "email",
-         *             "message": "Invalid email address",
-         *             "in": "body"
-         *           }
-         *         ]
-         *       },
-         *       "meta": {
-         *         "timestamp": "2026-11-25T09:30:00.000Z",
-         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
-         *       }
-         *     }
-         */
-        ErrorResponse: {
-            error: components["schemas"]["ErrorBody"];
-            meta: components["schemas"]["Meta"];
-        };
-        /**
-         * @example {
-         *       "code": "VALIDATION_ERROR",
-         *       "message": "The request is invalid",
-         *       "details": [
-         *         {
-         *           "field": "email",
-         *           "message": "Invalid email address",
-         *           "in": "body"
-         *         }
-         *       ]
-         *     }
-         */
-        ErrorBody: {
-            code: components["schemas"]["ErrorCode"];
-            /**
-             * @description Human-readable; may change between releases.
-             * @example The request is invalid
-             */
-            message: string;
-            /** @description Present on VALIDATION_ERROR: one entry per problem. */
-            details?: components["schemas"]["ErrorDetail"][];
-        };
-        /**
-         * @description Machine-readable error code; stable across releases.
-         * @example VALIDATION_ERROR
-         * @enum {string}
-         */
-        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
-        /**
-         * @example {
-         *       "field": "email",
-         *       "message": "Invalid email address",
-         *       "in": "body"
-         *     }
-         */
-        ErrorDetail: {
-            /**
-             * @description Dotted path of the offending field; empty for the whole input.
-             * @example email
-             */
-            field: string;
-            /** @example Invalid email address */
-            message: string;
-            /**
-             * @example body
-             * @enum {string}
-             */
-            in: "body" | "query" | "path" | "header";
-        };
-        /**
-         * @example {
          *       "email": "alice@example.com",
          *       "name": "Alice Example",
          *       "password": "correct-horse-battery"
@@ -494,10 +515,47 @@ export type components = {
             /** @example correct-horse-battery */
             password: string;
         };
+        /**
+         * @example {
+         *       "data": {
+         *         "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "email": "alice@example.com",
+         *         "name": "Alice Example",
+         *         "role": "user",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
         UserResponse: {
             data: components["schemas"]["User"];
             meta: components["schemas"]["Meta"];
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *           "name": "Alice Example",
+         *           "role": "user",
+         *           "createdAt": "2026-11-25T09:30:00.000Z",
+         *           "updatedAt": "2026-11-25T09:30:00.000Z"
+         *         }
+         *       ],
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b",
+         *         "page": 1,
+         *         "pageSize": 20,
+         *         "total": 42,
+         *         "totalPages": 3
+         *       }
+         *     }
+         */
         PublicUserListResponse: {
             data: components["schemas"]["PublicUser"][];
             meta: components["schemas"]["PageMeta"];
@@ -554,21 +612,44 @@ export type components = {
              * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
              */
             requestId: string;
-            /** @example 1 */
+            /**
+             * Format: int32
+             * @example 1
+             */
             page: number;
-            /** @example 20 */
+            /**
+             * Format: int32
+             * @example 20
+             */
             pageSize: number;
             /**
+             * Format: int32
              * @description Number of items across all pages.
              * @example 42
              */
             total: number;
             /**
+             * Format: int32
              * @description ceil(total / pageSize); 0 when there are no items.
              * @example 3
              */
             totalPages: number;
         };
+        /**
+         * @example {
+         *       "data": {
+         *         "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "name": "Alice Example",
+         *         "role": "user",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
         PublicUserResponse: {
             data: components["schemas"]["PublicUser"];
             meta: components["schemas"]["Meta"];
@@ -624,6 +705,28 @@ export type components = {
             name?: string;
             role?: components["schemas"]["Role"] & unknown;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+         *           "authorId": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *           "title": "Designing contract-first APIs",
+         *           "body": "Write the contract once and derive everything else from it.",
+         *           "createdAt": "2026-11-25T09:30:00.000Z",
+         *           "updatedAt": "2026-11-25T09:30:00.000Z"
+         *         }
+         *       ],
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b",
+         *         "page": 1,
+         *         "pageSize": 20,
+         *         "total": 42,
+         *         "totalPages": 3
+         *       }
+         *     }
+         */
         PostListResponse: {
             data: components["schemas"]["Post"][];
             meta: components["schemas"]["PageMeta"];
@@ -665,6 +768,22 @@ export type components = {
              */
             updatedAt: string;
         };
+        /**
+         * @example {
+         *       "data": {
+         *         "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+         *         "authorId": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "title": "Designing contract-first APIs",
+         *         "body": "Write the contract once and derive everything else from it.",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
         PostResponse: {
             data: components["schemas"]["Post"];
             meta: components["schemas"]["Meta"];
@@ -717,6 +836,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthStatus"];
+                };
+            };
+            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
+            500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description At least one dependency is unhealthy; `checks` names it. */

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { User } from './users'
-import { bodyErrors, dataResponse, Email, errorResponses, examples, locationHeader } from './shared'
+import { bodyErrors, dataResponse, Email, errorResponses, examples, locationHeader, Timestamp } from './shared'
 
 export const Password = z.string().min(8).max(128).openapi({
   description: '8 to 128 characters. Stored only as a salted PBKDF2-SHA256 hash.',
@@ -30,9 +30,10 @@ const exampleUser = {
 
 export const AuthSession = z
   .object({
-    token: z.string().openapi({ description: 'JWT (HS256) to send as `Authorization: Bearer <token>`.', example: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzYjI0In0.c2lnbmF0dXJl' }),
+    // An HS256 JWT with four short claims is about 200 characters.
+    token: z.string().max(1024).openapi({ description: 'JWT (HS256) to send as `Authorization: Bearer <token>`.', example: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzYjI0In0.c2lnbmF0dXJl' }),
     tokenType: z.literal('Bearer').openapi({ example: 'Bearer' }),
-    expiresAt: z.iso.datetime().openapi({ description: 'When the token stops working (1 hour after issue).', example: '2026-11-25T10:30:00.000Z' }),
+    expiresAt: Timestamp.openapi({ description: 'When the token stops working (1 hour after issue).', example: '2026-11-25T10:30:00.000Z' }),
     user: User,
   })
   .openapi('AuthSession', {
@@ -40,7 +41,7 @@ export const AuthSession = z
   })
 
 const noStore = {
-  'Cache-Control': z.string().openapi({ description: 'Credentials are never cached.', example: 'private, no-cache, no-store, must-revalidate' }),
+  'Cache-Control': z.string().max(128).openapi({ description: 'Credentials are never cached.', example: 'private, no-cache, no-store, must-revalidate' }),
 }
 
 export const register = createRoute({

@@ -30,10 +30,11 @@ export const documentConfig = {
     contact: { name: 'API team', url: 'https://example.com/support', email: 'api@example.com' },
     license: { name: 'MIT', identifier: 'MIT' },
   },
+  // x-internal states each server's audience: only production is for integrators.
   servers: [
-    { url: 'http://127.0.0.1:8787', description: 'Local (npm run dev)' },
-    { url: 'https://staging-api.example.com', description: 'Staging' },
-    { url: 'https://api.example.com', description: 'Production' },
+    { url: 'http://127.0.0.1:8787', description: 'Local (npm run dev)', 'x-internal': true },
+    { url: 'https://staging-api.example.com', description: 'Staging', 'x-internal': true },
+    { url: 'https://api.example.com', description: 'Production', 'x-internal': false },
   ],
   tags: [
     { name: 'Health', description: 'Liveness and dependency checks.' },
@@ -44,7 +45,26 @@ export const documentConfig = {
 }
 
 type Document = ReturnType<OpenAPIHono['getOpenAPI31Document']>
+type Schemas = NonNullable<NonNullable<Document['components']>['schemas']>
 let cached: Document | undefined
+
+/**
+ * The `{ data, meta }` envelopes that shared.ts makes have no example of their own; compose one from the
+ * examples of their parts, so the docs show a whole response and it cannot drift from those parts.
+ */
+function addEnvelopeExamples(schemas: Schemas) {
+  const exampleOf = (schema: Schemas[string] | undefined): unknown => {
+    if (!schema) return undefined
+    if ('$ref' in schema && schema.$ref) return exampleOf(schemas[schema.$ref.replace('#/components/schemas/', '')])
+    if ('type' in schema && schema.type === 'array') return [exampleOf(schema.items)]
+    return 'example' in schema ? schema.example : undefined
+  }
+  for (const schema of Object.values(schemas)) {
+    if ('$ref' in schema || 'example' in schema) continue
+    const { data, meta } = schema.properties ?? {}
+    if (data && meta) schema.example = { data: exampleOf(data), meta: exampleOf(meta) }
+  }
+}
 
 /** The OpenAPI 3.1 document, built from the contract alone on first use (not at module load). */
 export function buildDocument(): Document {
@@ -55,9 +75,13 @@ export function buildDocument(): Document {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'The token from `POST /api/auth/login` or `POST /api/auth/register`.',
+    description:
+      'The token from `POST /api/auth/login` or `POST /api/auth/register`: an HS256 JWT handled as RFC8725 advises ' +
+      '(the algorithm is pinned when verifying, so `none` and algorithm switching are refused; every token carries an `exp` that is checked).',
   })
   for (const route of routes) registry.registerPath(route)
-  cached = app.getOpenAPI31Document(documentConfig)
+  const document = app.getOpenAPI31Document(documentConfig)
+  addEnvelopeExamples(document.components?.schemas ?? {})
+  cached = document
   return cached
 }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { examples } from './shared'
+import { errorResponses, examples, Timestamp } from './shared'
 
 export const DependencyCheck = z
   .object({
@@ -18,7 +18,7 @@ const healthyExample = {
 export const HealthStatus = z
   .object({
     status: z.enum(['healthy', 'unhealthy']).openapi({ example: 'healthy' }),
-    timestamp: z.iso.datetime().openapi({ example: examples.time }),
+    timestamp: Timestamp.openapi({ example: examples.time }),
     checks: z
       .object({ database: DependencyCheck })
       .catchall(DependencyCheck)
@@ -53,6 +53,8 @@ export const getHealth = createRoute({
         },
       },
     },
+    // A bug inside the handler still reaches onError, which answers with the error envelope.
+    ...errorResponses(),
   },
 })
 

@@ -10,9 +10,11 @@ import {
   locationHeader,
   notModified,
   PageQuery,
+  Timestamp,
+  Uuid,
 } from './shared'
 
-const postId = z.uuid().openapi({ example: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80' })
+const postId = Uuid.openapi({ example: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80' })
 const title = z.string().trim().min(1).max(200).openapi({ example: 'Designing contract-first APIs' })
 const body = z.string().min(1).max(20_000).openapi({ example: 'Write the contract once and derive everything else from it.' })
 
@@ -28,11 +30,11 @@ const examplePost = {
 export const Post = z
   .object({
     id: postId,
-    authorId: z.uuid().openapi({ example: examplePost.authorId, description: 'The user who wrote the post.' }),
+    authorId: Uuid.openapi({ example: examplePost.authorId, description: 'The user who wrote the post.' }),
     title,
     body,
-    createdAt: z.iso.datetime().openapi({ example: examples.time }),
-    updatedAt: z.iso.datetime().openapi({ example: examples.time }),
+    createdAt: Timestamp.openapi({ example: examples.time }),
+    updatedAt: Timestamp.openapi({ example: examples.time }),
   })
   .openapi('Post', { example: examplePost })
 
@@ -53,14 +55,11 @@ const sort = z
 export const PostListQuery = z.strictObject({
   ...PageQuery,
   sort,
-  authorId: z
-    .uuid()
-    .optional()
-    .openapi({ param: { name: 'authorId', in: 'query' }, description: 'Only posts by this user.', example: examplePost.authorId }),
+  authorId: Uuid.optional().openapi({ param: { name: 'authorId', in: 'query' }, description: 'Only posts by this user.', example: examplePost.authorId }),
 })
 export const UserPostListQuery = z.strictObject({ ...PageQuery, sort })
 
-const PostIdParam = z.uuid().openapi({
+const PostIdParam = Uuid.openapi({
   param: { name: 'postId', in: 'path', required: true },
   description: 'Post id (UUID).',
   example: examplePost.id,

@@ -46,9 +46,18 @@ export const ErrorCode = z.enum(errorCodes).openapi('ErrorCode', {
 const exampleRequestId = '7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b'
 const exampleTime = '2026-11-25T09:30:00.000Z'
 
+/** A UTC time as Date#toISOString writes it: 24 characters, 27 for years past 9999. */
+export const Timestamp = z.iso.datetime().max(30)
+
+// z.uuid() already admits exactly 36 characters; the bound is stated for readers of the document only.
+export const Uuid = z.uuid().openapi({ maxLength: 36 })
+
+// hono's requestId middleware replaces any incoming id longer than this (see app.ts).
+const requestIdMaxLength = 128
+
 const metaFields = {
-  timestamp: z.iso.datetime().openapi({ example: exampleTime, description: 'When the response was produced (UTC).' }),
-  requestId: z.string().openapi({ example: exampleRequestId, description: 'Also sent as the X-Request-Id header.' }),
+  timestamp: Timestamp.openapi({ example: exampleTime, description: 'When the response was produced (UTC).' }),
+  requestId: z.string().max(requestIdMaxLength).openapi({ example: exampleRequestId, description: 'Also sent as the X-Request-Id header.' }),
 }
 
 export const Meta = z.object(metaFields).openapi('Meta', { example: { timestamp: exampleTime, requestId: exampleRequestId } })
@@ -56,10 +65,15 @@ export const Meta = z.object(metaFields).openapi('Meta', { example: { timestamp:
 // Flat rather than Meta.extend(): extend emits allOf, which SDK generators turn into awkward intersection types.
 export const PageMeta = z.object({
   ...metaFields,
-  page: z.int().min(1).openapi({ example: 1 }),
-  pageSize: z.int().min(1).max(100).openapi({ example: 20 }),
-  total: z.int().min(0).openapi({ example: 42, description: 'Number of items across all pages.' }),
-  totalPages: z.int().min(0).openapi({ example: 3, description: 'ceil(total / pageSize); 0 when there are no items.' }),
+  // page echoes the query's 1..1,000,000; int32 bounds the counts, as no D1 database (10 GB at most) holds 2^31 rows.
+  page: z.int().min(1).max(1_000_000).openapi({ format: 'int32', example: 1 }),
+  pageSize: z.int().min(1).max(100).openapi({ format: 'int32', example: 20 }),
+  total: z.int().min(0).max(2_147_483_647).openapi({ format: 'int32', example: 42, description: 'Number of items across all pages.' }),
+  totalPages: z
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .openapi({ format: 'int32', example: 3, description: 'ceil(total / pageSize); 0 when there are no items.' }),
 }).openapi('PageMeta', {
   example: { timestamp: exampleTime, requestId: exampleRequestId, page: 1, pageSize: 20, total: 42, totalPages: 3 },
 })
@@ -91,7 +105,7 @@ export const ErrorResponse = z
   .openapi('ErrorResponse', { example: errorExample })
 export type ErrorResponseBody = z.infer<typeof ErrorResponse>
 
-const requestIdHeader = z.string().openapi({ description: 'The request id, also in meta.requestId.', example: exampleRequestId })
+const requestIdHeader = z.string().max(requestIdMaxLength).openapi({ description: 'The request id, also in meta.requestId.', example: exampleRequestId })
 
 // One schema object per component name, so a name used by several routes is one component.
 const envelopes = new Map<string, z.ZodType>()
@@ -107,12 +121,13 @@ type ResponseHeaders = Record<string, z.ZodType>
 
 /** Headers of a cacheable public GET (see the caching section of the description). */
 export const cacheHeaders = {
-  ETag: z.string().openapi({ description: 'Entity tag of this representation; send it back in If-None-Match.', example: 'W/"5d41402abc4b2a76"' }),
-  'Cache-Control': z.string().openapi({ description: 'How long shared caches may keep the response.', example: 'public, max-age=60, stale-while-revalidate=300' }),
+  // cacheable() in http/cache.ts sends W/"<40 hex digits of SHA-1>".
+  ETag: z.string().max(44).openapi({ description: 'Entity tag of this representation; send it back in If-None-Match.', example: 'W/"5d41402abc4b2a76"' }),
+  'Cache-Control': z.string().max(128).openapi({ description: 'How long shared caches may keep the response.', example: 'public, max-age=60, stale-while-revalidate=300' }),
 }
 
 export const locationHeader = {
-  Location: z.string().openapi({ description: 'Path of the created resource.', example: '/api/users/3b241101-e2bb-4255-8caf-4136c566a962' }),
+  Location: z.string().max(128).openapi({ description: 'Path of the created resource.', example: '/api/users/3b241101-e2bb-4255-8caf-4136c566a962' }),
 }
 
 /** `{ data, meta }` as a named component `<name>Response`. */
@@ -132,7 +147,8 @@ export function listResponse<T extends z.ZodType>(name: string, schema: T, descr
     description,
     headers: z.object({ 'X-Request-Id': requestIdHeader, ...headers }),
     content: {
-      'application/json': { schema: envelope(`${name}ListResponse`, z.array(schema), PageMeta) },
+      // A page holds at most pageSize (<= 100) items.
+      'application/json': { schema: envelope(`${name}ListResponse`, z.array(schema).max(100), PageMeta) },
     },
   }
 }
@@ -171,27 +187,38 @@ export function errorResponses<const S extends ErrorHttpStatus[]>(...statuses: S
 /** Errors every JSON-body route can return before its handler runs. */
 export const bodyErrors = [400, 413, 415] as const
 
-export const IdParam = z.uuid().openapi({
+export const IdParam = Uuid.openapi({
   param: { name: 'id', in: 'path', required: true },
   description: 'Resource id (UUID).',
   example: '3b241101-e2bb-4255-8caf-4136c566a962',
 })
 
+/**
+ * A whole number in a query string: digits only, so `1e3`, `0x10`, `1.0` and ` 1` are a 400 rather than silently
+ * read as something else. The document shows it as the integer it becomes.
+ */
+function queryInteger(name: string, min: number, max: number, fallback: number, description: string) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,10}$/, 'Must be a whole number written in digits')
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.int().min(min).max(max))
+    .openapi({
+      param: { name, in: 'query' },
+      type: 'integer',
+      format: 'int32',
+      minimum: min,
+      maximum: max,
+      default: fallback,
+      description,
+      example: fallback,
+    })
+}
+
 export const PageQuery = {
-  page: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1_000_000)
-    .default(1)
-    .openapi({ param: { name: 'page', in: 'query' }, description: '1-based page number.', example: 1 }),
-  pageSize: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(20)
-    .openapi({ param: { name: 'pageSize', in: 'query' }, description: 'Items per page (1..100).', example: 20 }),
+  page: queryInteger('page', 1, 1_000_000, 1, '1-based page number.'),
+  pageSize: queryInteger('pageSize', 1, 100, 20, 'Items per page (1..100).'),
   order: z
     .enum(['asc', 'desc'])
     .default('desc')

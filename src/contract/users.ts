@@ -11,15 +11,17 @@ import {
   locationHeader,
   notModified,
   PageQuery,
+  Timestamp,
+  Uuid,
 } from './shared'
 
 export const Role = z.enum(['admin', 'user', 'guest']).openapi('Role', { description: 'Only an admin can change a role.', example: 'user' })
 
-const userId = z.uuid().openapi({ example: '3b241101-e2bb-4255-8caf-4136c566a962' })
+const userId = Uuid.openapi({ example: '3b241101-e2bb-4255-8caf-4136c566a962' })
 const userName = z.string().trim().min(1).max(100).openapi({ example: 'Alice Example' })
 const timestamps = {
-  createdAt: z.iso.datetime().openapi({ example: examples.time }),
-  updatedAt: z.iso.datetime().openapi({ example: examples.time }),
+  createdAt: Timestamp.openapi({ example: examples.time }),
+  updatedAt: Timestamp.openapi({ example: examples.time }),
 }
 
 export const PublicUser = z

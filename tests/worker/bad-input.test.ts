@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { call, count, register } from './support/api'
+
+type ErrorJson = { error: { code: string; details?: { field: string; in: string }[] } }
+let token = ''
+let userId = ''
+
+beforeAll(async () => {
+  const session = await register()
+  token = session.token
+  userId = session.user.id
+})
+
+const writes = () => [
+  { method: 'POST', path: '/api/auth/register' },
+  { method: 'POST', path: `/api/users/${userId}/posts` },
+  { method: 'PATCH', path: `/api/users/${userId}` },
+  { method: 'PUT', path: `/api/users/${userId}` },
+]
+
+const bodies: [string, string | undefined, Record<string, string>, number, string][] = [
+  ['malformed JSON', '{"title": "x",', { 'content-type': 'application/json' }, 400, 'INVALID_JSON'],
+  ['an empty body', undefined, { 'content-type': 'application/json' }, 400, 'INVALID_JSON'],
+  ['a JSON array', '[{"title":"x","body":"y"}]', { 'content-type': 'application/json' }, 400, 'VALIDATION_ERROR'],
+  ['a JSON string', '"hello"', { 'content-type': 'application/json' }, 400, 'VALIDATION_ERROR'],
+  ['JSON null', 'null', { 'content-type': 'application/json' }, 400, 'VALIDATION_ERROR'],
+  ['a form body', 'title=x&body=y', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ['text/plain JSON', '{"title":"x","body":"y"}', { 'content-type': 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ['no content type', '{"title":"x","body":"y"}', {}, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ['a body over 64 KiB', JSON.stringify({ title: 'x', body: 'y'.repeat(70_000) }), { 'content-type': 'application/json' }, 413, 'PAYLOAD_TOO_LARGE'],
+]
+
+describe('bad bodies on every write route: a 4xx envelope and nothing written', () => {
+  for (const [what, body, headers, status, code] of bodies) {
+    it(`${what} -> ${status} ${code}`, async () => {
+      const before = [await count('users'), await count('posts')]
+      for (const { method, path } of writes()) {
+        const init: RequestInit = { method, headers: { ...headers, Authorization: `Bearer ${token}` } }
+        if (body !== undefined) init.body = body
+        const response = await call(path, init)
+        expect(response.status, `${method} ${path}`).toBe(status)
+        expect((await response.json<ErrorJson>()).error.code).toBe(code)
+      }
+      expect([await count('users'), await count('posts')]).toEqual(before)
+    })
+  }
+})
+
+describe('query strings and paths', () => {
+  it('a duplicated query parameter is a 400 naming it', async () => {
+    const response = await call('/api/posts?page=1&page=2')
+    expect(response.status).toBe(400)
+    expect((await response.json<ErrorJson>()).error.details).toEqual([expect.objectContaining({ field: 'page', in: 'query' })])
+  })
+
+  it.each([
+    ['page=99999999999999999999', 'page'],
+    ['page=1e3', 'page'],
+    ['pageSize=0x10', 'pageSize'],
+    ['page=%00', 'page'],
+    ["authorId=' OR 1=1 --", 'authorId'],
+  ])('%s -> 400 naming %s', async (query, field) => {
+    const response = await call(`/api/posts?${query}`)
+    expect(response.status).toBe(400)
+    expect((await response.json<ErrorJson>()).error.details?.map((d) => d.field)).toContain(field)
+  })
+
+  it.each([
+    '/api/users/%2e%2e%2fadmin',
+    '/api/users/..%2F..%2Fetc%2Fpasswd',
+    '/api/users/%00',
+    "/api/users/1'%20OR%20'1'='1",
+    '/api/users/%F0%9F%A6%84',
+    '/api/users/%E0%A4%A',
+  ])('a hostile id %s is a 4xx envelope', async (path) => {
+    const response = await call(path)
+    expect(response.status).toBeGreaterThanOrEqual(400)
+    expect(response.status).toBeLessThan(500)
+    expect((await response.json<ErrorJson>()).error.code).toMatch(/VALIDATION_ERROR|NOT_FOUND/)
+  })
+
+  it('a double slash or trailing slash never reaches a handler with a wrong id', async () => {
+    for (const path of ['/api//users', '/api/users/', `/api/users/${userId}/posts/`]) {
+      const response = await call(path)
+      expect(response.status, path).toBeLessThan(500)
+    }
+  })
+})
+
+describe('methods', () => {
+  it.each(['PROPFIND', 'TRACE', 'PURGE', 'PATCH'])('%s on /api/users is 405 with Allow, in the envelope', async (method) => {
+    const response = await call('/api/users', { method })
+    expect(response.status).toBe(405)
+    expect(response.headers.get('allow')).toContain('GET')
+    expect((await response.json<ErrorJson>()).error.code).toBe('METHOD_NOT_ALLOWED')
+  })
+
+  it('HEAD on a GET route answers without a body', async () => {
+    const response = await call('/api/users', { method: 'HEAD' })
+    expect(response.status).toBe(200)
+    expect(await response.text()).toBe('')
+  })
+})
+
+describe('headers that try to get into ours', () => {
+  it('an X-Request-Id with CR/LF or 10 KB is never echoed', async () => {
+    for (const unsafe of ['abc\u2028def', 'x'.repeat(10_240), 'a;b=c']) {
+      const response = await call('/api/users', { headers: { 'X-Request-Id': unsafe } })
+      expect(response.headers.get('x-request-id')).not.toBe(unsafe)
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    }
+  })
+})

@@ -1,0 +1,51 @@
+import { env } from 'cloudflare:test'
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app'
+import { register } from './support/api'
+import { assertConforms, ContractViolation } from './support/contract'
+
+const id = '3b241101-e2bb-4255-8caf-4136c566a962'
+const meta = { timestamp: '2026-11-25T09:30:00.000Z', requestId: 'r-1' }
+const user = { id, name: 'Alice', role: 'user', createdAt: meta.timestamp, updatedAt: meta.timestamp }
+const headers = { 'content-type': 'application/json', 'x-request-id': 'r-1', etag: 'W/"x"', 'cache-control': 'public' }
+const respond = (status: number, body: unknown, extra: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { ...headers, ...extra } })
+
+describe('the contract checker bites', () => {
+  it('accepts a response the document promises', async () => {
+    await expect(assertConforms('GET', `http://t/api/users/${id}`, respond(200, { data: user, meta }))).resolves.toBeUndefined()
+  })
+
+  it.each([
+    ['an undeclared field', respond(200, { data: { ...user, email: 'leak@example.com' }, meta }), /must NOT have additional properties.*email/],
+    ['a wrong type', respond(200, { data: { ...user, role: 7 }, meta }), /role/],
+    ['a missing required field', respond(200, { data: { ...user, name: undefined }, meta }), /name/],
+    ['an undeclared status', respond(418, { data: user, meta }), /status 418 is not declared for getUser/],
+    ['a missing declared header', new Response(JSON.stringify({ data: user, meta }), { status: 200, headers: { 'content-type': 'application/json' } }), /required header/],
+    ['another content type', respond(200, { data: user, meta }, { 'content-type': 'text/plain' }), /content-type/],
+    ['an error that is not the envelope', respond(404, { message: 'nope' }), /ErrorResponse|error/],
+  ])('rejects %s', async (_what, response, message) => {
+    const failure = assertConforms('GET', `http://t/api/users/${id}`, response)
+    await expect(failure).rejects.toBeInstanceOf(ContractViolation)
+    await expect(failure).rejects.toThrow(message)
+  })
+
+  it('rejects a non-envelope answer to an undocumented path', async () => {
+    await expect(assertConforms('GET', 'http://t/nope', new Response('404 Not Found', { status: 404 }))).rejects.toBeInstanceOf(ContractViolation)
+  })
+
+  it('fails a real handler that starts leaking a field through the Worker', async () => {
+    // The real app, with one handler changed to add a field the contract does not have.
+    const app = new Hono()
+    app.use('/api/profile', async (c, next) => {
+      await next()
+      const body = await c.res.json<{ data: Record<string, unknown> }>()
+      c.res = new Response(JSON.stringify({ ...body, data: { ...body.data, passwordHint: 'x' } }), c.res)
+    })
+    app.route('/', createApp())
+    const session = await register()
+    const response = await app.request('/api/profile', { headers: { Authorization: `Bearer ${session.token}` } }, env, { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext)
+    await expect(assertConforms('GET', 'http://t/api/profile', response)).rejects.toThrow(/passwordHint/)
+  })
+})

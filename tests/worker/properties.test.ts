@@ -1,0 +1,135 @@
+import { env } from 'cloudflare:test'
+import fc from 'fast-check'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { call, registerAdmin } from './support/api'
+import { outOfBounds, resolve, valid, wrongType, type Schema } from './support/arbitraries'
+import { document } from './support/contract'
+
+// Seeded and reproducible: PROPERTY_SEED / PROPERTY_RUNS (set in the environment when running vitest) widen a run.
+const seed = Number(env.PROPERTY_SEED)
+const runs = Number(env.PROPERTY_RUNS)
+
+type Parameter = { name: string; in: 'path' | 'query'; required?: boolean; schema: Schema }
+type Operation = {
+  operationId: string
+  parameters?: Parameter[]
+  requestBody?: { content: { 'application/json': { schema: Schema } } }
+  security?: unknown[]
+}
+
+const operations = Object.entries(document.paths as unknown as Record<string, Record<string, Operation>>).flatMap(([template, item]) =>
+  Object.entries(item).map(([method, op]) => ({ template, method: method.toUpperCase(), op })),
+)
+
+type Request = { path: Record<string, string>; query: Record<string, string>; body?: unknown }
+
+function requestArbitrary(op: Operation): fc.Arbitrary<Request> {
+  const params = op.parameters ?? []
+  const path = fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, valid(p.schema).map(String)])))
+  const queryParams = params.filter((p) => p.in === 'query')
+  const query = fc.record(
+    Object.fromEntries(queryParams.map((p) => [p.name, valid(p.schema).map(String)])),
+    { requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name) },
+  )
+  const bodySchema = op.requestBody?.content['application/json'].schema
+  return fc.record({ path, query, ...(bodySchema ? { body: valid(bodySchema) } : {}) }) as fc.Arbitrary<Request>
+}
+
+type Mutation = { request: Request; field: string; where: 'body' | 'query' | 'path' }
+
+/** One invalid change to an otherwise valid request, naming the field the 400 must point at. */
+function mutationArbitrary(op: Operation): fc.Arbitrary<Mutation> {
+  const params = op.parameters ?? []
+  const choices: fc.Arbitrary<Mutation>[] = []
+  const base = requestArbitrary(op)
+  for (const p of params) {
+    const bad = outOfBounds(p.schema)
+    if (!bad) continue
+    choices.push(
+      fc.tuple(base, bad).map(([request, value]) => ({
+        request: { ...request, [p.in]: { ...request[p.in], [p.name]: String(value) } },
+        field: p.name,
+        where: p.in,
+      })),
+    )
+  }
+  const bodySchema = op.requestBody && resolve(op.requestBody.content['application/json'].schema)
+  if (bodySchema?.properties) {
+    for (const [name, schema] of Object.entries(bodySchema.properties)) {
+      const withBody = (change: (body: Record<string, unknown>) => Record<string, unknown>) =>
+        base.map((request) => ({ ...request, body: change({ ...(request.body as Record<string, unknown>) }) }))
+      choices.push(fc.tuple(base, wrongType(schema)).map(([request, value]) => ({ request: { ...request, body: { ...(request.body as object), [name]: value } }, field: name, where: 'body' as const })))
+      const bad = outOfBounds(schema)
+      if (bad) choices.push(fc.tuple(base, bad).map(([request, value]) => ({ request: { ...request, body: { ...(request.body as object), [name]: value } }, field: name, where: 'body' as const })))
+      if (bodySchema.required?.includes(name)) {
+        choices.push(withBody(({ [name]: _drop, ...rest }) => rest).map((request) => ({ request, field: name, where: 'body' as const })))
+      }
+    }
+    choices.push(
+      fc.tuple(base, fc.constantFrom('isAdmin', 'role_id', '__proto__x', 'passwordHash')).map(([request, extra]) => ({
+        request: { ...request, body: { ...(request.body as object), [extra]: true } },
+        field: extra,
+        where: 'body' as const,
+      })),
+    )
+  }
+  return fc.oneof(...choices)
+}
+
+let token = ''
+beforeAll(async () => {
+  token = (await registerAdmin()).token
+})
+
+function send(template: string, method: string, op: Operation, request: Request) {
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.path[name] ?? ''))
+  const query = new URLSearchParams(request.query).toString()
+  const headers: Record<string, string> = op.security ? { Authorization: `Bearer ${token}` } : {}
+  if (request.body !== undefined) headers['content-type'] = 'application/json'
+  return call(`${path}${query ? `?${query}` : ''}`, {
+    method,
+    headers,
+    ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+  })
+}
+
+describe.each(operations)('$method $template', ({ template, method, op }) => {
+  it('valid random input never gets a 5xx, and every answer conforms', async () => {
+    await fc.assert(
+      fc.asyncProperty(requestArbitrary(op), async (request) => {
+        const response = await send(template, method, op, request)
+        expect(response.status, await response.clone().text()).toBeLessThan(500)
+        expect(response.status).not.toBe(400)
+      }),
+      { seed, numRuns: runs },
+    )
+  })
+
+  const hasInputs = (op.parameters ?? []).some((p) => outOfBounds(p.schema)) || op.requestBody
+  if (hasInputs) it('each invalid input is a 400 whose details name the field', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutationArbitrary(op), async ({ request, field, where }) => {
+        const response = await send(template, method, op, request)
+        const text = await response.clone().text()
+        // A body over 64 KiB is rejected as a whole before validation; that is the one other right answer.
+        if (response.status === 413) return
+        expect(response.status, text).toBe(400)
+        const body = JSON.parse(text) as { error: { code: string; details?: { field: string; in: string }[] } }
+        expect(body.error.code).toBe('VALIDATION_ERROR')
+        expect(body.error.details, text).toEqual(expect.arrayContaining([expect.objectContaining({ field, in: where })]))
+      }),
+      { seed, numRuns: Math.ceil(runs * 1.5) },
+    )
+  })
+
+  if (op.requestBody) it('a body that is not an object is a 400, never a 500', async () => {
+    const notObjects = fc.oneof(fc.array(fc.anything(), { maxLength: 3 }), fc.string(), fc.integer(), fc.constant(null), fc.boolean())
+    await fc.assert(
+      fc.asyncProperty(requestArbitrary(op), notObjects, async (request, body) => {
+        const response = await send(template, method, op, { ...request, body })
+        expect(response.status).toBe(400)
+      }),
+      { seed, numRuns: Math.ceil(runs / 2) },
+    )
+  })
+})
