@@ -1057,6 +1057,8 @@ export interface operations {
                     "X-Request-Id": string;
                     /** @description Credentials are never cached. */
                     "Cache-Control": string;
+                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1110,7 +1112,7 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1123,7 +1125,7 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1175,6 +1177,8 @@ export interface operations {
                     "X-Request-Id": string;
                     /** @description Path of the created resource. */
                     Location: string;
+                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1277,7 +1281,7 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1290,7 +1294,7 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1336,7 +1340,10 @@ export interface operations {
     replaceUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Resource id (UUID). */
                 id: string;
@@ -1354,6 +1361,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1415,6 +1424,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
+            412: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
             413: {
                 headers: {
@@ -1453,7 +1473,10 @@ export interface operations {
     deleteUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Resource id (UUID). */
                 id: string;
@@ -1513,6 +1536,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
+            412: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
                 headers: {
@@ -1529,7 +1563,10 @@ export interface operations {
     updateUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Resource id (UUID). */
                 id: string;
@@ -1547,6 +1584,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1599,6 +1638,17 @@ export interface operations {
             };
             /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
             409: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
+            412: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -1668,7 +1718,7 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1681,7 +1731,7 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1730,7 +1780,7 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1743,7 +1793,7 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1812,7 +1862,7 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1825,7 +1875,7 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation; send it back in If-None-Match. */
+                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
@@ -1891,6 +1941,8 @@ export interface operations {
                     "X-Request-Id": string;
                     /** @description Path of the created resource. */
                     Location: string;
+                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1979,7 +2031,10 @@ export interface operations {
     deleteUserPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Resource id (UUID). */
                 id: string;
@@ -2041,6 +2096,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
+            412: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
                 headers: {
@@ -2057,7 +2123,10 @@ export interface operations {
     updateUserPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Resource id (UUID). */
                 id: string;
@@ -2077,6 +2146,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2118,6 +2189,17 @@ export interface operations {
             };
             /** @description The resource does not exist (NOT_FOUND). */
             404: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
+            412: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;

@@ -54,6 +54,11 @@ export function createApp() {
       // Served from this Worker's static assets (public/scalar), so the page works with no internet.
       cdn: '/scalar/standalone.js',
       withDefaultFonts: false,
+      // Nothing on the page may reach scalar.com: no AI agent, MCP, telemetry or hosted developer tools.
+      showDeveloperTools: 'never',
+      agent: { disabled: true },
+      mcp: { disabled: true },
+      telemetry: false,
     }),
   )
 

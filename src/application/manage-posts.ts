@@ -30,14 +30,21 @@ export async function createPost({ posts }: Deps, actor: Actor, authorId: string
   return post
 }
 
-export async function updatePost({ posts }: Deps, actor: Actor, authorId: string, id: string, changes: PostChanges): Promise<Post> {
+export async function updatePost(
+  { posts }: Deps,
+  actor: Actor,
+  authorId: string,
+  id: string,
+  changes: PostChanges,
+  ifVersion?: number[],
+): Promise<Post> {
   assertCanActAs(actor, authorId)
-  const post = await posts.update(id, authorId, changes)
+  const post = await posts.update(id, authorId, changes, ifVersion)
   if (!post) throw notFound('Post')
   return post
 }
 
-export async function deletePost({ posts }: Deps, actor: Actor, authorId: string, id: string): Promise<void> {
+export async function deletePost({ posts }: Deps, actor: Actor, authorId: string, id: string, ifVersion?: number[]): Promise<void> {
   assertCanActAs(actor, authorId)
-  if (!(await posts.delete(id, authorId))) throw notFound('Post')
+  if (!(await posts.delete(id, authorId, ifVersion))) throw notFound('Post')
 }

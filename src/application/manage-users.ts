@@ -27,8 +27,9 @@ export async function replaceUser(
   actor: Actor,
   id: string,
   input: { email: string; name: string; role?: Role },
+  ifVersion?: number[],
 ): Promise<User> {
-  return changeUser({ users }, actor, id, input)
+  return changeUser({ users }, actor, id, input, ifVersion)
 }
 
 /** PATCH: only the fields given change. */
@@ -37,21 +38,28 @@ export async function updateUser(
   actor: Actor,
   id: string,
   input: { email?: string; name?: string; role?: Role },
+  ifVersion?: number[],
 ): Promise<User> {
-  return changeUser({ users }, actor, id, input)
+  return changeUser({ users }, actor, id, input, ifVersion)
 }
 
-async function changeUser({ users }: Deps, actor: Actor, id: string, input: { email?: string; name?: string; role?: Role }) {
+async function changeUser(
+  { users }: Deps,
+  actor: Actor,
+  id: string,
+  input: { email?: string; name?: string; role?: Role },
+  ifVersion?: number[],
+) {
   assertCanActAs(actor, id)
   assertCanSetRole(actor, input.role)
-  const updated = await users.update(id, input)
+  const updated = await users.update(id, input, ifVersion)
   if (!updated) throw notFound('User')
   return updated
 }
 
-export async function deleteUser({ users }: Deps, actor: Actor, id: string): Promise<{ posts: number }> {
+export async function deleteUser({ users }: Deps, actor: Actor, id: string, ifVersion?: number[]): Promise<{ posts: string[] }> {
   assertCanActAs(actor, id)
-  const deleted = await users.delete(id)
+  const deleted = await users.delete(id, ifVersion)
   if (!deleted) throw notFound('User')
   return deleted
 }

@@ -20,10 +20,13 @@ export interface UserRepository {
   findById(id: string): Promise<User | null>
   /** Throws CONFLICT when the email is taken. */
   create(user: NewUser): Promise<User>
-  /** Null when the user does not exist; throws CONFLICT when the email is taken. */
-  update(id: string, changes: UserChanges): Promise<User | null>
-  /** Deletes the user and all their posts atomically; the number of posts removed, or null when there was no user. */
-  delete(id: string): Promise<{ posts: number } | null>
+  /**
+   * Null when the user does not exist; throws CONFLICT when the email is taken and PRECONDITION_FAILED when
+   * `ifVersion` is given and the stored version is not among it (nothing is written then).
+   */
+  update(id: string, changes: UserChanges, ifVersion?: number[]): Promise<User | null>
+  /** Deletes the user and all their posts atomically; the posts removed, or null when there was no user. Throws like update. */
+  delete(id: string, ifVersion?: number[]): Promise<{ posts: string[] } | null>
   /** The user when the password matches; null for an unknown email or a wrong password alike. */
   verifyCredentials(email: string, password: string): Promise<User | null>
 }
@@ -43,9 +46,9 @@ export interface PostRepository {
   findById(id: string): Promise<Post | null>
   /** Null when the author does not exist. */
   create(post: NewPost): Promise<Post | null>
-  /** Null when there is no such post by that author. */
-  update(id: string, authorId: string, changes: PostChanges): Promise<Post | null>
-  delete(id: string, authorId: string): Promise<boolean>
+  /** Null when there is no such post by that author; PRECONDITION_FAILED as for users. */
+  update(id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null>
+  delete(id: string, authorId: string, ifVersion?: number[]): Promise<boolean>
 }
 
 export interface IssuedToken {

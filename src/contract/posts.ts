@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import {
   bodyErrors,
   cacheHeaders,
+  etagHeader,
+  IfMatchHeaders,
   dataResponse,
   errorResponses,
   examples,
@@ -125,6 +127,7 @@ export const createUserPost = createRoute({
   responses: {
     201: dataResponse('Post', Post, 'Created.', {
       Location: locationHeader.Location.openapi({ example: `/api/posts/${examplePost.id}` }),
+      ...etagHeader,
     }),
     ...errorResponses(...bodyErrors, 401, 403, 404),
   },
@@ -138,10 +141,10 @@ export const updateUserPost = createRoute({
   summary: 'Update a post',
   description: 'The author (or an admin) changes the fields given. 404 when the post is not that user\'s.',
   security,
-  request: { params: postParams, body: { required: true, content: { 'application/json': { schema: UpdatePostRequest } } } },
+  request: { params: postParams, headers: IfMatchHeaders, body: { required: true, content: { 'application/json': { schema: UpdatePostRequest } } } },
   responses: {
-    200: dataResponse('Post', Post, 'Updated.'),
-    ...errorResponses(...bodyErrors, 401, 403, 404),
+    200: dataResponse('Post', Post, 'Updated.', etagHeader),
+    ...errorResponses(...bodyErrors, 401, 403, 404, 412),
   },
 })
 
@@ -153,10 +156,10 @@ export const deleteUserPost = createRoute({
   summary: 'Delete a post',
   description: "The author (or an admin) deletes one post. 404 when the post is not that user's.",
   security,
-  request: { params: postParams },
+  request: { params: postParams, headers: IfMatchHeaders },
   responses: {
     204: { description: 'Deleted the post. No body.' },
-    ...errorResponses(400, 401, 403, 404),
+    ...errorResponses(400, 401, 403, 404, 412),
   },
 })
 

@@ -120,9 +120,19 @@ function envelope<T extends z.ZodType, M extends z.ZodType>(name: string, data: 
 type ResponseHeaders = Record<string, z.ZodType>
 
 /** Headers of a cacheable public GET (see the caching section of the description). */
+const entityTag = z.string().max(44).openapi({
+  description: 'Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate.',
+  example: '"v3"',
+})
+
+/** The ETag of a single resource (made from its version), on every response that returns one. */
+export const etagHeader = { ETag: entityTag }
+
 export const cacheHeaders = {
-  // cacheable() in http/cache.ts sends W/"<40 hex digits of SHA-1>".
-  ETag: z.string().max(44).openapi({ description: 'Entity tag of this representation; send it back in If-None-Match.', example: 'W/"5d41402abc4b2a76"' }),
+  ETag: z.string().max(44).openapi({
+    description: 'Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match.',
+    example: '"v3"',
+  }),
   'Cache-Control': z.string().max(128).openapi({ description: 'How long shared caches may keep the response.', example: 'public, max-age=60, stale-while-revalidate=300' }),
 }
 
@@ -186,6 +196,19 @@ export function errorResponses<const S extends ErrorHttpStatus[]>(...statuses: S
 
 /** Errors every JSON-body route can return before its handler runs. */
 export const bodyErrors = [400, 413, 415] as const
+
+/** Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. */
+export const IfMatchHeaders = z.object({
+  'If-Match': z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({
+      param: { name: 'If-Match', in: 'header', required: false },
+      description: 'The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version.',
+      example: '"v3"',
+    }),
+})
 
 export const IdParam = Uuid.openapi({
   param: { name: 'id', in: 'path', required: true },

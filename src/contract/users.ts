@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import {
   bodyErrors,
   cacheHeaders,
+  etagHeader,
+  IfMatchHeaders,
   dataResponse,
   Email,
   errorResponses,
@@ -114,7 +116,7 @@ export const createUser = createRoute({
   security,
   request: { body: { required: true, content: { 'application/json': { schema: CreateUserRequest } } } },
   responses: {
-    201: dataResponse('User', User, 'Created.', locationHeader),
+    201: dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader }),
     ...errorResponses(...bodyErrors, 401, 403, 409),
   },
 })
@@ -127,10 +129,10 @@ export const replaceUser = createRoute({
   summary: 'Replace a user',
   description: 'The user or an admin replaces `email` and `name`. Only an admin may send a `role` different from the current one.',
   security,
-  request: { params: idParams, body: { required: true, content: { 'application/json': { schema: ReplaceUserRequest } } } },
+  request: { params: idParams, headers: IfMatchHeaders, body: { required: true, content: { 'application/json': { schema: ReplaceUserRequest } } } },
   responses: {
-    200: dataResponse('User', User, 'Replaced.'),
-    ...errorResponses(...bodyErrors, 401, 403, 404, 409),
+    200: dataResponse('User', User, 'Replaced.', etagHeader),
+    ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
   },
 })
 
@@ -142,10 +144,10 @@ export const updateUser = createRoute({
   summary: 'Update a user',
   description: 'The user or an admin changes the fields given (at least one). Only an admin may change `role`.',
   security,
-  request: { params: idParams, body: { required: true, content: { 'application/json': { schema: UpdateUserRequest } } } },
+  request: { params: idParams, headers: IfMatchHeaders, body: { required: true, content: { 'application/json': { schema: UpdateUserRequest } } } },
   responses: {
-    200: dataResponse('User', User, 'Updated.'),
-    ...errorResponses(...bodyErrors, 401, 403, 404, 409),
+    200: dataResponse('User', User, 'Updated.', etagHeader),
+    ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
   },
 })
 
@@ -157,10 +159,10 @@ export const deleteUser = createRoute({
   summary: 'Delete a user and their posts',
   description: 'The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.',
   security,
-  request: { params: idParams },
+  request: { params: idParams, headers: IfMatchHeaders },
   responses: {
     204: { description: 'Deleted the user and all their posts. No body.' },
-    ...errorResponses(400, 401, 403, 404),
+    ...errorResponses(400, 401, 403, 404, 412),
   },
 })
 

@@ -14,4 +14,6 @@ export class DomainError extends Error {
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`)
 export const conflict = (message: string) => new DomainError('CONFLICT', message)
 export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message)
+export const preconditionFailed = () =>
+  new DomainError('PRECONDITION_FAILED', 'The resource changed since you read it (If-Match did not match); read it again and retry')
 export const unauthorized = (message = 'Authentication required') => new DomainError('UNAUTHORIZED', message)

@@ -3,6 +3,7 @@ export interface Post {
   authorId: string
   title: string
   body: string
+  version: number
   createdAt: string
   updatedAt: string
 }

@@ -7,6 +7,8 @@ export interface User {
   email: string
   name: string
   role: Role
+  /** Bumped by every change; clients see it only as the ETag. */
+  version: number
   createdAt: string
   updatedAt: string
 }

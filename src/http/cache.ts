@@ -5,20 +5,42 @@ import type { AppEnv } from './app-env'
 export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
 export const NO_STORE = 'private, no-cache, no-store, must-revalidate'
 
-/** Answers If-None-Match with 304 for GETs whose handler set an ETag (see `cacheable`). */
+/** Answers If-None-Match with 304 for GETs whose handler set an ETag. */
 export const conditionalGet = etag({ retainedHeaders: ['cache-control', 'etag', 'vary', 'x-request-id'] })
+
+export const publicCache = (c: Context<AppEnv>) => c.header('Cache-Control', PUBLIC_CACHE)
+export const noStore = (c: Context<AppEnv>) => c.header('Cache-Control', NO_STORE)
+
+// A single resource's tag is its version: strong, so If-Match can compare it, and cheap (no hashing).
+const entityTag = (version: number) => `"v${version}"`
+
+/** Sets the resource's ETag and returns the representation without the internal version. */
+export function tagged<T extends { version: number }>(c: Context<AppEnv>, { version, ...representation }: T): Omit<T, 'version'> {
+  c.header('ETag', entityTag(version))
+  return representation
+}
+
+export const untagged = <T extends { version: number }>({ version: _version, ...representation }: T): Omit<T, 'version'> => representation
+
+/**
+ * The versions an If-Match header accepts: undefined when absent or `*` (any current version will do),
+ * otherwise the versions named by strong `"v<n>"` tags. Weak or foreign tags never match (RFC 9110 strong comparison).
+ */
+export function ifMatchVersions(header: string | undefined): number[] | undefined {
+  if (header === undefined || header.trim() === '*') return undefined
+  return header
+    .split(',')
+    .map((tag) => /^\s*"v([0-9]{1,9})"\s*$/.exec(tag)?.[1])
+    .filter((version): version is string => version !== undefined)
+    .map(Number)
+}
 
 const encoder = new TextEncoder()
 
-/**
- * Marks a public representation cacheable. The tag hashes what identifies the representation (data and
- * paging), not meta's timestamp and request id, so an unchanged resource keeps its tag.
- */
-export async function cacheable(c: Context<AppEnv>, representation: unknown) {
+/** A list's tag hashes its items and paging, not meta's timestamp and request id, so an unchanged page keeps its tag. */
+export async function listTag(c: Context<AppEnv>, representation: unknown) {
   const digest = await crypto.subtle.digest('SHA-1', encoder.encode(JSON.stringify(representation)))
   const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
   c.header('ETag', `W/"${hex}"`)
-  c.header('Cache-Control', PUBLIC_CACHE)
+  publicCache(c)
 }
-
-export const noStore = (c: Context<AppEnv>) => c.header('Cache-Control', NO_STORE)

@@ -9,7 +9,7 @@ import { document } from './support/contract'
 const seed = Number(env.PROPERTY_SEED)
 const runs = Number(env.PROPERTY_RUNS)
 
-type Parameter = { name: string; in: 'path' | 'query'; required?: boolean; schema: Schema }
+type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; schema: Schema }
 type Operation = {
   operationId: string
   parameters?: Parameter[]
@@ -21,21 +21,22 @@ const operations = Object.entries(document.paths as unknown as Record<string, Re
   Object.entries(item).map(([method, op]) => ({ template, method: method.toUpperCase(), op })),
 )
 
-type Request = { path: Record<string, string>; query: Record<string, string>; body?: unknown }
+type Request = { path: Record<string, string>; query: Record<string, string>; header: Record<string, string>; body?: unknown }
 
 function requestArbitrary(op: Operation): fc.Arbitrary<Request> {
   const params = op.parameters ?? []
   const path = fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, valid(p.schema).map(String)])))
-  const queryParams = params.filter((p) => p.in === 'query')
-  const query = fc.record(
-    Object.fromEntries(queryParams.map((p) => [p.name, valid(p.schema).map(String)])),
-    { requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name) },
-  )
+  const optional = (where: 'query' | 'header') => {
+    const list = params.filter((p) => p.in === where)
+    return fc.record(Object.fromEntries(list.map((p) => [p.name, valid(p.schema).map(String)])), {
+      requiredKeys: list.filter((p) => p.required).map((p) => p.name),
+    })
+  }
   const bodySchema = op.requestBody?.content['application/json'].schema
-  return fc.record({ path, query, ...(bodySchema ? { body: valid(bodySchema) } : {}) }) as fc.Arbitrary<Request>
+  return fc.record({ path, query: optional('query'), header: optional('header'), ...(bodySchema ? { body: valid(bodySchema) } : {}) }) as fc.Arbitrary<Request>
 }
 
-type Mutation = { request: Request; field: string; where: 'body' | 'query' | 'path' }
+type Mutation = { request: Request; field: string; where: 'body' | 'query' | 'path' | 'header' }
 
 /** One invalid change to an otherwise valid request, naming the field the 400 must point at. */
 function mutationArbitrary(op: Operation): fc.Arbitrary<Mutation> {
@@ -84,7 +85,7 @@ beforeAll(async () => {
 function send(template: string, method: string, op: Operation, request: Request) {
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.path[name] ?? ''))
   const query = new URLSearchParams(request.query).toString()
-  const headers: Record<string, string> = op.security ? { Authorization: `Bearer ${token}` } : {}
+  const headers: Record<string, string> = { ...request.header, ...(op.security ? { Authorization: `Bearer ${token}` } : {}) }
   if (request.body !== undefined) headers['content-type'] = 'application/json'
   return call(`${path}${query ? `?${query}` : ''}`, {
     method,

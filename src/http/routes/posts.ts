@@ -3,46 +3,47 @@ import * as posts from '../../application/manage-posts'
 import { createUserPost, deleteUserPost, getPost, listPosts, listUserPosts, updateUserPost } from '../../contract/posts'
 import type { AppEnv } from '../app-env'
 import { actor, requireAuth } from '../auth'
-import { cacheable, conditionalGet } from '../cache'
+import { conditionalGet, ifMatchVersions, listTag, publicCache, tagged, untagged } from '../cache'
 import { deps } from '../composition'
 import { dataBody, listBody } from '../envelope'
 
 export function postRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listPosts, middleware: [conditionalGet] }, async (c) => {
     const page = await posts.listPosts(deps(c), c.req.valid('query'))
-    const body = listBody(c, page)
-    await cacheable(c, [body.data, page.total, page.page, page.pageSize])
+    const body = listBody(c, { ...page, items: page.items.map(untagged) })
+    await listTag(c, [body.data, page.total, page.page, page.pageSize])
     return c.json(body, 200)
   })
 
   app.openapi({ ...getPost, middleware: [conditionalGet] }, async (c) => {
     const post = await posts.getPost(deps(c), c.req.valid('param').id)
-    await cacheable(c, post)
-    return c.json(dataBody(c, post), 200)
+    publicCache(c)
+    return c.json(dataBody(c, tagged(c, post)), 200)
   })
 
   app.openapi({ ...listUserPosts, middleware: [conditionalGet] }, async (c) => {
     const page = await posts.listUserPosts(deps(c), c.req.valid('param').id, c.req.valid('query'))
-    const body = listBody(c, page)
-    await cacheable(c, [body.data, page.total, page.page, page.pageSize])
+    const body = listBody(c, { ...page, items: page.items.map(untagged) })
+    await listTag(c, [body.data, page.total, page.page, page.pageSize])
     return c.json(body, 200)
   })
 
   app.openapi({ ...createUserPost, middleware: [requireAuth] }, async (c) => {
     const post = await posts.createPost(deps(c), actor(c), c.req.valid('param').id, c.req.valid('json'))
     c.header('Location', `/api/posts/${post.id}`)
-    return c.json(dataBody(c, post), 201)
+    return c.json(dataBody(c, tagged(c, post)), 201)
   })
 
   app.openapi({ ...updateUserPost, middleware: [requireAuth] }, async (c) => {
     const { id, postId } = c.req.valid('param')
-    const post = await posts.updatePost(deps(c), actor(c), id, postId, c.req.valid('json'))
-    return c.json(dataBody(c, post), 200)
+    const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
+    const post = await posts.updatePost(deps(c), actor(c), id, postId, c.req.valid('json'), ifVersion)
+    return c.json(dataBody(c, tagged(c, post)), 200)
   })
 
   app.openapi({ ...deleteUserPost, middleware: [requireAuth] }, async (c) => {
     const { id, postId } = c.req.valid('param')
-    await posts.deletePost(deps(c), actor(c), id, postId)
+    await posts.deletePost(deps(c), actor(c), id, postId, ifMatchVersions(c.req.valid('header')['If-Match']))
     return c.body(null, 204)
   })
 }

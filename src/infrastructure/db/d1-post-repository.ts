@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { NewPost, PostChanges, PostRepository, PostSort } from '../../application/ports'
 import type { PageRequest } from '../../domain/page'
+import { preconditionFailed } from '../../domain/errors'
 import type { Post } from '../../domain/post'
 import { isForeignKeyViolation } from './d1-errors'
 import { posts, users } from './schema'
@@ -11,6 +12,7 @@ const postColumns = {
   authorId: posts.userId,
   title: posts.title,
   body: posts.body,
+  version: posts.version,
   createdAt: posts.createdAt,
   updatedAt: posts.updatedAt,
 }
@@ -67,21 +69,37 @@ export class D1PostRepository implements PostRepository {
     }
   }
 
-  async update(id: string, authorId: string, changes: PostChanges): Promise<Post | null> {
-    const values = { title: changes.title, body: changes.body, updatedAt: new Date().toISOString() }
-    const [post] = await this.db
-      .update(posts)
-      .set(values)
-      .where(and(eq(posts.id, id), eq(posts.userId, authorId)))
-      .returning(postColumns)
-    return post ?? null
+  private owned(id: string, authorId: string) {
+    return and(eq(posts.id, id), eq(posts.userId, authorId))
   }
 
-  async delete(id: string, authorId: string): Promise<boolean> {
-    const removed = await this.db
-      .delete(posts)
-      .where(and(eq(posts.id, id), eq(posts.userId, authorId)))
-      .returning({ id: posts.id })
-    return removed.length > 0
+  /** The author's post, and only at one of these versions when they are given. */
+  private matching(id: string, authorId: string, ifVersion?: number[]) {
+    return ifVersion ? and(this.owned(id, authorId), inArray(posts.version, ifVersion)) : this.owned(id, authorId)
+  }
+
+  private exists(id: string, authorId: string) {
+    return this.db.select({ id: posts.id }).from(posts).where(this.owned(id, authorId)).limit(1)
+  }
+
+  async update(id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null> {
+    const values = { title: changes.title, body: changes.body, version: sql`${posts.version} + 1`, updatedAt: new Date().toISOString() }
+    const [[post], [current]] = await this.db.batch([
+      this.db.update(posts).set(values).where(this.matching(id, authorId, ifVersion)).returning(postColumns),
+      this.exists(id, authorId),
+    ])
+    if (post) return post
+    if (current) throw preconditionFailed()
+    return null
+  }
+
+  async delete(id: string, authorId: string, ifVersion?: number[]): Promise<boolean> {
+    const [removed, [remaining]] = await this.db.batch([
+      this.db.delete(posts).where(this.matching(id, authorId, ifVersion)).returning({ id: posts.id }),
+      this.exists(id, authorId),
+    ])
+    if (removed.length) return true
+    if (remaining) throw preconditionFailed()
+    return false
   }
 }

@@ -1,7 +1,7 @@
-import { asc, count, desc, eq } from 'drizzle-orm'
+import { and, asc, count, desc, eq, exists, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { NewUser, UserChanges, UserRepository, UserSort } from '../../application/ports'
-import { conflict } from '../../domain/errors'
+import { conflict, preconditionFailed } from '../../domain/errors'
 import type { User } from '../../domain/user'
 import { decoyHash, hashPassword, verifyPassword } from '../password-hasher'
 import { isUniqueViolation } from './d1-errors'
@@ -13,6 +13,7 @@ const userColumns = {
   email: users.email,
   name: users.name,
   role: users.role,
+  version: users.version,
   createdAt: users.createdAt,
   updatedAt: users.updatedAt,
 }
@@ -59,25 +60,50 @@ export class D1UserRepository implements UserRepository {
     }
   }
 
-  async update(id: string, changes: UserChanges): Promise<User | null> {
+  /** The user's row, and only at one of these versions when they are given. */
+  private matching(id: string, ifVersion?: number[]) {
+    return ifVersion ? and(eq(users.id, id), inArray(users.version, ifVersion)) : eq(users.id, id)
+  }
+
+  private currentVersion(id: string) {
+    return this.db.select({ version: users.version }).from(users).where(eq(users.id, id)).limit(1)
+  }
+
+  async update(id: string, changes: UserChanges, ifVersion?: number[]): Promise<User | null> {
     // Only the named columns are written; request keys never become column names.
-    const values = { email: changes.email, name: changes.name, role: changes.role, updatedAt: new Date().toISOString() }
+    const values = {
+      email: changes.email,
+      name: changes.name,
+      role: changes.role,
+      version: sql`${users.version} + 1`,
+      updatedAt: new Date().toISOString(),
+    }
     try {
-      const [user] = await this.db.update(users).set(values).where(eq(users.id, id)).returning(userColumns)
-      return user ?? null
+      // The conditional write and the existence check share one round trip: 404 and 412 are told apart without a race.
+      const [[user], [current]] = await this.db.batch([
+        this.db.update(users).set(values).where(this.matching(id, ifVersion)).returning(userColumns),
+        this.currentVersion(id),
+      ])
+      if (user) return user
+      if (current) throw preconditionFailed()
+      return null
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken()
       throw error
     }
   }
 
-  async delete(id: string) {
+  async delete(id: string, ifVersion?: number[]) {
     // One batch is one transaction: the posts and the user go together or not at all.
-    const [removedPosts, removedUsers] = await this.db.batch([
-      this.db.delete(posts).where(eq(posts.userId, id)).returning({ id: posts.id }),
-      this.db.delete(users).where(eq(users.id, id)).returning({ id: users.id }),
+    const userMatches = exists(this.db.select({ id: users.id }).from(users).where(this.matching(id, ifVersion)))
+    const [removedPosts, removedUsers, [remaining]] = await this.db.batch([
+      this.db.delete(posts).where(and(eq(posts.userId, id), userMatches)).returning({ id: posts.id }),
+      this.db.delete(users).where(this.matching(id, ifVersion)).returning({ id: users.id }),
+      this.currentVersion(id),
     ])
-    return removedUsers.length ? { posts: removedPosts.length } : null
+    if (removedUsers.length) return { posts: removedPosts.map((post) => post.id) }
+    if (remaining) throw preconditionFailed()
+    return null
   }
 
   async verifyCredentials(email: string, password: string): Promise<User | null> {

@@ -1,4 +1,4 @@
-import { index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 export const users = sqliteTable(
   'users',
@@ -9,6 +9,8 @@ export const users = sqliteTable(
     name: text('name').notNull(),
     role: text('role', { enum: ['admin', 'user', 'guest'] }).notNull().default('user'),
     passwordHash: text('password_hash').notNull(),
+    // Bumped by every write; the ETag is made from it, so If-Match detects concurrent updates.
+    version: integer('version').notNull().default(1),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -28,6 +30,7 @@ export const posts = sqliteTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     body: text('body').notNull(),
+    version: integer('version').notNull().default(1),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -37,4 +40,21 @@ export const posts = sqliteTable(
     index('posts_created_at_id_idx').on(t.createdAt, t.id),
     index('posts_title_id_idx').on(t.title, t.id),
   ],
+)
+
+/** Stripe-style idempotency keys: the first response to a (scope, key) is stored and replayed for 24 hours. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    // Null while the first request is still running.
+    status: integer('status'),
+    body: text('body'),
+    location: text('location'),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)],
 )

@@ -1,5 +1,5 @@
 import type { EmailService, NewPost, NewUser, PostRepository, TokenService, UserChanges, UserRepository } from '../../../src/application/ports'
-import { conflict } from '../../../src/domain/errors'
+import { conflict, preconditionFailed } from '../../../src/domain/errors'
 import type { Post } from '../../../src/domain/post'
 import type { User } from '../../../src/domain/user'
 
@@ -20,22 +20,23 @@ export function memoryUsers(): UserRepository & { passwords: Map<string, string>
     async create({ password, ...fields }: NewUser) {
       if (taken(fields.email)) throw conflict('taken')
       const now = new Date().toISOString()
-      const user = { id: crypto.randomUUID(), ...fields, createdAt: now, updatedAt: now }
+      const user = { id: crypto.randomUUID(), ...fields, version: 1, createdAt: now, updatedAt: now }
       rows.set(user.id, user)
       passwords.set(user.id, password)
       return user
     },
-    async update(id, changes: UserChanges) {
+    async update(id, changes: UserChanges, ifVersion) {
       const user = rows.get(id)
       if (!user) return null
+      if (ifVersion && !ifVersion.includes(user.version)) throw preconditionFailed()
       if (changes.email && taken(changes.email, id)) throw conflict('taken')
       const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined))
-      const next = { ...user, ...defined, updatedAt: new Date().toISOString() }
+      const next = { ...user, ...defined, version: user.version + 1, updatedAt: new Date().toISOString() }
       rows.set(id, next)
       return next
     },
     async delete(id) {
-      return rows.delete(id) ? { posts: 0 } : null
+      return rows.delete(id) ? { posts: [] } : null
     },
     async verifyCredentials(email, password) {
       const user = [...rows.values()].find((u) => u.email === email)
@@ -60,14 +61,15 @@ export function memoryPosts(authors: Set<string>): PostRepository {
     async create(post: NewPost) {
       if (!authors.has(post.authorId)) return null
       const now = new Date().toISOString()
-      const row = { id: crypto.randomUUID(), ...post, createdAt: now, updatedAt: now }
+      const row = { id: crypto.randomUUID(), ...post, version: 1, createdAt: now, updatedAt: now }
       rows.set(row.id, row)
       return row
     },
-    async update(id, authorId, changes) {
+    async update(id, authorId, changes, ifVersion) {
       const post = rows.get(id)
       if (!post || post.authorId !== authorId) return null
-      const next = { ...post, ...changes }
+      if (ifVersion && !ifVersion.includes(post.version)) throw preconditionFailed()
+      const next = { ...post, ...changes, version: post.version + 1 }
       rows.set(id, next)
       return next
     },

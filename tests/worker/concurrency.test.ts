@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { call, client, count, json, register } from './support/api'
+
+const path = (id: string) => ({ params: { path: { id } } })
+
+describe('optimistic concurrency with ETag / If-Match', () => {
+  it('every single-resource response carries the ETag; each change bumps it', async () => {
+    const session = await register()
+    const read = await client(session.token).GET('/api/profile')
+    expect(read.response.headers.get('etag')).toBe('"v1"')
+    const patched = await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { name: 'Two' } })
+    expect(patched.response.headers.get('etag')).toBe('"v2"')
+    expect((await client().GET('/api/users/{id}', path(session.user.id))).response.headers.get('etag')).toBe('"v2"')
+  })
+
+  it('two clients editing the same user cannot silently overwrite each other', async () => {
+    const session = await register()
+    const auth = { Authorization: `Bearer ${session.token}` }
+    // Both read version 1.
+    const tag = (await call(`/api/users/${session.user.id}`)).headers.get('etag')!
+    const first = await json('PATCH', `/api/users/${session.user.id}`, { name: 'Written by A' }, { ...auth, 'If-Match': tag })
+    expect(first.status).toBe(200)
+    const second = await json('PATCH', `/api/users/${session.user.id}`, { name: 'Written by B' }, { ...auth, 'If-Match': tag })
+    expect(second.status).toBe(412)
+    expect((await second.json<{ error: { code: string } }>()).error.code).toBe('PRECONDITION_FAILED')
+    expect((await client(session.token).GET('/api/profile')).data?.data.name).toBe('Written by A')
+  })
+
+  it('PUT with a stale tag is 412 and nothing changes; with the current tag it applies', async () => {
+    const session = await register()
+    const auth = { Authorization: `Bearer ${session.token}` }
+    const body = { email: session.user.email, name: 'Replaced' }
+    expect((await json('PUT', `/api/users/${session.user.id}`, body, { ...auth, 'If-Match': '"v7"' })).status).toBe(412)
+    expect((await client(session.token).GET('/api/profile')).data?.data.name).toBe(session.user.name)
+    const ok = await json('PUT', `/api/users/${session.user.id}`, body, { ...auth, 'If-Match': '"v9", "v1"' })
+    expect(ok.status).toBe(200)
+  })
+
+  it('a weak or foreign tag never matches (strong comparison); * matches any version', async () => {
+    const session = await register()
+    const auth = { Authorization: `Bearer ${session.token}` }
+    expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'W' }, { ...auth, 'If-Match': 'W/"v1"' })).status).toBe(412)
+    expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'X' }, { ...auth, 'If-Match': 'garbage' })).status).toBe(412)
+    expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'Star' }, { ...auth, 'If-Match': '*' })).status).toBe(200)
+  })
+
+  it('DELETE of a user with a stale tag is 412 and deletes neither the user nor the posts', async () => {
+    const session = await register()
+    await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: 'Kept', body: 'B' } })
+    const before = [await count('users'), await count('posts')]
+    const stale = await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}`, 'If-Match': '"v99"' } })
+    expect(stale.status).toBe(412)
+    expect([await count('users'), await count('posts')]).toEqual(before)
+    const current = await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}`, 'If-Match': '"v1"' } })
+    expect(current.status).toBe(204)
+  })
+
+  it('posts: stale If-Match on PATCH and DELETE is 412, current tag works, missing post stays 404', async () => {
+    const session = await register()
+    const created = await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: 'T', body: 'B' } })
+    expect(created.response.headers.get('etag')).toBe('"v1"')
+    const postId = created.data!.data.id
+    const url = `/api/users/${session.user.id}/posts/${postId}`
+    const auth = { Authorization: `Bearer ${session.token}` }
+    expect((await json('PATCH', url, { title: 'New' }, { ...auth, 'If-Match': '"v2"' })).status).toBe(412)
+    const edited = await json('PATCH', url, { title: 'New' }, { ...auth, 'If-Match': '"v1"' })
+    expect(edited.headers.get('etag')).toBe('"v2"')
+    expect((await call(url, { method: 'DELETE', headers: { ...auth, 'If-Match': '"v1"' } })).status).toBe(412)
+    expect((await call(url, { method: 'DELETE', headers: { ...auth, 'If-Match': '"v2"' } })).status).toBe(204)
+    expect((await call(url, { method: 'DELETE', headers: { ...auth, 'If-Match': '"v2"' } })).status).toBe(404)
+  })
+
+  it('concurrent PATCHes with the same tag: exactly one wins', async () => {
+    const session = await register()
+    const auth = { Authorization: `Bearer ${session.token}`, 'If-Match': '"v1"' }
+    const results = await Promise.all(['A', 'B', 'C', 'D'].map((name) => json('PATCH', `/api/users/${session.user.id}`, { name }, auth)))
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412, 412, 412])
+  })
+})
