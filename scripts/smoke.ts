@@ -1,0 +1,222 @@
+// End-to-end smoke test through the generated typed client. CI/CD runs it against staging (API_URL); locally it starts
+// its own `wrangler dev`. It cleans up after itself: the user it registers is deleted, with their posts.
+import { randomBytes } from 'node:crypto'
+import { z } from '@hono/zod-openapi'
+import { createApiClient, type ApiClient } from '../generated/client'
+import { AuthSession } from '../src/contract/auth'
+import { HealthStatus } from '../src/contract/health'
+import { Post } from '../src/contract/posts'
+import { ErrorResponse, Meta, PageMeta } from '../src/contract/shared'
+import { User } from '../src/contract/users'
+import { startWranglerDev, type WranglerDev } from './lib/wrangler-dev'
+
+interface Result {
+  data?: unknown
+  error?: unknown
+  response: Response
+}
+
+class StepFailure extends Error {}
+
+function expect(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new StepFailure(message)
+}
+
+function expectStatus(result: Result, status: number) {
+  const { response } = result
+  const body = JSON.stringify(result.data ?? result.error ?? null)
+  expect(response.status === status, `expected HTTP ${status}, got ${response.status}: ${body}`)
+}
+
+function expectShape<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(body)
+  if (!parsed.success) throw new StepFailure(`${what} does not match the contract:\n${z.prettifyError(parsed.error)}\nbody: ${JSON.stringify(body)}`)
+  return parsed.data
+}
+
+function expectRequestId(response: Response, requestId: string) {
+  const header = response.headers.get('X-Request-Id')
+  expect(header === requestId, `X-Request-Id header ${header} differs from meta.requestId ${requestId}`)
+}
+
+/** The `{ data, meta }` envelope with no stray keys, meta.requestId echoing the X-Request-Id header. */
+function expectData<T extends z.ZodType>(result: Result, data: T) {
+  const body = expectShape(z.strictObject({ data, meta: Meta }), result.data, 'the response body')
+  expectRequestId(result.response, body.meta.requestId)
+  return body
+}
+
+/** The list envelope: `{ data: [...], meta }` with the paging fields in meta. */
+function expectPage<T extends z.ZodType>(result: Result, item: T) {
+  const body = expectShape(z.strictObject({ data: z.array(item), meta: PageMeta }), result.data, 'the response body')
+  expectRequestId(result.response, body.meta.requestId)
+  return body
+}
+
+function expectError(result: Result, status: number, code: string) {
+  expectStatus(result, status)
+  const body = expectShape(ErrorResponse, result.error, 'the error body')
+  expect(body.error.code === code, `expected error code ${code}, got ${body.error.code}`)
+}
+
+async function expectEmpty(response: Response) {
+  const text = await response.text()
+  expect(text === '', `expected an empty body, got ${JSON.stringify(text)}`)
+}
+
+/** fetch hides the reason (ECONNREFUSED, ENOTFOUND, ...) in `cause`. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  return error.cause === undefined ? error.message : `${error.message}: ${describe(error.cause)}`
+}
+
+async function main() {
+  let server: WranglerDev | undefined
+  const apiUrl = process.env.API_URL?.replace(/\/+$/, '')
+  const baseUrl = apiUrl ?? (server = await startWranglerDev({ persistTo: '.wrangler/smoke' })).baseUrl
+  console.log(`smoke test against ${baseUrl}`)
+
+  const anonymous = createApiClient({ baseUrl })
+  const suffix = `${Date.now()}-${randomBytes(4).toString('hex')}`
+  const email = `smoke-${suffix}@example.com`
+  const password = `smoke-${randomBytes(12).toString('hex')}`
+  let userId = ''
+  let postId = ''
+  let client: ApiClient = anonymous
+  let userDeleted = false
+
+  const steps: Array<[string, () => Promise<void>]> = [
+    ['GET /health answers 200 healthy', async () => {
+      const result = await anonymous.GET('/health')
+      expectStatus(result, 200)
+      const health = expectShape(HealthStatus, result.data, 'the health body')
+      expect(health.status === 'healthy', `status is ${health.status}`)
+    }],
+    ['GET /openapi.json is an OpenAPI 3.1 document', async () => {
+      const response = await fetch(`${baseUrl}/openapi.json`)
+      expect(response.status === 200, `expected HTTP 200, got ${response.status}`)
+      const document = expectShape(z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }), await response.json(), 'the document')
+      expect(/^3\.1\.\d+$/.test(document.openapi), `openapi is ${document.openapi}, expected 3.1.x`)
+      expect('/api/users/{id}/posts' in document.paths, 'the document lacks /api/users/{id}/posts')
+    }],
+    ['POST /api/auth/register answers 201 with Location and a token', async () => {
+      const result = await anonymous.POST('/api/auth/register', { body: { email, name: 'Smoke Test', password } })
+      expectStatus(result, 201)
+      const { data } = expectData(result, AuthSession)
+      expect(data.user.email === email, `registered as ${data.user.email}, expected ${email}`)
+      expect(data.user.role === 'user', `a self-registered user has role ${data.user.role}`)
+      userId = data.user.id
+      const location = result.response.headers.get('Location')
+      expect(location === `/api/users/${userId}`, `Location is ${location}, expected /api/users/${userId}`)
+    }],
+    ['POST /api/auth/login answers 200 with a token', async () => {
+      const result = await anonymous.POST('/api/auth/login', { body: { email, password } })
+      expectStatus(result, 200)
+      const { data } = expectData(result, AuthSession)
+      expect(data.user.id === userId, `logged in as ${data.user.id}, expected ${userId}`)
+      expect(data.tokenType === 'Bearer' && data.token.length > 0, 'no bearer token')
+      client = createApiClient({ baseUrl, token: data.token })
+    }],
+    ['GET /api/profile answers 200 with my record', async () => {
+      const result = await client.GET('/api/profile')
+      expectStatus(result, 200)
+      const { data } = expectData(result, User)
+      expect(data.id === userId && data.email === email, `profile is ${data.id} ${data.email}`)
+    }],
+    ['POST /api/users/{id}/posts answers 201 with Location', async () => {
+      const result = await client.POST('/api/users/{id}/posts', {
+        params: { path: { id: userId } },
+        body: { title: `Smoke post ${suffix}`, body: 'Written by the smoke test, deleted a moment later.' },
+      })
+      expectStatus(result, 201)
+      const { data } = expectData(result, Post)
+      expect(data.authorId === userId, `authorId is ${data.authorId}, expected ${userId}`)
+      postId = data.id
+      const location = result.response.headers.get('Location')
+      expect(location === `/api/posts/${postId}`, `Location is ${location}, expected /api/posts/${postId}`)
+    }],
+    ['GET /api/posts/{id} answers 200 with the post', async () => {
+      const result = await anonymous.GET('/api/posts/{id}', { params: { path: { id: postId } } })
+      expectStatus(result, 200)
+      const { data } = expectData(result, Post)
+      expect(data.id === postId && data.title === `Smoke post ${suffix}`, `got post ${data.id} "${data.title}"`)
+    }],
+    ['PATCH /api/users/{id}/posts/{postId} answers 200 with the change', async () => {
+      const title = `Smoke post ${suffix}, edited`
+      const result = await client.PATCH('/api/users/{id}/posts/{postId}', { params: { path: { id: userId, postId } }, body: { title } })
+      expectStatus(result, 200)
+      const { data } = expectData(result, Post)
+      expect(data.title === title, `title is "${data.title}", expected "${title}"`)
+      expect(data.body === 'Written by the smoke test, deleted a moment later.', 'PATCH changed a field it was not given')
+      expect(data.updatedAt >= data.createdAt, `updatedAt ${data.updatedAt} is before createdAt ${data.createdAt}`)
+    }],
+    ['GET /api/users/{id}/posts pages with meta', async () => {
+      const result = await anonymous.GET('/api/users/{id}/posts', { params: { path: { id: userId }, query: { page: 1, pageSize: 10 } } })
+      expectStatus(result, 200)
+      const { data, meta } = expectPage(result, Post)
+      expect(meta.page === 1 && meta.pageSize === 10, `meta page/pageSize are ${meta.page}/${meta.pageSize}, expected 1/10`)
+      expect(meta.total === 1 && meta.totalPages === 1, `meta total/totalPages are ${meta.total}/${meta.totalPages}, expected 1/1`)
+      expect(data.length === 1 && data[0]?.id === postId, `expected exactly the smoke post, got ${data.map((p) => p.id).join(', ')}`)
+    }],
+    ['GET /api/posts pages with meta', async () => {
+      const pageSize = 5
+      const result = await anonymous.GET('/api/posts', { params: { query: { page: 1, pageSize } } })
+      expectStatus(result, 200)
+      const { data, meta } = expectPage(result, Post)
+      expect(meta.page === 1 && meta.pageSize === pageSize, `meta page/pageSize are ${meta.page}/${meta.pageSize}, expected 1/${pageSize}`)
+      expect(meta.total >= 1, `meta.total is ${meta.total} although the smoke post exists`)
+      expect(meta.totalPages === Math.ceil(meta.total / pageSize), `totalPages ${meta.totalPages} is not ceil(${meta.total} / ${pageSize})`)
+      expect(data.length === Math.min(pageSize, meta.total), `page holds ${data.length} posts, expected ${Math.min(pageSize, meta.total)}`)
+    }],
+    ['DELETE /api/users/{id}/posts/{postId} answers 204 with no body', async () => {
+      const result = await client.DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: userId, postId } } })
+      expectStatus(result, 204)
+      await expectEmpty(result.response)
+    }],
+    ['GET /api/posts/{id} of the deleted post answers 404 NOT_FOUND', async () => {
+      const result = await anonymous.GET('/api/posts/{id}', { params: { path: { id: postId } } })
+      expectError(result, 404, 'NOT_FOUND')
+    }],
+    ['DELETE /api/users/{id} (myself) answers 204 with no body', async () => {
+      const result = await client.DELETE('/api/users/{id}', { params: { path: { id: userId } } })
+      expectStatus(result, 204)
+      userDeleted = true
+      await expectEmpty(result.response)
+    }],
+    ["GET /api/profile with the deleted user's token answers 401 UNAUTHORIZED", async () => {
+      const result = await client.GET('/api/profile')
+      expectError(result, 401, 'UNAUTHORIZED')
+    }],
+  ]
+
+  let passed = 0
+  try {
+    for (const [name, run] of steps) {
+      const started = performance.now()
+      try {
+        await run()
+      } catch (error) {
+        const message = error instanceof StepFailure ? error.message : `threw ${describe(error)}`
+        console.error(`FAIL ${passed + 1}. ${name}\n     ${message.replaceAll('\n', '\n     ')}`)
+        console.error(`${passed} passed, 1 failed`)
+        process.exitCode = 1
+        return
+      }
+      passed += 1
+      console.log(`ok   ${passed}. ${name} (${Math.round(performance.now() - started)} ms)`)
+    }
+    console.log(`${passed} passed, 0 failed`)
+  } finally {
+    // A failed run must not leave its user (and posts) behind on staging.
+    if (userId && !userDeleted && client !== anonymous) {
+      const cleanup = await client.DELETE('/api/users/{id}', { params: { path: { id: userId } } }).catch(() => undefined)
+      console.error(`cleanup: DELETE /api/users/${userId} answered ${cleanup?.response.status ?? 'nothing'}`)
+    }
+    await server?.stop()
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`FAIL ${describe(error)}`)
+  process.exitCode = 1
+})
