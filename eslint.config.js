@@ -14,7 +14,7 @@ const restrict = (files, modules, message) => {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'coverage', '.wrangler', 'public', 'generated/schema.d.ts', 'worker-configuration.d.ts', 'test-output', 'bench/results.json'] },
+  { ignores: ['node_modules', 'dist', 'coverage', '**/.wrangler', 'generated/dist', 'public', 'generated/schema.d.ts', 'worker-configuration.d.ts', 'test-output', 'bench/results.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

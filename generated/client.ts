@@ -1,8 +1,9 @@
 // The typed client: openapi-fetch over the generated paths. Tests, the smoke script and integrators use it.
-import createClient, { type ClientOptions } from 'openapi-fetch'
-import type { components, paths } from './schema'
+import createClient from 'openapi-fetch'
+import type { ClientOptions } from 'openapi-fetch'
+import type { components, paths } from './schema.js'
 
-export type { components, operations, paths } from './schema'
+export type { components, operations, paths } from './schema.js'
 export type Schemas = components['schemas']
 
 export interface ApiClientOptions {

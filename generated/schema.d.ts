@@ -241,11 +241,7 @@ export type components = {
          *     }
          */
         HealthStatus: {
-            /**
-             * @example healthy
-             * @enum {string}
-             */
-            status: "healthy" | "unhealthy";
+            status: components["schemas"]["HealthState"];
             /**
              * Format: date-time
              * @example 2026-11-25T09:30:00.000Z
@@ -253,6 +249,11 @@ export type components = {
             timestamp: string;
             checks: components["schemas"]["HealthChecks"];
         };
+        /**
+         * @example healthy
+         * @enum {string}
+         */
+        HealthState: "healthy" | "unhealthy";
         /**
          * @example {
          *       "database": {
@@ -337,7 +338,7 @@ export type components = {
          * @example VALIDATION_ERROR
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /**
          * @example {
          *       "field": "email",
@@ -353,12 +354,14 @@ export type components = {
             field: string;
             /** @example Invalid email address */
             message: string;
-            /**
-             * @example body
-             * @enum {string}
-             */
-            in: "body" | "query" | "path" | "header";
+            in: components["schemas"]["ErrorLocation"];
         };
+        /**
+         * @description Where the field was in the request.
+         * @example body
+         * @enum {string}
+         */
+        ErrorLocation: "body" | "query" | "path" | "header";
         /**
          * @example {
          *       "timestamp": "2026-11-25T09:30:00.000Z",
@@ -424,11 +427,7 @@ export type components = {
              * @example eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzYjI0In0.c2lnbmF0dXJl
              */
             token: string;
-            /**
-             * @example Bearer
-             * @enum {string}
-             */
-            tokenType: "Bearer";
+            tokenType: components["schemas"]["TokenType"];
             /**
              * Format: date-time
              * @description When the token stops working (1 hour after issue).
@@ -437,6 +436,12 @@ export type components = {
             expiresAt: string;
             user: components["schemas"]["User"];
         };
+        /**
+         * @description Always Bearer.
+         * @example Bearer
+         * @enum {string}
+         */
+        TokenType: "Bearer";
         /**
          * @description The full record, seen only by the user and by admins.
          * @example {
@@ -636,6 +641,20 @@ export type components = {
             totalPages: number;
         };
         /**
+         * @description Sort direction (default desc).
+         * @default desc
+         * @example desc
+         * @enum {string}
+         */
+        SortOrder: "asc" | "desc";
+        /**
+         * @description Field to sort by (default createdAt); ties break on id.
+         * @default createdAt
+         * @example createdAt
+         * @enum {string}
+         */
+        UserSortField: "createdAt" | "name";
+        /**
          * @example {
          *       "data": {
          *         "id": "3b241101-e2bb-4255-8caf-4136c566a962",
@@ -769,6 +788,13 @@ export type components = {
             updatedAt: string;
         };
         /**
+         * @description Field to sort by (default createdAt); ties break on id.
+         * @default createdAt
+         * @example createdAt
+         * @enum {string}
+         */
+        PostSortField: "createdAt" | "title";
+        /**
          * @example {
          *       "data": {
          *         "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
@@ -876,7 +902,10 @@ export interface operations {
     register: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -895,6 +924,8 @@ export interface operations {
                     Location: string;
                     /** @description Credentials are never cached. */
                     "Cache-Control": string;
+                    /** @description Present when this is a replay of the first response to the Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -945,6 +976,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The Idempotency-Key was already used with a different request (IDEMPOTENCY_KEY_REUSED). */
+            422: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
                 headers: {
@@ -961,7 +1003,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -978,6 +1023,8 @@ export interface operations {
                     "X-Request-Id": string;
                     /** @description Credentials are never cached. */
                     "Cache-Control": string;
+                    /** @description Present when this is a replay of the first response to the Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1006,6 +1053,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
+            409: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
             413: {
                 headers: {
@@ -1019,6 +1077,17 @@ export interface operations {
             };
             /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
             415: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request (IDEMPOTENCY_KEY_REUSED). */
+            422: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -1096,10 +1165,10 @@ export interface operations {
                 page?: number;
                 /** @description Items per page (1..100). */
                 pageSize?: number;
-                /** @description Sort direction. */
-                order?: "asc" | "desc";
-                /** @description Field to sort by; ties break on id. */
-                sort?: "createdAt" | "name";
+                /** @description Sort direction (default desc). */
+                order?: components["schemas"]["SortOrder"];
+                /** @description Field to sort by (default createdAt); ties break on id. */
+                sort?: components["schemas"]["UserSortField"];
             };
             header?: never;
             path?: never;
@@ -1160,7 +1229,10 @@ export interface operations {
     createUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1179,6 +1251,8 @@ export interface operations {
                     Location: string;
                     /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
                     ETag: string;
+                    /** @description Present when this is a replay of the first response to the Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1242,6 +1316,17 @@ export interface operations {
             };
             /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
             415: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request (IDEMPOTENCY_KEY_REUSED). */
+            422: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -1700,10 +1785,10 @@ export interface operations {
                 page?: number;
                 /** @description Items per page (1..100). */
                 pageSize?: number;
-                /** @description Sort direction. */
-                order?: "asc" | "desc";
-                /** @description Field to sort by; ties break on id. */
-                sort?: "createdAt" | "title";
+                /** @description Sort direction (default desc). */
+                order?: components["schemas"]["SortOrder"];
+                /** @description Field to sort by (default createdAt); ties break on id. */
+                sort?: components["schemas"]["PostSortField"];
                 /** @description Only posts by this user. */
                 authorId?: string;
             };
@@ -1843,10 +1928,10 @@ export interface operations {
                 page?: number;
                 /** @description Items per page (1..100). */
                 pageSize?: number;
-                /** @description Sort direction. */
-                order?: "asc" | "desc";
-                /** @description Field to sort by; ties break on id. */
-                sort?: "createdAt" | "title";
+                /** @description Sort direction (default desc). */
+                order?: components["schemas"]["SortOrder"];
+                /** @description Field to sort by (default createdAt); ties break on id. */
+                sort?: components["schemas"]["PostSortField"];
             };
             header?: never;
             path: {
@@ -1921,7 +2006,10 @@ export interface operations {
     createUserPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description Resource id (UUID). */
                 id: string;
@@ -1943,6 +2031,8 @@ export interface operations {
                     Location: string;
                     /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
                     ETag: string;
+                    /** @description Present when this is a replay of the first response to the Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1993,6 +2083,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
+            409: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
             413: {
                 headers: {
@@ -2006,6 +2107,17 @@ export interface operations {
             };
             /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
             415: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was already used with a different request (IDEMPOTENCY_KEY_REUSED). */
+            422: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;

@@ -4,7 +4,7 @@ CREATE TABLE `idempotency_keys` (
 	`fingerprint` text NOT NULL,
 	`status` integer,
 	`body` text,
-	`location` text,
+	`headers` text,
 	`created_at` text NOT NULL,
 	`expires_at` text NOT NULL,
 	PRIMARY KEY(`scope`, `key`)

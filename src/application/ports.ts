@@ -68,3 +68,24 @@ export interface EmailService {
 
 /** Runs work after the response without losing it (Workers' waitUntil). */
 export type Background = (work: Promise<unknown>) => void
+
+export interface StoredResponse {
+  status: number
+  body: string
+  headers: Record<string, string>
+}
+
+export type IdempotencyBegin =
+  | { state: 'started' }
+  | { state: 'replay'; response: StoredResponse }
+  | { state: 'in-progress' }
+  | { state: 'mismatch' }
+
+/** Remembers the first response to a (scope, key) so a retried POST replays it instead of acting twice. */
+export interface IdempotencyStore {
+  /** Claims the key atomically; exactly one concurrent caller gets `started`. */
+  begin(scope: string, key: string, fingerprint: string): Promise<IdempotencyBegin>
+  complete(scope: string, key: string, response: StoredResponse): Promise<void>
+  /** Releases the key after a failure, so the client can retry. */
+  release(scope: string, key: string): Promise<void>
+}

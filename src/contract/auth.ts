@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { User } from './users'
-import { bodyErrors, dataResponse, Email, errorResponses, etagHeader, examples, locationHeader, Timestamp } from './shared'
+import { bodyErrors, dataResponse, Email, errorResponses, etagHeader, examples, IdempotencyHeaders, idempotencyErrors, locationHeader, replayedHeader, Timestamp } from './shared'
 
 export const Password = z.string().min(8).max(128).openapi({
   description: '8 to 128 characters. Stored only as a salted PBKDF2-SHA256 hash.',
@@ -32,7 +32,7 @@ export const AuthSession = z
   .object({
     // An HS256 JWT with four short claims is about 200 characters.
     token: z.string().max(1024).openapi({ description: 'JWT (HS256) to send as `Authorization: Bearer <token>`.', example: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzYjI0In0.c2lnbmF0dXJl' }),
-    tokenType: z.literal('Bearer').openapi({ example: 'Bearer' }),
+    tokenType: z.literal('Bearer').openapi('TokenType', { description: 'Always Bearer.', example: 'Bearer' }),
     expiresAt: Timestamp.openapi({ description: 'When the token stops working (1 hour after issue).', example: '2026-11-25T10:30:00.000Z' }),
     user: User,
   })
@@ -51,10 +51,10 @@ export const register = createRoute({
   tags: ['Auth'],
   summary: 'Register an account',
   description: 'Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration.',
-  request: { body: { required: true, content: { 'application/json': { schema: RegisterRequest } } } },
+  request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: RegisterRequest } } } },
   responses: {
-    201: dataResponse('AuthSession', AuthSession, 'Registered; the new user and a token.', { ...locationHeader, ...noStore }),
-    ...errorResponses(...bodyErrors, 409),
+    201: dataResponse('AuthSession', AuthSession, 'Registered; the new user and a token.', { ...locationHeader, ...noStore, ...replayedHeader }),
+    ...errorResponses(...bodyErrors, ...idempotencyErrors),
   },
 })
 
@@ -65,10 +65,10 @@ export const login = createRoute({
   tags: ['Auth'],
   summary: 'Log in',
   description: 'Exchanges email and password for a bearer token valid for one hour. An unknown email and a wrong password get the same 401 INVALID_CREDENTIALS.',
-  request: { body: { required: true, content: { 'application/json': { schema: LoginRequest } } } },
+  request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: LoginRequest } } } },
   responses: {
-    200: dataResponse('AuthSession', AuthSession, 'Logged in; a token and the user.', noStore),
-    ...errorResponses(...bodyErrors, 401),
+    200: dataResponse('AuthSession', AuthSession, 'Logged in; a token and the user.', { ...noStore, ...replayedHeader }),
+    ...errorResponses(...bodyErrors, 401, ...idempotencyErrors),
   },
 })
 

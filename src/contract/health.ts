@@ -17,7 +17,7 @@ const healthyExample = {
 
 export const HealthStatus = z
   .object({
-    status: z.enum(['healthy', 'unhealthy']).openapi({ example: 'healthy' }),
+    status: z.enum(['healthy', 'unhealthy']).openapi('HealthState', { example: 'healthy' }),
     timestamp: Timestamp.openapi({ example: examples.time }),
     checks: z
       .object({ database: DependencyCheck })

@@ -3,6 +3,9 @@ import {
   bodyErrors,
   cacheHeaders,
   etagHeader,
+  IdempotencyHeaders,
+  idempotencyErrors,
+  replayedHeader,
   IfMatchHeaders,
   dataResponse,
   errorResponses,
@@ -51,8 +54,9 @@ export const UpdatePostRequest = z
 
 const sort = z
   .enum(['createdAt', 'title'])
+  .openapi('PostSortField', { description: 'A field posts can be sorted by.', example: 'createdAt' })
   .default('createdAt')
-  .openapi({ param: { name: 'sort', in: 'query' }, description: 'Field to sort by; ties break on id.', example: 'createdAt' })
+  .openapi({ param: { name: 'sort', in: 'query' }, description: 'Field to sort by (default createdAt); ties break on id.', example: 'createdAt' })
 
 export const PostListQuery = z.strictObject({
   ...PageQuery,
@@ -123,13 +127,14 @@ export const createUserPost = createRoute({
   summary: 'Create a post',
   description: 'The user (or an admin) publishes a post as that user.',
   security,
-  request: { params: userParams, body: { required: true, content: { 'application/json': { schema: CreatePostRequest } } } },
+  request: { params: userParams, headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreatePostRequest } } } },
   responses: {
     201: dataResponse('Post', Post, 'Created.', {
       Location: locationHeader.Location.openapi({ example: `/api/posts/${examplePost.id}` }),
       ...etagHeader,
+      ...replayedHeader,
     }),
-    ...errorResponses(...bodyErrors, 401, 403, 404),
+    ...errorResponses(...bodyErrors, 401, 403, 404, ...idempotencyErrors),
   },
 })
 

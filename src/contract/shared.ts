@@ -13,6 +13,7 @@ export const errorCodes = [
   'METHOD_NOT_ALLOWED',
   'CONFLICT',
   'PRECONDITION_FAILED',
+  'IDEMPOTENCY_KEY_REUSED',
   'RATE_LIMITED',
   'INTERNAL_ERROR',
   'SERVICE_UNAVAILABLE',
@@ -32,6 +33,7 @@ export const errorStatus = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PRECONDITION_FAILED: 412,
+  IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
@@ -82,7 +84,7 @@ export const ErrorDetail = z
   .object({
     field: z.string().openapi({ example: 'email', description: 'Dotted path of the offending field; empty for the whole input.' }),
     message: z.string().openapi({ example: 'Invalid email address' }),
-    in: z.enum(['body', 'query', 'path', 'header']).openapi({ example: 'body' }),
+    in: z.enum(['body', 'query', 'path', 'header']).openapi('ErrorLocation', { description: 'Where the field was in the request.', example: 'body' }),
   })
   .openapi('ErrorDetail', { example: { field: 'email', message: 'Invalid email address', in: 'body' } })
 
@@ -136,6 +138,11 @@ export const cacheHeaders = {
   'Cache-Control': z.string().max(128).openapi({ description: 'How long shared caches may keep the response.', example: 'public, max-age=60, stale-while-revalidate=300' }),
 }
 
+/** Sent on a POST response that replays the stored first response to an Idempotency-Key. */
+export const replayedHeader = {
+  'Idempotent-Replayed': z.enum(['true']).optional().openapi({ description: 'Present when this is a replay of the first response to the Idempotency-Key.', example: 'true' }),
+}
+
 export const locationHeader = {
   Location: z.string().max(128).openapi({ description: 'Path of the created resource.', example: '/api/users/3b241101-e2bb-4255-8caf-4136c566a962' }),
 }
@@ -171,6 +178,7 @@ const errorDescriptions: Record<number, string> = {
   405: 'The method is not allowed on this path (METHOD_NOT_ALLOWED).',
   409: 'The request conflicts with the current state, e.g. a duplicate email (CONFLICT).',
   412: 'A precondition such as If-Match failed (PRECONDITION_FAILED).',
+  422: 'The Idempotency-Key was already used with a different request (IDEMPOTENCY_KEY_REUSED).',
   413: 'The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE).',
   415: 'The request body is not application/json (UNSUPPORTED_MEDIA_TYPE).',
   429: 'Too many requests; retry after Retry-After seconds (RATE_LIMITED).',
@@ -178,7 +186,7 @@ const errorDescriptions: Record<number, string> = {
   503: 'A dependency is unavailable (SERVICE_UNAVAILABLE).',
 }
 
-export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 429 | 500 | 503
+export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429 | 500 | 503
 
 /** The error envelope for each listed status, so a route documents every error it can return. */
 export function errorResponses<const S extends ErrorHttpStatus[]>(...statuses: S) {
@@ -196,6 +204,24 @@ export function errorResponses<const S extends ErrorHttpStatus[]>(...statuses: S
 
 /** Errors every JSON-body route can return before its handler runs. */
 export const bodyErrors = [400, 413, 415] as const
+
+/** Errors an Idempotency-Key adds to a POST: a retry while the first runs (409), a reused key (422). */
+export const idempotencyErrors = [409, 422] as const
+
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'Must be 1 to 255 printable ASCII characters')
+  .optional()
+  .openapi({
+    param: { name: 'Idempotency-Key', in: 'header', required: false },
+    description:
+      'Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request.',
+    example: '5f1c8c1e-2d3b-4c4f-9a7e-0e1f2a3b4c5d',
+  })
+
+export const IdempotencyHeaders = z.object({ 'Idempotency-Key': IdempotencyKey })
 
 /** Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. */
 export const IfMatchHeaders = z.object({
@@ -239,13 +265,14 @@ function queryInteger(name: string, min: number, max: number, fallback: number, 
     })
 }
 
+export const SortOrder = z.enum(['asc', 'desc']).openapi('SortOrder', { description: 'Sort direction.', example: 'desc' })
+
 export const PageQuery = {
   page: queryInteger('page', 1, 1_000_000, 1, '1-based page number.'),
   pageSize: queryInteger('pageSize', 1, 100, 20, 'Items per page (1..100).'),
-  order: z
-    .enum(['asc', 'desc'])
+  order: SortOrder
     .default('desc')
-    .openapi({ param: { name: 'order', in: 'query' }, description: 'Sort direction.', example: 'desc' }),
+    .openapi({ param: { name: 'order', in: 'query' }, description: 'Sort direction (default desc).', example: 'desc' }),
 }
 
 export const notModified = {

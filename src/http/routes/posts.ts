@@ -6,6 +6,7 @@ import { actor, requireAuth } from '../auth'
 import { conditionalGet, ifMatchVersions, listTag, publicCache, tagged, untagged } from '../cache'
 import { deps } from '../composition'
 import { dataBody, listBody } from '../envelope'
+import { idempotent } from '../idempotency'
 
 export function postRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listPosts, middleware: [conditionalGet] }, async (c) => {
@@ -28,7 +29,7 @@ export function postRoutes(app: OpenAPIHono<AppEnv>) {
     return c.json(body, 200)
   })
 
-  app.openapi({ ...createUserPost, middleware: [requireAuth] }, async (c) => {
+  app.openapi({ ...createUserPost, middleware: [requireAuth, idempotent] }, async (c) => {
     const post = await posts.createPost(deps(c), actor(c), c.req.valid('param').id, c.req.valid('json'))
     c.header('Location', `/api/posts/${post.id}`)
     return c.json(dataBody(c, tagged(c, post)), 201)

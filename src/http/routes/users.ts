@@ -6,6 +6,7 @@ import { actor, requireAuth } from '../auth'
 import { conditionalGet, ifMatchVersions, listTag, publicCache, tagged, untagged } from '../cache'
 import { deps } from '../composition'
 import { dataBody, listBody } from '../envelope'
+import { idempotent } from '../idempotency'
 
 export function userRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listUsers, middleware: [conditionalGet] }, async (c) => {
@@ -21,7 +22,7 @@ export function userRoutes(app: OpenAPIHono<AppEnv>) {
     return c.json(dataBody(c, tagged(c, user)), 200)
   })
 
-  app.openapi({ ...createUser, middleware: [requireAuth] }, async (c) => {
+  app.openapi({ ...createUser, middleware: [requireAuth, idempotent] }, async (c) => {
     const user = await users.createUser(deps(c), actor(c), c.req.valid('json'))
     c.header('Location', `/api/users/${user.id}`)
     return c.json(dataBody(c, tagged(c, user)), 201)

@@ -52,7 +52,8 @@ export const idempotencyKeys = sqliteTable(
     // Null while the first request is still running.
     status: integer('status'),
     body: text('body'),
-    location: text('location'),
+    // JSON object of the response headers a replay must repeat (Location, ETag).
+    headers: text('headers'),
     createdAt: text('created_at').notNull(),
     expiresAt: text('expires_at').notNull(),
   },

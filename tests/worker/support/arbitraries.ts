@@ -9,6 +9,7 @@ export type Schema = {
   enum?: (string | number)[]
   minLength?: number
   maxLength?: number
+  pattern?: string
   minimum?: number
   maximum?: number
   properties?: Record<string, Schema>
@@ -38,6 +39,10 @@ export function valid(raw: Schema): fc.Arbitrary<unknown> {
       if (schema.format === 'uuid') return fc.uuid({ version: 4 })
       if (schema.format === 'email') return emailLocal.map((local) => `${local}-${crypto.randomUUID().slice(0, 8)}@example.com`)
       if (schema.format === 'date-time') return fc.date({ noInvalidDate: true }).map((d) => d.toISOString())
+      if (schema.pattern) {
+        const bounded = (s: string) => s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity)
+        return fc.stringMatching(new RegExp(schema.pattern)).filter(bounded)
+      }
       const minLength = Math.max(schema.minLength ?? 0, 1)
       const maxLength = Math.min(schema.maxLength ?? 200, 200)
       // Printable and non-whitespace at the ends, so trimming does not take it under minLength.

@@ -1,0 +1,56 @@
+import { createMiddleware } from 'hono/factory'
+import { IdempotencyKey } from '../contract/shared'
+import { DomainError } from '../domain/errors'
+import type { AppEnv } from './app-env'
+import { deps } from './composition'
+import { sendError } from './envelope'
+
+const REPLAYED_HEADERS = ['location', 'etag', 'content-type', 'cache-control']
+
+async function sha256(text: string) {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * Stripe's model for POST: with an Idempotency-Key, the first 2xx response is stored for 24 hours (per caller)
+ * and replayed for retries; the same key with another body is 422; a retry while the first is running is 409.
+ * Runs after authentication (the caller is the scope) and before validation.
+ */
+export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
+  const parsed = IdempotencyKey.safeParse(c.req.header('Idempotency-Key'))
+  // Absent: nothing to do. Malformed: the contract's header validation answers 400 after this.
+  if (!parsed.success || parsed.data === undefined) return next()
+  const key = parsed.data
+  const scope = c.get('user')?.id ?? 'anonymous'
+  const { idempotency } = deps(c)
+  const fingerprint = await sha256(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
+
+  const begun = await idempotency.begin(scope, key, fingerprint)
+  if (begun.state === 'mismatch') {
+    return sendError(c, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request; use a new key for a new request')
+  }
+  if (begun.state === 'in-progress') {
+    c.header('Retry-After', '1')
+    throw new DomainError('CONFLICT', 'A request with this Idempotency-Key is still being processed; retry shortly')
+  }
+  if (begun.state === 'replay') {
+    const { status, body, headers } = begun.response
+    for (const [name, value] of Object.entries(headers)) c.header(name, value)
+    c.header('Idempotent-Replayed', 'true')
+    return c.body(body, status as 200)
+  }
+
+  try {
+    await next()
+  } catch (error) {
+    await idempotency.release(scope, key)
+    throw error
+  }
+  if (c.res.status >= 200 && c.res.status < 300) {
+    const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((name) => (c.res.headers.has(name) ? [[name, c.res.headers.get(name)!]] : [])))
+    await idempotency.complete(scope, key, { status: c.res.status, body: await c.res.clone().text(), headers })
+  } else {
+    await idempotency.release(scope, key)
+  }
+})

@@ -1,0 +1,172 @@
+// The SDK as an integrator gets it: build it, `npm pack` it, install the tarball into a throwaway project, type-check an
+// example there in strict mode with the project's TypeScript, and run it against a local `wrangler dev`.
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
+const document = JSON.parse(readFileSync(join(root, 'openapi/openapi.json'), 'utf8')) as { info: { version: string } }
+const exampleSource = readFileSync(join(root, 'tests/node/fixtures/sdk-example/example.ts'), 'utf8')
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs a command to completion with the project's Node first on PATH (npm's `#!/usr/bin/env node` must find Node 24). */
+function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  const PATH = `${join(root, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}`
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, env: { ...process.env, PATH, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
+    })
+  })
+}
+
+async function mustRun(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
+  const result = await run(command, args, cwd, env)
+  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.code}:\n${result.stdout}\n${result.stderr}`)
+  return result.stdout
+}
+
+interface PackResult {
+  filename: string
+  files: Array<{ path: string }>
+}
+
+interface InstalledPackage {
+  name: string
+  version: string
+  type: string
+  dependencies?: Record<string, string>
+  peerDependencies?: Record<string, string>
+}
+
+interface Summary {
+  email: string
+  registered: { status: number; userId: string; role: string }
+  login: { status: number; userId: string; tokenType: string }
+  created: { status: number; location: string | null; id: string; authorId: string; title: string }
+  listed: { status: number; total: number; ids: string[] }
+}
+
+/** A misspelling planted in a copy of the example, replacing exactly one occurrence of `find`. */
+function misspelt(find: string, replace: string): string {
+  expect(exampleSource.split(find)).toHaveLength(2)
+  return exampleSource.replace(find, replace)
+}
+
+describe('the SDK package', () => {
+  const temp = mkdtempSync(join(tmpdir(), 'sdk-package-'))
+  const project = join(temp, 'project')
+  let server: WranglerDev | undefined
+  let packed: PackResult
+
+  beforeAll(async () => {
+    const starting = startWranglerDev({ persistTo: join(temp, 'state'), vars: { LOG_LEVEL: 'error' } })
+    try {
+      await mustRun(process.execPath, ['--import', 'tsx', 'scripts/build-sdk.ts'], root)
+      const packOutput = await mustRun('npm', ['pack', '--json', '--pack-destination', temp], join(root, 'generated'))
+      const [result] = JSON.parse(packOutput) as PackResult[]
+      if (!result) throw new Error(`npm pack printed no result: ${packOutput}`)
+      packed = result
+
+      mkdirSync(project)
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'sdk-consumer', private: true, type: 'module' }))
+      writeFileSync(
+        join(project, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            lib: ['ES2022'],
+            // Node's own globals (fetch, Response, process) from the repo's @types/node: nothing else to download.
+            typeRoots: [join(root, 'node_modules/@types')],
+            types: ['node'],
+            strict: true,
+            noUncheckedIndexedAccess: true,
+            exactOptionalPropertyTypes: true,
+            skipLibCheck: false,
+            outDir: 'out',
+          },
+          files: ['example.ts'],
+        }),
+      )
+      writeFileSync(join(project, 'example.ts'), exampleSource)
+      await mustRun('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(temp, packed.filename)], project)
+      server = await starting
+    } catch (error) {
+      await (await starting.catch(() => undefined))?.stop()
+      throw error
+    }
+  }, 180_000)
+
+  afterAll(async () => {
+    await server?.stop()
+    rmSync(temp, { recursive: true, force: true })
+  }, 30_000)
+
+  it('ships only the built output and the README, versioned as the document, needing only openapi-fetch', () => {
+    expect(packed.files.map((file) => file.path).sort()).toEqual(['README.md', 'dist/client.d.ts', 'dist/client.js', 'dist/schema.d.ts', 'package.json'])
+    const installed = JSON.parse(readFileSync(join(project, 'node_modules/@contract-first-api/client/package.json'), 'utf8')) as InstalledPackage
+    expect(installed.name).toBe('@contract-first-api/client')
+    expect(installed.version).toBe(document.info.version)
+    expect(installed.type).toBe('module')
+    expect(Object.keys(installed.dependencies ?? {})).toEqual(['openapi-fetch'])
+    expect(installed.peerDependencies).toBeUndefined()
+  })
+
+  it('type-checks the example in strict mode and runs it: register, log in, create a post, list posts', { timeout: 60_000 }, async () => {
+    const compiled = await run(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], project)
+    expect(compiled.stdout + compiled.stderr).toBe('')
+    expect(compiled.code).toBe(0)
+
+    const baseUrl = server?.baseUrl ?? ''
+    const output = await mustRun(process.execPath, ['out/example.js'], project, { API_URL: baseUrl })
+    const summary = JSON.parse(output.trim().split('\n').at(-1) ?? '') as Summary
+
+    expect(summary.email).toMatch(/^sdk-.+@example\.com$/)
+    expect(summary.registered).toEqual({ status: 201, userId: expect.stringMatching(UUID), role: 'user' })
+    const userId = summary.registered.userId
+    expect(summary.login).toEqual({ status: 200, userId, tokenType: 'Bearer' })
+    expect(summary.created).toEqual({
+      status: 201,
+      location: `/api/posts/${summary.created.id}`,
+      id: expect.stringMatching(UUID),
+      authorId: userId,
+      title: expect.stringMatching(/^Hello from the SDK /),
+    })
+    expect(summary.listed).toEqual({ status: 200, total: 1, ids: [summary.created.id] })
+
+    // The post is really there, seen without the SDK.
+    const response = await fetch(`${baseUrl}/api/posts/${summary.created.id}`)
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { data: { title: string; authorId: string } }
+    expect(body.data).toMatchObject({ title: summary.created.title, authorId: userId })
+  })
+
+  it('rejects a misspelt request field and a misspelt response field at compile time', { timeout: 60_000 }, async () => {
+    mkdirSync(join(project, 'negative'), { recursive: true })
+    writeFileSync(join(project, 'negative/titel.ts'), misspelt('body: { title: `Hello', 'body: { titel: `Hello'))
+    writeFileSync(join(project, 'negative/tittle.ts'), misspelt('title: post.title', 'title: created.data.data.tittle'))
+    writeFileSync(
+      join(project, 'tsconfig.negative.json'),
+      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, files: ['negative/titel.ts', 'negative/tittle.ts'] }),
+    )
+
+    const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.negative.json', '--pretty', 'false'], project)
+    expect(checked.code).not.toBe(0)
+    const errors = checked.stdout.split('\n').filter((line) => line.includes(': error TS'))
+    expect(errors.filter((line) => line.startsWith('negative/titel.ts'))).toEqual([expect.stringMatching(/error TS\d+: .*'titel' does not exist/)])
+    expect(errors.filter((line) => line.startsWith('negative/tittle.ts'))).toEqual([expect.stringMatching(/error TS\d+: Property 'tittle' does not exist/)])
+  })
+})

@@ -1,0 +1,101 @@
+import { env } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { count, json, PASSWORD, register, uniqueEmail } from './support/api'
+
+const auth = (token: string, key: string) => ({ Authorization: `Bearer ${token}`, 'Idempotency-Key': key })
+
+describe('Idempotency-Key on POST', () => {
+  it('a retried create returns the first response (status, body, Location) and creates one row', async () => {
+    const session = await register()
+    const key = crypto.randomUUID()
+    const path = `/api/users/${session.user.id}/posts`
+    const before = await count('posts')
+    const first = await json('POST', path, { title: 'Once', body: 'B' }, auth(session.token, key))
+    const retry = await json('POST', path, { title: 'Once', body: 'B' }, auth(session.token, key))
+    expect(first.status).toBe(201)
+    expect(retry.status).toBe(201)
+    expect(retry.headers.get('location')).toBe(first.headers.get('location'))
+    expect(retry.headers.get('etag')).toBe(first.headers.get('etag'))
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
+    expect(first.headers.get('idempotent-replayed')).toBeNull()
+    expect(await retry.text()).toBe(await first.text())
+    expect(await count('posts')).toBe(before + 1)
+  })
+
+  it('the same key with a different body is 422 IDEMPOTENCY_KEY_REUSED and creates nothing', async () => {
+    const session = await register()
+    const key = crypto.randomUUID()
+    const path = `/api/users/${session.user.id}/posts`
+    await json('POST', path, { title: 'First', body: 'B' }, auth(session.token, key))
+    const before = await count('posts')
+    const reused = await json('POST', path, { title: 'Second', body: 'B' }, auth(session.token, key))
+    expect(reused.status).toBe(422)
+    expect((await reused.json<{ error: { code: string } }>()).error.code).toBe('IDEMPOTENCY_KEY_REUSED')
+    expect(await count('posts')).toBe(before)
+  })
+
+  it('keys are scoped to the caller: another user with the same key gets their own result', async () => {
+    const alice = await register()
+    const bob = await register()
+    const key = crypto.randomUUID()
+    const a = await json('POST', `/api/users/${alice.user.id}/posts`, { title: 'T', body: 'B' }, auth(alice.token, key))
+    const b = await json('POST', `/api/users/${bob.user.id}/posts`, { title: 'T', body: 'B' }, auth(bob.token, key))
+    expect([a.status, b.status]).toEqual([201, 201])
+    expect(b.headers.get('idempotent-replayed')).toBeNull()
+    expect(b.headers.get('location')).not.toBe(a.headers.get('location'))
+  })
+
+  it('concurrent requests with one key create exactly one resource', async () => {
+    const session = await register()
+    const key = crypto.randomUUID()
+    const before = await count('posts')
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => json('POST', `/api/users/${session.user.id}/posts`, { title: 'Race', body: 'B' }, auth(session.token, key))),
+    )
+    const statuses = results.map((r) => r.status)
+    // Each is either the one creation, its replay, or 409 "still processing"; never a second row.
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true)
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1)
+    expect(new Set(results.filter((r) => r.status === 201).map((r) => r.headers.get('location'))).size).toBe(1)
+    expect(await count('posts')).toBe(before + 1)
+  })
+
+  it('a failed request does not burn the key: after a 409 conflict the same key can succeed', async () => {
+    const taken = await register()
+    const key = crypto.randomUUID()
+    const conflict = await json('POST', '/api/auth/register', { email: taken.user.email, name: 'N', password: PASSWORD }, { 'Idempotency-Key': key })
+    expect(conflict.status).toBe(409)
+    const stored = await env.DB.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE key = ?').bind(key).first<{ n: number }>()
+    expect(stored?.n).toBe(0)
+  })
+
+  it('registration with a key is replayed, not registered twice', async () => {
+    const key = crypto.randomUUID()
+    const body = { email: uniqueEmail('idem'), name: 'Idem', password: PASSWORD }
+    const first = await json('POST', '/api/auth/register', body, { 'Idempotency-Key': key })
+    const retry = await json('POST', '/api/auth/register', body, { 'Idempotency-Key': key })
+    expect([first.status, retry.status]).toEqual([201, 201])
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
+    expect(retry.headers.get('cache-control')).toBe('private, no-cache, no-store, must-revalidate')
+  })
+
+  it('expired keys (over 24 hours) are forgotten', async () => {
+    const session = await register()
+    const key = crypto.randomUUID()
+    const path = `/api/users/${session.user.id}/posts`
+    await json('POST', path, { title: 'Old', body: 'B' }, auth(session.token, key))
+    await env.DB.prepare("UPDATE idempotency_keys SET expires_at = '2000-01-01T00:00:00.000Z' WHERE key = ?").bind(key).run()
+    const again = await json('POST', path, { title: 'New', body: 'B' }, auth(session.token, key))
+    expect(again.status).toBe(201)
+    expect(again.headers.get('idempotent-replayed')).toBeNull()
+  })
+
+  it('a malformed key is a 400 naming the header', async () => {
+    const session = await register()
+    const response = await json('POST', `/api/users/${session.user.id}/posts`, { title: 'T', body: 'B' }, auth(session.token, 'x'.repeat(256)))
+    expect(response.status).toBe(400)
+    expect((await response.json<{ error: { details: { field: string; in: string }[] } }>()).error.details).toEqual([
+      expect.objectContaining({ field: 'Idempotency-Key', in: 'header' }),
+    ])
+  })
+})
