@@ -236,6 +236,10 @@ export type components = {
          *         "database": {
          *           "healthy": true,
          *           "latencyMs": 1.2
+         *         },
+         *         "cache": {
+         *           "healthy": true,
+         *           "latencyMs": 0.8
          *         }
          *       }
          *     }
@@ -259,11 +263,16 @@ export type components = {
          *       "database": {
          *         "healthy": true,
          *         "latencyMs": 1.2
+         *       },
+         *       "cache": {
+         *         "healthy": true,
+         *         "latencyMs": 0.8
          *       }
          *     }
          */
         HealthChecks: {
             database: components["schemas"]["DependencyCheck"];
+            cache: components["schemas"]["DependencyCheck"];
         } & {
             [key: string]: components["schemas"]["DependencyCheck"];
         };
@@ -888,8 +897,12 @@ export interface operations {
                      *       "checks": {
                      *         "database": {
                      *           "healthy": false,
-                     *           "latencyMs": 5003.1,
-                     *           "error": "D1 did not answer"
+                     *           "latencyMs": 3000.4,
+                     *           "error": "No answer within 3000 ms"
+                     *         },
+                     *         "cache": {
+                     *           "healthy": true,
+                     *           "latencyMs": 0.8
                      *         }
                      *       }
                      *     }
@@ -981,6 +994,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1097,6 +1123,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
                 headers: {
@@ -1139,6 +1178,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1207,6 +1259,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1336,6 +1401,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
                 headers: {
@@ -1403,6 +1481,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1542,6 +1633,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
                 headers: {
@@ -1626,6 +1730,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1765,6 +1882,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
                 headers: {
@@ -1829,6 +1959,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1902,6 +2045,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1984,6 +2140,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2127,6 +2296,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
                 headers: {
@@ -2213,6 +2395,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2337,6 +2532,19 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -8,6 +8,7 @@ import { buildDocument, documentConfig } from './contract/document'
 import type { AppEnv } from './http/app-env'
 import { sendError } from './http/envelope'
 import { notFound, onError, validationHook } from './http/errors'
+import { rateLimit } from './http/rate-limit'
 import { requestLog } from './http/request-log'
 import { authRoutes } from './http/routes/auth'
 import { healthRoutes } from './http/routes/health'
@@ -31,6 +32,7 @@ export function createApp() {
   })
   // Only real preflights are CORS's to answer; a plain OPTIONS falls through to the Allow answer in notFound.
   app.use('*', (c, next) => (c.req.method === 'OPTIONS' && !c.req.header('Access-Control-Request-Method') ? next() : corsPolicy(c, next)))
+  app.use('/api/*', rateLimit)
   app.use(
     '/api/*',
     bodyLimit({

@@ -3,7 +3,7 @@ export type Probe = () => Promise<void>
 export interface HealthReport {
   status: 'healthy' | 'unhealthy'
   timestamp: string
-  checks: { database: CheckResult } & Record<string, CheckResult>
+  checks: { database: CheckResult; cache: CheckResult } & Record<string, CheckResult>
 }
 interface CheckResult {
   healthy: boolean
@@ -32,7 +32,7 @@ async function run(probe: Probe): Promise<CheckResult> {
 const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100
 
 /** Runs every probe at once; healthy only when all are. */
-export async function checkHealth(probes: { database: Probe } & Record<string, Probe>): Promise<HealthReport> {
+export async function checkHealth(probes: { database: Probe; cache: Probe } & Record<string, Probe>): Promise<HealthReport> {
   const names = Object.keys(probes)
   const results = await Promise.all(names.map((name) => run(probes[name]!)))
   const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!])) as HealthReport['checks']

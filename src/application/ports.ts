@@ -66,6 +66,11 @@ export interface EmailService {
   sendWelcome(to: Pick<User, 'email' | 'name'>): Promise<void>
 }
 
+/** Counts requests per key in a fixed window; false once the key is over its limit. */
+export interface RateLimiter {
+  allow(key: string): Promise<boolean>
+}
+
 /** Runs work after the response without losing it (Workers' waitUntil). */
 export type Background = (work: Promise<unknown>) => void
 

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses, examples, Timestamp } from './shared'
+import { examples, serverErrorResponses, Timestamp } from './shared'
 
 export const DependencyCheck = z
   .object({
@@ -12,7 +12,7 @@ export const DependencyCheck = z
 const healthyExample = {
   status: 'healthy',
   timestamp: examples.time,
-  checks: { database: { healthy: true, latencyMs: 1.2 } },
+  checks: { database: { healthy: true, latencyMs: 1.2 }, cache: { healthy: true, latencyMs: 0.8 } },
 } as const
 
 export const HealthStatus = z
@@ -20,7 +20,7 @@ export const HealthStatus = z
     status: z.enum(['healthy', 'unhealthy']).openapi('HealthState', { example: 'healthy' }),
     timestamp: Timestamp.openapi({ example: examples.time }),
     checks: z
-      .object({ database: DependencyCheck })
+      .object({ database: DependencyCheck, cache: DependencyCheck })
       .catchall(DependencyCheck)
       .openapi('HealthChecks', { example: healthyExample.checks }),
   })
@@ -48,13 +48,13 @@ export const getHealth = createRoute({
           example: {
             status: 'unhealthy',
             timestamp: examples.time,
-            checks: { database: { healthy: false, latencyMs: 5003.1, error: 'D1 did not answer' } },
+            checks: { database: { healthy: false, latencyMs: 3000.4, error: 'No answer within 3000 ms' }, cache: { healthy: true, latencyMs: 0.8 } },
           },
         },
       },
     },
     // A bug inside the handler still reaches onError, which answers with the error envelope.
-    ...errorResponses(),
+    ...serverErrorResponses(),
   },
 })
 

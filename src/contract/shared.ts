@@ -188,19 +188,32 @@ const errorDescriptions: Record<number, string> = {
 
 export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429 | 500 | 503
 
-/** The error envelope for each listed status, so a route documents every error it can return. */
-export function errorResponses<const S extends ErrorHttpStatus[]>(...statuses: S) {
-  const headers = z.object({ 'X-Request-Id': requestIdHeader })
-  const all = [...new Set([...statuses, 500] as ErrorHttpStatus[])]
-  const response = (status: ErrorHttpStatus) => ({
+const errorHeaders = z.object({ 'X-Request-Id': requestIdHeader })
+const rateLimitHeaders = z.object({
+  'X-Request-Id': requestIdHeader,
+  'Retry-After': z.string().max(10).openapi({ description: 'Seconds to wait before retrying.', example: '60' }),
+})
+
+function errorResponse(status: ErrorHttpStatus) {
+  return {
     description: errorDescriptions[status] ?? 'Error',
-    headers,
+    headers: status === 429 ? rateLimitHeaders : errorHeaders,
     content: { 'application/json': { schema: ErrorResponse } },
-  })
-  return Object.fromEntries(all.map((status) => [status, response(status)])) as {
-    [K in S[number] | 500]: ReturnType<typeof response>
   }
 }
+
+/** The error envelope for each listed status, so a route documents every error it can return. */
+function errorResponsesOf<const S extends ErrorHttpStatus[]>(statuses: S) {
+  return Object.fromEntries([...new Set(statuses)].map((status) => [status, errorResponse(status)])) as {
+    [K in S[number]]: ReturnType<typeof errorResponse>
+  }
+}
+
+/** For /api routes: the listed statuses plus what any of them can answer, 429 (rate limits) and 500. */
+export const errorResponses = <const S extends ErrorHttpStatus[]>(...statuses: S) => errorResponsesOf([...statuses, 429, 500] as [...S, 429, 500])
+
+/** Outside /api (health): no rate limit, so only a bug can make an error. */
+export const serverErrorResponses = () => errorResponsesOf([500])
 
 /** Errors every JSON-body route can return before its handler runs. */
 export const bodyErrors = [400, 413, 415] as const

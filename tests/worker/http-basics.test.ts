@@ -15,6 +15,7 @@ describe('health', () => {
     expect(data?.status).toBe('healthy')
     expect(data?.checks.database.healthy).toBe(true)
     expect(data?.checks.database.latencyMs).toBeGreaterThanOrEqual(0)
+    expect(data?.checks.cache.healthy).toBe(true)
   })
 
   it('is 503 naming the failing dependency when D1 is broken', async () => {
@@ -24,6 +25,30 @@ describe('health', () => {
     const body = await response.json<{ status: string; checks: Record<string, { healthy: boolean; error?: string }> }>()
     expect(body.status).toBe('unhealthy')
     expect(body.checks.database).toMatchObject({ healthy: false, error: 'D1_ERROR: no such database' })
+    expect(body.checks.cache?.healthy).toBe(true)
+  })
+
+  it('is 503 naming KV when the CACHE namespace fails, with the database still healthy', async () => {
+    const broken = { get: () => Promise.reject(new Error('KV GET failed: 503')) }
+    const response = await createApp().request('/health', {}, { ...env, CACHE: broken })
+    expect(response.status).toBe(503)
+    const body = await response.json<{ checks: Record<string, { healthy: boolean; error?: string }> }>()
+    expect(body.checks.cache).toMatchObject({ healthy: false, error: 'KV GET failed: 503' })
+    expect(body.checks.database?.healthy).toBe(true)
+  })
+
+  it('is 503 naming a missing secret, and the API answers 503 SERVICE_UNAVAILABLE instead of crashing', async () => {
+    const { JWT_SECRET: _secret, ...withoutSecret } = env
+    const app = createApp()
+    const health = await app.request('/health', {}, withoutSecret)
+    expect(health.status).toBe(503)
+    const body = await health.json<{ checks: Record<string, { healthy: boolean; error?: string }> }>()
+    expect(body.checks.config).toMatchObject({ healthy: false, error: 'JWT_SECRET: JWT_SECRET is missing' })
+    const api = await app.request('/api/users', { headers: { 'CF-Connecting-IP': '192.0.2.200' } }, withoutSecret)
+    expect(api.status).toBe(503)
+    const text = await api.text()
+    expect(JSON.parse(text).error.code).toBe('SERVICE_UNAVAILABLE')
+    expect(text).not.toContain('test-secret')
   })
 })
 

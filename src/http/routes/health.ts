@@ -12,6 +12,11 @@ export function healthRoutes(app: OpenAPIHono<AppEnv>) {
         if (!c.env.DB) throw new Error('D1 binding DB is missing')
         await c.env.DB.prepare('SELECT 1').first()
       },
+      cache: async () => {
+        if (!c.env.CACHE) throw new Error('KV binding CACHE is missing')
+        // A read, not a write: KV writes are rate limited per key and billed, and a read proves the namespace answers.
+        await c.env.CACHE.get('health-check')
+      },
       config: async () => {
         if (config instanceof ConfigError) throw new Error(config.problems.join('; '))
       },

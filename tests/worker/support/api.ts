@@ -8,11 +8,15 @@ export const BASE = 'http://api.test'
 /** Every response goes through the contract check; no test can skip it. */
 export async function workerFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const request = new Request(input instanceof URL ? input.href : input, init)
+  // Each test is its own client: a random address keeps the per-IP rate limits per test, as they are per client in production.
+  if (!request.headers.has('CF-Connecting-IP')) request.headers.set('CF-Connecting-IP', randomIp())
   const response = await exports.default.fetch(request)
   await assertConforms(request.method, request.url, response)
   bodies.push(await response.clone().text())
   return response
 }
+
+const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 256)).join('.')}`
 
 /** Every response body the suite received, for leak scans (passwords, hashes). */
 export const bodies: string[] = []

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { call } from './support/api'
+
+const preflight = (origin: string) =>
+  call('/api/users', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type, authorization' } })
+
+describe('CORS from the CORS_ORIGINS allow-list', () => {
+  it('grants a listed origin its preflight', async () => {
+    const response = await preflight('http://127.0.0.1:8787')
+    expect(response.status).toBe(204)
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8787')
+    expect(response.headers.get('access-control-allow-methods')).toContain('PATCH')
+    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization')
+  })
+
+  it('gives an unlisted origin no grant', async () => {
+    const response = await preflight('https://evil.example.net')
+    expect(response.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  it('simple requests from a listed origin expose the headers clients need', async () => {
+    const response = await call('/api/users', { headers: { Origin: 'http://localhost:8787' } })
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:8787')
+    expect(response.headers.get('access-control-expose-headers')).toContain('ETag')
+    expect((await call('/api/users', { headers: { Origin: 'null' } })).headers.get('access-control-allow-origin')).toBeNull()
+  })
+})
+
+describe('secure headers', () => {
+  it('every answer carries the hardening headers', async () => {
+    for (const path of ['/api/users', '/api/nothing', '/health']) {
+      const response = await call(path)
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(response.headers.get('strict-transport-security')).toContain('max-age=')
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN')
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer')
+    }
+  })
+})
