@@ -916,6 +916,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
                 /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
             };
@@ -933,6 +935,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Path of the created resource. */
                     Location: string;
                     /** @description Credentials are never cached. */
@@ -1030,6 +1034,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
                 /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
             };
@@ -1047,6 +1053,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Credentials are never cached. */
                     "Cache-Control": string;
                     /** @description Present when this is a replay of the first response to the Idempotency-Key. */
@@ -1152,7 +1160,10 @@ export interface operations {
     getProfile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1163,6 +1174,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Credentials are never cached. */
                     "Cache-Control": string;
                     /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
@@ -1171,6 +1184,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+            400: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
@@ -1222,7 +1246,10 @@ export interface operations {
                 /** @description Field to sort by (default createdAt); ties break on id. */
                 sort?: components["schemas"]["UserSortField"];
             };
-            header?: never;
+            header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1233,6 +1260,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
@@ -1295,6 +1324,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
                 /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
             };
@@ -1312,6 +1343,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Path of the created resource. */
                     Location: string;
                     /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
@@ -1430,7 +1463,10 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
             path: {
                 /** @description Resource id (UUID). */
                 id: string;
@@ -1444,10 +1480,14 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
+                    /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. */
+                    "X-Cache": "HIT" | "MISS";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1517,6 +1557,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
                 /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
                 "If-Match"?: string;
             };
@@ -1537,6 +1579,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
                     ETag: string;
                     [name: string]: unknown;
@@ -1663,6 +1707,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
                 /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
                 "If-Match"?: string;
             };
@@ -1766,6 +1812,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
                 /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
                 "If-Match"?: string;
             };
@@ -1786,6 +1834,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
                     ETag: string;
                     [name: string]: unknown;
@@ -1922,7 +1972,10 @@ export interface operations {
                 /** @description Only posts by this user. */
                 authorId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1933,6 +1986,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
@@ -1994,7 +2049,10 @@ export interface operations {
     getPost: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
             path: {
                 /** @description Post id (UUID). */
                 id: string;
@@ -2008,10 +2066,14 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
+                    /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. */
+                    "X-Cache": "HIT" | "MISS";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2089,7 +2151,10 @@ export interface operations {
                 /** @description Field to sort by (default createdAt); ties break on id. */
                 sort?: components["schemas"]["PostSortField"];
             };
-            header?: never;
+            header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
             path: {
                 /** @description Resource id (UUID). */
                 id: string;
@@ -2103,6 +2168,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
@@ -2176,6 +2243,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
                 /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
             };
@@ -2196,6 +2265,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Path of the created resource. */
                     Location: string;
                     /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
@@ -2326,6 +2397,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
                 /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
                 "If-Match"?: string;
             };
@@ -2431,6 +2504,8 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
                 /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
                 "If-Match"?: string;
             };
@@ -2453,6 +2528,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
                     ETag: string;
                     [name: string]: unknown;

@@ -9,6 +9,7 @@ import type { AppEnv } from './http/app-env'
 import { sendError } from './http/envelope'
 import { notFound, onError, validationHook } from './http/errors'
 import { rateLimit } from './http/rate-limit'
+import { sessionBookmark } from './http/d1-session'
 import { requestLog } from './http/request-log'
 import { authRoutes } from './http/routes/auth'
 import { healthRoutes } from './http/routes/health'
@@ -32,6 +33,7 @@ export function createApp() {
   })
   // Only real preflights are CORS's to answer; a plain OPTIONS falls through to the Allow answer in notFound.
   app.use('*', (c, next) => (c.req.method === 'OPTIONS' && !c.req.header('Access-Control-Request-Method') ? next() : corsPolicy(c, next)))
+  app.use('/api/*', sessionBookmark)
   app.use('/api/*', rateLimit)
   app.use(
     '/api/*',

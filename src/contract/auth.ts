@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { User } from './users'
-import { bodyErrors, dataResponse, Email, errorResponses, etagHeader, examples, IdempotencyHeaders, idempotencyErrors, locationHeader, replayedHeader, Timestamp } from './shared'
+import { bodyErrors, dataResponse, Email, errorResponses, etagHeader, examples, IdempotencyHeaders, idempotencyErrors, locationHeader, replayedHeader, SessionHeaders, Timestamp } from './shared'
 
 export const Password = z.string().min(8).max(128).openapi({
   description: '8 to 128 characters. Stored only as a salted PBKDF2-SHA256 hash.',
@@ -80,9 +80,10 @@ export const getProfile = createRoute({
   summary: 'Get my profile',
   description: "The caller's own full record, email included. Never cached.",
   security: [{ bearerAuth: [] }],
+  request: { headers: SessionHeaders },
   responses: {
     200: dataResponse('User', User, 'The signed-in user.', { ...noStore, ...etagHeader }),
-    ...errorResponses(401),
+    ...errorResponses(400, 401),
   },
 })
 

@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import {
   bodyErrors,
   cacheHeaders,
+  SessionHeaders,
+  workerCacheHeader,
   etagHeader,
   IdempotencyHeaders,
   idempotencyErrors,
@@ -81,7 +83,7 @@ export const listPosts = createRoute({
   tags: ['Posts'],
   summary: 'List posts',
   description: 'Every post, paginated, optionally only those of one author.',
-  request: { query: PostListQuery },
+  request: { query: PostListQuery, headers: SessionHeaders },
   responses: {
     200: listResponse('Post', Post, 'A page of posts.', cacheHeaders),
     304: notModified,
@@ -96,9 +98,9 @@ export const getPost = createRoute({
   tags: ['Posts'],
   summary: 'Get a post',
   description: 'One post.',
-  request: { params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }) },
+  request: { params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }), headers: SessionHeaders },
   responses: {
-    200: dataResponse('Post', Post, 'The post.', cacheHeaders),
+    200: dataResponse('Post', Post, 'The post.', { ...cacheHeaders, ...workerCacheHeader }),
     304: notModified,
     ...errorResponses(400, 404),
   },
@@ -111,7 +113,7 @@ export const listUserPosts = createRoute({
   tags: ['Posts'],
   summary: "List a user's posts",
   description: "The posts one user wrote, paginated. 404 when the user does not exist.",
-  request: { params: userParams, query: UserPostListQuery },
+  request: { params: userParams, query: UserPostListQuery, headers: SessionHeaders },
   responses: {
     200: listResponse('Post', Post, "A page of the user's posts.", cacheHeaders),
     304: notModified,

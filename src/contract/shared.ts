@@ -121,6 +121,18 @@ function envelope<T extends z.ZodType, M extends z.ZodType>(name: string, data: 
 
 type ResponseHeaders = Record<string, z.ZodType>
 
+const bookmark = z.string().max(1024).openapi({
+  description:
+    'D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes.',
+  example: '0000000a-00000003-00004f3e-4e5ba6a27f2b4c1d8d9e3f6a7b8c9d0e',
+})
+
+/** Request header every /api operation accepts, for read-your-writes across D1 replicas. */
+export const sessionHeaders = {
+  'X-D1-Bookmark': bookmark.optional().openapi({ param: { name: 'X-D1-Bookmark', in: 'header', required: false } }),
+}
+export const SessionHeaders = z.object(sessionHeaders)
+
 /** Headers of a cacheable public GET (see the caching section of the description). */
 const entityTag = z.string().max(44).openapi({
   description: 'Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate.',
@@ -151,7 +163,7 @@ export const locationHeader = {
 export function dataResponse<T extends z.ZodType>(name: string, schema: T, description: string, headers: ResponseHeaders = {}) {
   return {
     description,
-    headers: z.object({ 'X-Request-Id': requestIdHeader, ...headers }),
+    headers: z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional(), ...headers }),
     content: {
       'application/json': { schema: envelope(`${name}Response`, schema, Meta) },
     },
@@ -162,7 +174,7 @@ export function dataResponse<T extends z.ZodType>(name: string, schema: T, descr
 export function listResponse<T extends z.ZodType>(name: string, schema: T, description: string, headers: ResponseHeaders = {}) {
   return {
     description,
-    headers: z.object({ 'X-Request-Id': requestIdHeader, ...headers }),
+    headers: z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional(), ...headers }),
     content: {
       // A page holds at most pageSize (<= 100) items.
       'application/json': { schema: envelope(`${name}ListResponse`, z.array(schema).max(100), PageMeta) },
@@ -234,10 +246,16 @@ export const IdempotencyKey = z
     example: '5f1c8c1e-2d3b-4c4f-9a7e-0e1f2a3b4c5d',
   })
 
-export const IdempotencyHeaders = z.object({ 'Idempotency-Key': IdempotencyKey })
+export const IdempotencyHeaders = z.object({ ...sessionHeaders, 'Idempotency-Key': IdempotencyKey })
+
+/** Set on single-resource GETs: whether the Worker's own cache answered. */
+export const workerCacheHeader = {
+  'X-Cache': z.enum(['HIT', 'MISS']).openapi({ description: "Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it.", example: 'HIT' }),
+}
 
 /** Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. */
 export const IfMatchHeaders = z.object({
+  ...sessionHeaders,
   'If-Match': z
     .string()
     .max(1024)

@@ -2,6 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi'
 import {
   bodyErrors,
   cacheHeaders,
+  SessionHeaders,
+  workerCacheHeader,
   etagHeader,
   IdempotencyHeaders,
   idempotencyErrors,
@@ -87,7 +89,7 @@ export const listUsers = createRoute({
   tags: ['Users'],
   summary: 'List users',
   description: 'Public representation of every user, paginated. Out-of-range `page` or `pageSize` is a 400, never clamped.',
-  request: { query: UserListQuery },
+  request: { query: UserListQuery, headers: SessionHeaders },
   responses: {
     200: listResponse('PublicUser', PublicUser, 'A page of users.', cacheHeaders),
     304: notModified,
@@ -102,9 +104,9 @@ export const getUser = createRoute({
   tags: ['Users'],
   summary: 'Get a user',
   description: "One user's public representation.",
-  request: { params: idParams },
+  request: { params: idParams, headers: SessionHeaders },
   responses: {
-    200: dataResponse('PublicUser', PublicUser, 'The user.', cacheHeaders),
+    200: dataResponse('PublicUser', PublicUser, 'The user.', { ...cacheHeaders, ...workerCacheHeader }),
     304: notModified,
     ...errorResponses(400, 404),
   },

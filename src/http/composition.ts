@@ -19,11 +19,36 @@ export function deps(c: Context<AppEnv>) {
   return found
 }
 
+// Bookmarks are opaque to us; this only keeps junk from reaching D1 (a bad one falls back to a fresh session).
+const BOOKMARK = /^[\w.:=+/-]{1,1024}$/
+
+/**
+ * A D1 session per request (Sessions API): reads may go to a replica, but never one older than the client's
+ * bookmark, so a client that sends back X-D1-Bookmark always sees its own writes.
+ */
+function openSession(db: D1Database, bookmark: string | undefined): D1DatabaseSession {
+  if (bookmark && BOOKMARK.test(bookmark)) {
+    try {
+      return db.withSession(bookmark)
+    } catch {
+      // An unknown or expired bookmark: the primary is always current.
+      return db.withSession('first-primary')
+    }
+  }
+  return db.withSession('first-unconstrained')
+}
+
+/** The request's dependencies if something used them (no D1 session is opened just to read a bookmark). */
+export const usedDeps = (c: Context<AppEnv>) => built.get(c)
+
 function build(c: Context<AppEnv>) {
   const config = requireConfig(c.env)
-  const db = drizzle(config.DB)
+  const session = openSession(config.DB, c.req.header('X-D1-Bookmark'))
+  // drizzle's D1 driver uses only prepare() and batch(), which a session has.
+  const db = drizzle(session as unknown as D1Database)
   const logger = c.get('logger')
   return {
+    session,
     users: new D1UserRepository(db),
     posts: new D1PostRepository(db),
     idempotency: new D1IdempotencyStore(db),

@@ -8,7 +8,7 @@ import { assertConforms, ContractViolation } from './support/contract'
 const id = '3b241101-e2bb-4255-8caf-4136c566a962'
 const meta = { timestamp: '2026-11-25T09:30:00.000Z', requestId: 'r-1' }
 const user = { id, name: 'Alice', role: 'user', createdAt: meta.timestamp, updatedAt: meta.timestamp }
-const headers = { 'content-type': 'application/json', 'x-request-id': 'r-1', etag: 'W/"x"', 'cache-control': 'public' }
+const headers = { 'content-type': 'application/json', 'x-request-id': 'r-1', etag: '"v1"', 'cache-control': 'public', 'x-cache': 'MISS' }
 const respond = (status: number, body: unknown, extra: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { ...headers, ...extra } })
 

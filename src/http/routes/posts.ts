@@ -7,6 +7,7 @@ import { conditionalGet, ifMatchVersions, listTag, publicCache, tagged, untagged
 import { deps } from '../composition'
 import { dataBody, listBody } from '../envelope'
 import { idempotent } from '../idempotency'
+import { cachedRead, invalidate } from '../worker-cache'
 
 export function postRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listPosts, middleware: [conditionalGet] }, async (c) => {
@@ -17,7 +18,7 @@ export function postRoutes(app: OpenAPIHono<AppEnv>) {
   })
 
   app.openapi({ ...getPost, middleware: [conditionalGet] }, async (c) => {
-    const post = await posts.getPost(deps(c), c.req.valid('param').id)
+    const post = await cachedRead(c, () => posts.getPost(deps(c), c.req.valid('param').id))
     publicCache(c)
     return c.json(dataBody(c, tagged(c, post)), 200)
   })
@@ -39,12 +40,14 @@ export function postRoutes(app: OpenAPIHono<AppEnv>) {
     const { id, postId } = c.req.valid('param')
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const post = await posts.updatePost(deps(c), actor(c), id, postId, c.req.valid('json'), ifVersion)
+    await invalidate(c, [`/api/posts/${postId}`])
     return c.json(dataBody(c, tagged(c, post)), 200)
   })
 
   app.openapi({ ...deleteUserPost, middleware: [requireAuth] }, async (c) => {
     const { id, postId } = c.req.valid('param')
     await posts.deletePost(deps(c), actor(c), id, postId, ifMatchVersions(c.req.valid('header')['If-Match']))
+    await invalidate(c, [`/api/posts/${postId}`])
     return c.body(null, 204)
   })
 }

@@ -7,6 +7,7 @@ import { conditionalGet, ifMatchVersions, listTag, publicCache, tagged, untagged
 import { deps } from '../composition'
 import { dataBody, listBody } from '../envelope'
 import { idempotent } from '../idempotency'
+import { cachedRead, invalidate } from '../worker-cache'
 
 export function userRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listUsers, middleware: [conditionalGet] }, async (c) => {
@@ -17,7 +18,7 @@ export function userRoutes(app: OpenAPIHono<AppEnv>) {
   })
 
   app.openapi({ ...getUser, middleware: [conditionalGet] }, async (c) => {
-    const user = await users.getUser(deps(c), c.req.valid('param').id)
+    const user = await cachedRead(c, () => users.getUser(deps(c), c.req.valid('param').id))
     publicCache(c)
     return c.json(dataBody(c, tagged(c, user)), 200)
   })
@@ -31,18 +32,21 @@ export function userRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...replaceUser, middleware: [requireAuth] }, async (c) => {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const user = await users.replaceUser(deps(c), actor(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
+    await invalidate(c, [`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   })
 
   app.openapi({ ...updateUser, middleware: [requireAuth] }, async (c) => {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const user = await users.updateUser(deps(c), actor(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
+    await invalidate(c, [`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   })
 
   app.openapi({ ...deleteUser, middleware: [requireAuth] }, async (c) => {
     const { id } = c.req.valid('param')
     const removed = await users.deleteUser(deps(c), actor(c), id, ifMatchVersions(c.req.valid('header')['If-Match']))
+    await invalidate(c, [`/api/users/${id}`, ...removed.posts.map((postId) => `/api/posts/${postId}`)])
     c.get('logger').info('user.deleted', { userId: id, posts: removed.posts.length })
     return c.body(null, 204)
   })

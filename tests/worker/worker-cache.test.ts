@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { call, client, json, register } from './support/api'
+
+describe("the Worker's cache (Cache API) for single resources", () => {
+  it('a miss, then a hit with the same data and its own meta', async () => {
+    const { user } = await register()
+    const first = await call(`/api/users/${user.id}`)
+    const second = await call(`/api/users/${user.id}`, { headers: { 'X-Request-Id': 'second-read' } })
+    expect(first.headers.get('x-cache')).toBe('MISS')
+    expect(second.headers.get('x-cache')).toBe('HIT')
+    const [a, b] = [await first.json<{ data: unknown; meta: { requestId: string } }>(), await second.json<{ data: unknown; meta: { requestId: string } }>()]
+    expect(b.data).toEqual(a.data)
+    expect(b.meta.requestId).toBe('second-read')
+    expect(second.headers.get('etag')).toBe(first.headers.get('etag'))
+  })
+
+  it('a PATCH invalidates the entry: the next read is a miss showing the change', async () => {
+    const session = await register()
+    await call(`/api/users/${session.user.id}`)
+    expect((await call(`/api/users/${session.user.id}`)).headers.get('x-cache')).toBe('HIT')
+    await json('PATCH', `/api/users/${session.user.id}`, { name: 'Fresh' }, { Authorization: `Bearer ${session.token}` })
+    const after = await client().GET('/api/users/{id}', { params: { path: { id: session.user.id } } })
+    expect(after.response.headers.get('x-cache')).toBe('MISS')
+    expect(after.data?.data.name).toBe('Fresh')
+  })
+
+  it('deleting a user evicts the user and their posts; deleting a post evicts it', async () => {
+    const session = await register()
+    const auth = { Authorization: `Bearer ${session.token}` }
+    const created = await json('POST', `/api/users/${session.user.id}/posts`, { title: 'T', body: 'B' }, auth)
+    const postPath = created.headers.get('location')!
+    await call(postPath)
+    expect((await call(postPath)).headers.get('x-cache')).toBe('HIT')
+    await json('PATCH', `/api/users/${session.user.id}/posts/${postPath.split('/').pop()}`, { title: 'T2' }, auth)
+    const edited = await call(postPath)
+    expect(edited.headers.get('x-cache')).toBe('MISS')
+    expect((await edited.json<{ data: { title: string } }>()).data.title).toBe('T2')
+
+    await call(`/api/users/${session.user.id}`)
+    await call(postPath)
+    expect((await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: auth })).status).toBe(204)
+    expect((await call(`/api/users/${session.user.id}`)).status).toBe(404)
+    expect((await call(postPath)).status).toBe(404)
+  })
+
+  it('errors are not cached', async () => {
+    const id = crypto.randomUUID()
+    expect((await call(`/api/users/${id}`)).status).toBe(404)
+    const again = await call(`/api/users/${id}`)
+    expect(again.status).toBe(404)
+    expect(again.headers.get('x-cache')).toBeNull()
+  })
+})
+
+describe('D1 sessions (read replication ready)', () => {
+  it('answers with a bookmark and accepts it back: a read with the bookmark of a write sees the write', async () => {
+    const session = await register()
+    const created = await json('POST', `/api/users/${session.user.id}/posts`, { title: 'Mine', body: 'B' }, { Authorization: `Bearer ${session.token}` })
+    const bookmark = created.headers.get('x-d1-bookmark')
+    expect(bookmark).toBeTruthy()
+    const list = await call(`/api/users/${session.user.id}/posts`, { headers: { 'X-D1-Bookmark': bookmark! } })
+    expect(list.status).toBe(200)
+    expect((await list.json<{ data: { title: string }[] }>()).data.map((p) => p.title)).toEqual(['Mine'])
+    expect(list.headers.get('x-d1-bookmark')).toBeTruthy()
+  })
+
+  it('a malformed bookmark is ignored, never a 5xx', async () => {
+    for (const junk of ['not a bookmark', '../../', '%00']) {
+      const response = await call('/api/users', { headers: { 'X-D1-Bookmark': junk } })
+      expect(response.status).toBe(200)
+    }
+  })
+})
