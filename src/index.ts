@@ -1,3 +1,13 @@
-import { createApp } from './app'
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from './http/app-env'
 
-export default createApp()
+// The app (and with it every zod schema of the contract) is built on the first request, not at module load:
+// Workers bill and limit start-up CPU, and a cold isolate then answers its first request sooner.
+let app: Promise<OpenAPIHono<AppEnv>> | undefined
+
+export default {
+  async fetch(request, env, ctx) {
+    app ??= import('./app').then(({ createApp }) => createApp())
+    return (await app).fetch(request, env, ctx)
+  },
+} satisfies ExportedHandler<Env>
