@@ -307,7 +307,8 @@ export type components = {
          *             "message": "Invalid email address",
          *             "in": "body"
          *           }
-         *         ]
+         *         ],
+         *         "docs": "https://api.example.com/docs#error-validation-error"
          *       },
          *       "meta": {
          *         "timestamp": "2026-11-25T09:30:00.000Z",
@@ -329,7 +330,8 @@ export type components = {
          *           "message": "Invalid email address",
          *           "in": "body"
          *         }
-         *       ]
+         *       ],
+         *       "docs": "https://api.example.com/docs#error-validation-error"
          *     }
          */
         ErrorBody: {
@@ -341,6 +343,12 @@ export type components = {
             message: string;
             /** @description Present on VALIDATION_ERROR: one entry per problem. */
             details?: components["schemas"]["ErrorDetail"][];
+            /**
+             * Format: uri
+             * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+             * @example https://api.example.com/docs#error-validation-error
+             */
+            docs: string;
         };
         /**
          * @description Machine-readable error code; stable across releases.

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { User } from './users'
-import { bodyErrors, dataResponse, Email, errorResponses, etagHeader, examples, IdempotencyHeaders, idempotencyErrors, locationHeader, replayedHeader, SessionHeaders, Timestamp } from './shared'
+import { bodyErrors, dataResponse, link, Email, errorResponses, etagHeader, examples, IdempotencyHeaders, idempotencyErrors, locationHeader, replayedHeader, SessionHeaders, Timestamp } from './shared'
 
 export const Password = z.string().min(8).max(128).openapi({
   description: '8 to 128 characters. Stored only as a salted PBKDF2-SHA256 hash.',
@@ -53,7 +53,13 @@ export const register = createRoute({
   description: 'Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration.',
   request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: RegisterRequest } } } },
   responses: {
-    201: dataResponse('AuthSession', AuthSession, 'Registered; the new user and a token.', { ...locationHeader, ...noStore, ...replayedHeader }),
+    201: {
+      ...dataResponse('AuthSession', AuthSession, 'Registered; the new user and a token.', { ...locationHeader, ...noStore, ...replayedHeader }),
+      links: {
+        getProfile: link('getProfile', 'Read the new profile with the returned token.'),
+        getUser: link('getUser', "Read the new user's public representation.", { id: '$response.body#/data/user/id' }),
+      },
+    },
     ...errorResponses(...bodyErrors, ...idempotencyErrors),
   },
 })
@@ -67,7 +73,10 @@ export const login = createRoute({
   description: 'Exchanges email and password for a bearer token valid for one hour. An unknown email and a wrong password get the same 401 INVALID_CREDENTIALS.',
   request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: LoginRequest } } } },
   responses: {
-    200: dataResponse('AuthSession', AuthSession, 'Logged in; a token and the user.', { ...noStore, ...replayedHeader }),
+    200: {
+      ...dataResponse('AuthSession', AuthSession, 'Logged in; a token and the user.', { ...noStore, ...replayedHeader }),
+      links: { getProfile: link('getProfile', 'Read your profile with the returned token.') },
+    },
     ...errorResponses(...bodyErrors, 401, ...idempotencyErrors),
   },
 })

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { authRoutes } from './auth'
+import { errorCatalogueMarkdown } from './error-catalogue'
 import { healthRoutes } from './health'
 import { postRoutes } from './posts'
 import { userRoutes } from './users'
@@ -17,8 +18,16 @@ A contract-first REST API on Cloudflare Workers: this document is generated from
 4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"? }, "meta" }\`. Switch on \`error.code\`, never on the message.
 5. Every response carries \`X-Request-Id\` (also \`meta.requestId\`); quote it when you report a problem.
 
+6. Retry safely: send an \`Idempotency-Key\` (a fresh UUID per logical request) on every POST, and a retry replays the first result instead of creating twice. On 429 or 503, wait \`Retry-After\` seconds.
+7. Update safely: send the \`ETag\` you read as \`If-Match\` on PUT, PATCH and DELETE; a 412 means someone changed it first.
+
 ## Caching
 Public GETs send \`Cache-Control: public, max-age=60, stale-while-revalidate=300\` and an \`ETag\`; send \`If-None-Match\` to get \`304 Not Modified\`. Profile and auth responses and all errors are never stored.
+
+## Read your writes
+Every response carries \`X-D1-Bookmark\`; send the latest one back on your next request and reads served by a database replica still include your own writes.
+
+${errorCatalogueMarkdown()}
 `.trim()
 
 export const documentConfig = {

@@ -13,6 +13,7 @@ import {
   errorResponses,
   examples,
   IdParam,
+  link,
   listResponse,
   locationHeader,
   notModified,
@@ -85,7 +86,10 @@ export const listPosts = createRoute({
   description: 'Every post, paginated, optionally only those of one author.',
   request: { query: PostListQuery, headers: SessionHeaders },
   responses: {
-    200: listResponse('Post', Post, 'A page of posts.', cacheHeaders),
+    200: {
+      ...listResponse('Post', Post, 'A page of posts.', cacheHeaders),
+      links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
+    },
     304: notModified,
     ...errorResponses(400),
   },
@@ -115,7 +119,10 @@ export const listUserPosts = createRoute({
   description: "The posts one user wrote, paginated. 404 when the user does not exist.",
   request: { params: userParams, query: UserPostListQuery, headers: SessionHeaders },
   responses: {
-    200: listResponse('Post', Post, "A page of the user's posts.", cacheHeaders),
+    200: {
+      ...listResponse('Post', Post, "A page of the user's posts.", cacheHeaders),
+      links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
+    },
     304: notModified,
     ...errorResponses(400, 404),
   },
@@ -131,11 +138,18 @@ export const createUserPost = createRoute({
   security,
   request: { params: userParams, headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreatePostRequest } } } },
   responses: {
-    201: dataResponse('Post', Post, 'Created.', {
-      Location: locationHeader.Location.openapi({ example: `/api/posts/${examplePost.id}` }),
-      ...etagHeader,
-      ...replayedHeader,
-    }),
+    201: {
+      ...dataResponse('Post', Post, 'Created.', {
+        Location: locationHeader.Location.openapi({ example: `/api/posts/${examplePost.id}` }),
+        ...etagHeader,
+        ...replayedHeader,
+      }),
+      links: {
+        getPost: link('getPost', 'Read the created post.', { id: '$response.body#/data/id' }),
+        updateUserPost: link('updateUserPost', 'Edit the created post.', { id: '$response.body#/data/authorId', postId: '$response.body#/data/id' }),
+        deleteUserPost: link('deleteUserPost', 'Delete the created post.', { id: '$response.body#/data/authorId', postId: '$response.body#/data/id' }),
+      },
+    },
     ...errorResponses(...bodyErrors, 401, 403, 404, ...idempotencyErrors),
   },
 })

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { errorAnchor, errorCatalogue } from './error-catalogue'
 
 /** Every machine-readable error code the API can send. Clients switch on these, never on messages. */
 export const errorCodes = [
@@ -89,7 +90,12 @@ export const ErrorDetail = z
   .openapi('ErrorDetail', { example: { field: 'email', message: 'Invalid email address', in: 'body' } })
 
 const errorExample = {
-  error: { code: 'VALIDATION_ERROR', message: 'The request is invalid', details: [{ field: 'email', message: 'Invalid email address', in: 'body' }] },
+  error: {
+    code: 'VALIDATION_ERROR',
+    message: 'The request is invalid',
+    details: [{ field: 'email', message: 'Invalid email address', in: 'body' }],
+    docs: 'https://api.example.com/docs#error-validation-error',
+  },
   meta: { timestamp: exampleTime, requestId: exampleRequestId },
 } as const
 
@@ -100,6 +106,10 @@ export const ErrorResponse = z
         code: ErrorCode,
         message: z.string().openapi({ example: 'The request is invalid', description: 'Human-readable; may change between releases.' }),
         details: z.array(ErrorDetail).optional().openapi({ description: 'Present on VALIDATION_ERROR: one entry per problem.' }),
+        docs: z.url().max(256).openapi({
+          description: "Link to this code's entry in the error catalogue (the Errors section of the docs).",
+          example: 'https://api.example.com/docs#error-validation-error',
+        }),
       })
       .openapi('ErrorBody', { example: errorExample.error }),
     meta: Meta,
@@ -206,11 +216,35 @@ const rateLimitHeaders = z.object({
   'Retry-After': z.string().max(10).openapi({ description: 'Seconds to wait before retrying.', example: '60' }),
 })
 
+const camel = (code: string) => code.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+
+/** A named example for each code sent with this status, built from the catalogue so it cannot drift from it. */
+function errorExamples(status: ErrorHttpStatus) {
+  const codes = errorCodes.filter((code) => errorStatus[code] === status)
+  return Object.fromEntries(
+    codes.map((code) => [
+      camel(code),
+      {
+        summary: errorCatalogue[code].title,
+        value: {
+          error: {
+            code,
+            message: errorCatalogue[code].title,
+            ...(code === 'VALIDATION_ERROR' ? { details: errorExample.error.details } : {}),
+            docs: `https://api.example.com/docs#${errorAnchor(code)}`,
+          },
+          meta: errorExample.meta,
+        },
+      },
+    ]),
+  )
+}
+
 function errorResponse(status: ErrorHttpStatus) {
   return {
     description: errorDescriptions[status] ?? 'Error',
     headers: status === 429 ? rateLimitHeaders : errorHeaders,
-    content: { 'application/json': { schema: ErrorResponse } },
+    content: { 'application/json': { schema: ErrorResponse, examples: errorExamples(status) } },
   }
 }
 
@@ -226,6 +260,9 @@ export const errorResponses = <const S extends ErrorHttpStatus[]>(...statuses: S
 
 /** Outside /api (health): no rate limit, so only a bug can make an error. */
 export const serverErrorResponses = () => errorResponsesOf([500])
+
+/** An OpenAPI link: the operation a client can call next, with its parameters taken from this response. */
+export const link = (operationId: string, description: string, parameters: Record<string, string> = {}) => ({ operationId, description, parameters })
 
 /** Errors every JSON-body route can return before its handler runs. */
 export const bodyErrors = [400, 413, 415] as const

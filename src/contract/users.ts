@@ -14,6 +14,7 @@ import {
   errorResponses,
   examples,
   IdParam,
+  link,
   listResponse,
   locationHeader,
   notModified,
@@ -91,7 +92,10 @@ export const listUsers = createRoute({
   description: 'Public representation of every user, paginated. Out-of-range `page` or `pageSize` is a 400, never clamped.',
   request: { query: UserListQuery, headers: SessionHeaders },
   responses: {
-    200: listResponse('PublicUser', PublicUser, 'A page of users.', cacheHeaders),
+    200: {
+      ...listResponse('PublicUser', PublicUser, 'A page of users.', cacheHeaders),
+      links: { getUser: link('getUser', 'Read a listed user (here the first).', { id: '$response.body#/data/0/id' }) },
+    },
     304: notModified,
     ...errorResponses(400),
   },
@@ -122,7 +126,14 @@ export const createUser = createRoute({
   security,
   request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreateUserRequest } } } },
   responses: {
-    201: dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader, ...replayedHeader }),
+    201: {
+      ...dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader, ...replayedHeader }),
+      links: {
+        getUser: link('getUser', 'Read the created user.', { id: '$response.body#/data/id' }),
+        updateUser: link('updateUser', 'Change fields of the created user.', { id: '$response.body#/data/id' }),
+        deleteUser: link('deleteUser', 'Delete the created user.', { id: '$response.body#/data/id' }),
+      },
+    },
     ...errorResponses(...bodyErrors, 401, 403, ...idempotencyErrors),
   },
 })

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import type { ErrorCodeValue, ErrorResponseBody } from '../contract/shared'
+import { errorAnchor } from '../contract/error-catalogue'
 import { errorStatus } from '../contract/shared'
 import type { Page } from '../domain/page'
 import type { AppEnv } from './app-env'
@@ -16,7 +17,8 @@ export const listBody = <T>(c: Context<AppEnv>, { items, page, pageSize, total, 
 })
 
 export function errorBody(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]): ErrorResponseBody {
-  return { error: { code, message, ...(details ? { details } : {}) }, meta: meta(c) }
+  const docs = `${new URL(c.req.url).origin}/docs#${errorAnchor(code)}`
+  return { error: { code, message, ...(details ? { details } : {}), docs }, meta: meta(c) }
 }
 
 /** The error envelope with the status that belongs to its code. Errors are never stored by caches. */

@@ -114,6 +114,11 @@ export async function assertConforms(method: string, url: string, response: Resp
   } catch {
     throw new ContractViolation(`${where}: body is not JSON: ${text.slice(0, 200)}`)
   }
+  // Every error's docs link must land on an entry of the catalogue in the document.
+  const docs = (body as { error?: { docs?: string } }).error?.docs
+  if (docs !== undefined && !document.info.description.includes(`<a id="${docs.split('#')[1]}"></a>`)) {
+    throw new ContractViolation(`${where}: error.docs ${docs} points to no catalogue entry`)
+  }
   const pointer = `/paths/${escape(template)}/${method.toLowerCase()}/responses/${status}/content/${escape(mediaType)}/schema`
   const validate = validatorFor(pointer)
   if (!validate(body)) {

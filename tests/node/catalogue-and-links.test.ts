@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { errorAnchor, errorCatalogue } from '../../src/contract/error-catalogue'
+import { errorCodes } from '../../src/contract/shared'
+
+type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; items?: Schema; enum?: string[]; allOf?: Schema[] }
+type Link = { operationId: string; parameters?: Record<string, string> }
+type Operation = { operationId: string; parameters?: { name: string; in: string }[]; responses: Record<string, { links?: Record<string, Link>; content?: Record<string, { schema: Schema }> }> }
+type Document = { info: { description: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } }
+
+const document = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as Document
+const resolve = (schema: Schema): Schema => (schema.$ref ? resolve(document.components.schemas[schema.$ref.split('/').pop()!]!) : schema)
+
+describe('the error catalogue', () => {
+  it('has an entry with title, when and action for every code of the enum in the document', () => {
+    const documented = resolve({ $ref: '#/components/schemas/ErrorCode' }).enum!
+    expect(documented).toEqual([...errorCodes])
+    for (const code of documented) {
+      const entry = errorCatalogue[code as keyof typeof errorCatalogue]
+      expect(entry, code).toBeDefined()
+      expect(entry.title.length && entry.when.length && entry.action.length).toBeGreaterThan(0)
+      expect(document.info.description).toContain(`<a id="${errorAnchor(code as keyof typeof errorCatalogue)}"></a>${code}`)
+    }
+  })
+
+  it('every docs link in the named error examples points to an entry that exists', () => {
+    const links = JSON.stringify(document.paths).match(/\/docs#error-[a-z-]+/g) ?? []
+    expect(links.length).toBeGreaterThan(10)
+    for (const href of new Set(links)) expect(document.info.description, href).toContain(`<a id="${href.split('#')[1]}"></a>`)
+  })
+})
+
+/** Walks a runtime expression's JSON pointer (`$response.body#/data/0/id`) through the response schema. */
+function resolvesIn(schema: Schema, pointer: string): boolean {
+  let node: Schema | undefined = resolve(schema)
+  for (const segment of pointer.split('/').filter(Boolean)) {
+    if (!node) return false
+    node = /^\d+$/.test(segment) ? (node.items ? resolve(node.items) : undefined) : node.properties?.[segment] && resolve(node.properties[segment]!)
+  }
+  return Boolean(node)
+}
+
+describe('OpenAPI links', () => {
+  const operations = Object.values(document.paths).flatMap((item) => Object.values(item))
+  const ids = new Set(operations.map((op) => op.operationId))
+  const links = operations.flatMap((op) =>
+    Object.entries(op.responses).flatMap(([status, response]) =>
+      Object.entries(response.links ?? {}).map(([name, link]) => ({ from: `${op.operationId} ${status}`, name, link, schema: response.content?.['application/json']?.schema })),
+    ),
+  )
+
+  it('exist for the flows a client follows', () => {
+    const names = links.map((l) => `${l.from} -> ${l.link.operationId}`)
+    for (const expected of ['createUser 201 -> getUser', 'createUserPost 201 -> getPost', 'createUserPost 201 -> updateUserPost', 'login 200 -> getProfile', 'listUsers 200 -> getUser', 'listPosts 200 -> getPost']) {
+      expect(names).toContain(expected)
+    }
+  })
+
+  it('name operations that exist, with parameter expressions that resolve in the response schema', () => {
+    for (const { from, link, schema } of links) {
+      expect(ids.has(link.operationId), `${from} links to unknown ${link.operationId}`).toBe(true)
+      const target = operations.find((op) => op.operationId === link.operationId)!
+      const pathParams = (target.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name)
+      // Every path parameter of the target is supplied, and nothing else is.
+      expect(Object.keys(link.parameters ?? {}).sort(), `${from} -> ${link.operationId} parameters`).toEqual(pathParams.sort())
+      for (const [param, expression] of Object.entries(link.parameters ?? {})) {
+        const match = /^\$response\.body#(\/.*)$/.exec(expression)
+        expect(match, `${from} ${param}: ${expression}`).not.toBeNull()
+        expect(resolvesIn(schema!, match![1]!), `${from} ${param}: ${expression} does not resolve`).toBe(true)
+      }
+    }
+  })
+
+  it('the walker rejects an expression that does not resolve', () => {
+    expect(resolvesIn({ $ref: '#/components/schemas/PostResponse' }, '/data/authorId')).toBe(true)
+    expect(resolvesIn({ $ref: '#/components/schemas/PostResponse' }, '/data/ownerId')).toBe(false)
+  })
+})
