@@ -17,6 +17,8 @@ export interface WranglerDevOptions {
 
 export interface WranglerDev {
   baseUrl: string
+  /** The DevTools inspector of the Worker (CPU profiles: bench/profile.ts). */
+  inspectorPort: number
   /** wrangler's output so far (for diagnostics). */
   output(): string
   /** Stops wrangler and every process it started (workerd included). Safe to call twice. */
@@ -118,7 +120,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     try {
       const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) })
       await response.body?.cancel()
-      if (response.status === 200) return { baseUrl, output: () => output, stop }
+      if (response.status === 200) return { baseUrl, inspectorPort, output: () => output, stop }
       lastProblem = `GET /health answered ${response.status}`
     } catch (error) {
       // fetch keeps the reason (ECONNREFUSED, ...) in `cause`.

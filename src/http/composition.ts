@@ -8,9 +8,11 @@ import { jwtTokenService } from '../infrastructure/jwt-token-service'
 import { logEmailService } from '../infrastructure/log-email-service'
 import { bindingRateLimiter, unlimited } from '../infrastructure/rate-limiters'
 import type { AppEnv } from './app-env'
-import { requireConfig } from './config'
+import { type Config, requireConfig } from './config'
 
 const built = new WeakMap<Context<AppEnv>, ReturnType<typeof build>>()
+const isolateServices = new WeakMap<Config, ReturnType<typeof buildServices>>()
+const verified = new WeakMap<Context<AppEnv>, Map<string, Promise<string | null>>>()
 
 /** The composition root: the one place that picks adapters for the ports, from the validated bindings. Built once per request. */
 export function deps(c: Context<AppEnv>) {
@@ -38,6 +40,33 @@ function openSession(db: D1Database, bookmark: string | undefined): D1DatabaseSe
   return db.withSession('first-unconstrained')
 }
 
+/** What needs no per-request state (rate limiters, the token service and its imported key): built once per isolate. */
+export function services(c: Context<AppEnv>) {
+  const config = requireConfig(c.env)
+  let found = isolateServices.get(config)
+  if (!found) isolateServices.set(config, (found = buildServices(config)))
+  return found
+}
+
+function buildServices(config: Config) {
+  return {
+    limits:
+      config.RATE_LIMITS === 'off'
+        ? { general: unlimited, auth: unlimited }
+        : { general: bindingRateLimiter(config.RATE_LIMITER), auth: bindingRateLimiter(config.AUTH_RATE_LIMITER) },
+    tokens: jwtTokenService(config.JWT_SECRET) satisfies TokenService,
+  }
+}
+
+/** Verifies a bearer token at most once per request: the rate limiter and authentication both ask. */
+export function verifyToken(c: Context<AppEnv>, token: string): Promise<string | null> {
+  let seen = verified.get(c)
+  if (!seen) verified.set(c, (seen = new Map()))
+  let subject = seen.get(token)
+  if (!subject) seen.set(token, (subject = services(c).tokens.verify(token)))
+  return subject
+}
+
 /** The request's dependencies if something used them (no D1 session is opened just to read a bookmark). */
 export const usedDeps = (c: Context<AppEnv>) => built.get(c)
 
@@ -47,16 +76,13 @@ function build(c: Context<AppEnv>) {
   // drizzle's D1 driver uses only prepare() and batch(), which a session has.
   const db = drizzle(session as unknown as D1Database)
   const logger = c.get('logger')
+  const { tokens } = services(c)
   return {
     session,
     users: new D1UserRepository(db),
     posts: new D1PostRepository(db),
     idempotency: new D1IdempotencyStore(db),
-    limits:
-      config.RATE_LIMITS === 'off'
-        ? { general: unlimited, auth: unlimited }
-        : { general: bindingRateLimiter(config.RATE_LIMITER), auth: bindingRateLimiter(config.AUTH_RATE_LIMITER) },
-    tokens: jwtTokenService(config.JWT_SECRET) satisfies TokenService,
+    tokens: { issue: tokens.issue, verify: (token: string) => verifyToken(c, token) } satisfies TokenService,
     email: logEmailService((message, fields) => logger.info(message, fields)),
     background: (work: Promise<unknown>) => c.executionCtx.waitUntil(work),
     onEmailError: (error: unknown) => logger.error('email.failed', { error: error instanceof Error ? error.message : String(error) }),

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './app-env'
-import { deps } from './composition'
+import { services, verifyToken } from './composition'
 import { sendError } from './envelope'
 
 // The window of both [[ratelimits]] bindings in wrangler.toml, which is also the longest a client waits.
@@ -21,9 +21,9 @@ async function sha256(text: string) {
 
 /** Every /api request: per user when the bearer token is valid (checked without D1), otherwise per client IP. */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const { limits, tokens } = deps(c)
+  const { limits } = services(c)
   const bearer = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1]
-  const userId = bearer ? await tokens.verify(bearer) : null
+  const userId = bearer ? await verifyToken(c, bearer) : null
   if (!(await limits.general.allow(userId ? `user:${userId}` : `ip:${clientIp(c)}`))) return tooMany(c)
   await next()
 })
@@ -33,7 +33,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
  * brute-forced. The email is hashed before it becomes a key.
  */
 export const authRateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const { limits } = deps(c)
+  const { limits } = services(c)
   // Login and registration count separately: signing up does not use up an account's login attempts.
   const keys = [`${c.req.path}:ip:${clientIp(c)}`]
   if (/^application\/json/i.test(c.req.header('Content-Type') ?? '')) {

@@ -188,4 +188,19 @@ describe('delete', () => {
     expect((await client().GET('/api/users/{id}/posts', path(session.user.id))).response.status).toBe(404)
     expect((await client().GET('/api/users/{id}/posts', path(other.user.id))).data?.meta.total).toBe(1)
   })
+
+  it("list totals (kept by triggers, not counted per request) stay exact through creates, a cascading delete and a post's delete", async () => {
+    const totals = async () => [(await client().GET('/api/users', {})).data?.meta.total, (await client().GET('/api/posts', {})).data?.meta.total]
+    const exact = async () => expect(await totals()).toEqual([await count('users'), await count('posts')])
+    await exact()
+    const session = await register()
+    const made = []
+    for (let i = 0; i < 2; i++) made.push((await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: `P${i}`, body: 'B' } })).data!.data)
+    await exact()
+    const removed = await client(session.token).DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: session.user.id, postId: made[0]!.id } } })
+    expect(removed.response.status).toBe(204)
+    await exact()
+    await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}` } })
+    await exact()
+  })
 })

@@ -13,7 +13,7 @@ export function postRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listPosts, middleware: [conditionalGet] }, async (c) => {
     const page = await posts.listPosts(deps(c), c.req.valid('query'))
     const body = listBody(c, { ...page, items: page.items.map(untagged) })
-    await listTag(c, [body.data, page.total, page.page, page.pageSize])
+    await listTag(c, page)
     return c.json(body, 200)
   })
 
@@ -26,7 +26,7 @@ export function postRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listUserPosts, middleware: [conditionalGet] }, async (c) => {
     const page = await posts.listUserPosts(deps(c), c.req.valid('param').id, c.req.valid('query'))
     const body = listBody(c, { ...page, items: page.items.map(untagged) })
-    await listTag(c, [body.data, page.total, page.page, page.pageSize])
+    await listTag(c, page)
     return c.json(body, 200)
   })
 

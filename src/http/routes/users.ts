@@ -13,7 +13,7 @@ export function userRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listUsers, middleware: [conditionalGet] }, async (c) => {
     const page = await users.listUsers(deps(c), c.req.valid('query'))
     const body = listBody(c, { ...page, items: page.items.map(untagged) })
-    await listTag(c, [body.data, page.total, page.page, page.pageSize])
+    await listTag(c, page)
     return c.json(body, 200)
   })
 

@@ -5,7 +5,7 @@ import type { PageRequest } from '../../domain/page'
 import { preconditionFailed } from '../../domain/errors'
 import type { Post } from '../../domain/post'
 import { isForeignKeyViolation } from './d1-errors'
-import { posts, users } from './schema'
+import { posts, rowCounts, users } from './schema'
 
 const postColumns = {
   id: posts.id,
@@ -32,7 +32,10 @@ export class D1PostRepository implements PostRepository {
         .orderBy(direction(sortColumns[sort]), direction(posts.id))
         .limit(pageSize)
         .offset((page - 1) * pageSize),
-      this.db.select({ total: count() }).from(posts).where(where),
+      // Unfiltered, the total is the trigger-kept count (one row); per author, a count over that author's index range.
+      where
+        ? this.db.select({ total: count() }).from(posts).where(where)
+        : this.db.select({ total: rowCounts.count }).from(rowCounts).where(eq(rowCounts.name, 'posts')),
     ] as const
   }
 

@@ -1,11 +1,11 @@
-import { and, asc, count, desc, eq, exists, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, exists, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { NewUser, UserChanges, UserRepository, UserSort } from '../../application/ports'
 import { conflict, preconditionFailed } from '../../domain/errors'
 import type { User } from '../../domain/user'
 import { decoyHash, hashPassword, verifyPassword } from '../password-hasher'
 import { isUniqueViolation } from './d1-errors'
-import { posts, users } from './schema'
+import { posts, rowCounts, users } from './schema'
 
 // The public columns: password_hash is selected in exactly one place, verifyCredentials.
 const userColumns = {
@@ -34,7 +34,7 @@ export class D1UserRepository implements UserRepository {
         .orderBy(direction(sortColumns[sort]), direction(users.id))
         .limit(pageSize)
         .offset((page - 1) * pageSize),
-      this.db.select({ total: count() }).from(users),
+      this.db.select({ total: rowCounts.count }).from(rowCounts).where(eq(rowCounts.name, 'users')),
     ])
     return { items, total: totals?.total ?? 0 }
   }

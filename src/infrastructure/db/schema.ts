@@ -59,3 +59,12 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_keys_expires_at_idx').on(t.expiresAt)],
 )
+
+/**
+ * How many rows `users` and `posts` hold, kept exact by triggers (migrations/0002_row_counts.sql) in the same
+ * transaction as each insert and delete, so an unfiltered list's total is one row read instead of a scan of the table.
+ */
+export const rowCounts = sqliteTable('row_counts', {
+  name: text('name', { enum: ['users', 'posts'] }).primaryKey(),
+  count: integer('count').notNull(),
+})

@@ -1,0 +1,259 @@
+/**
+ * `npm run bench [-- --quick] [-- --duration <s>] [-- --connections <n>] [-- --log-level <level>]`
+ *
+ * Serves the API (wrangler dev) on a seeded local D1 next to a floor Worker (bench/floor) that makes the same D1
+ * queries and nothing else, loads each endpoint with autocannon in alternating turns (API, floor, API, floor: the
+ * same noise hits both), and writes bench/results.json. Budgets are reported, never enforced: only a crash exits
+ * non-zero. `--duration` is the seconds of load per endpoint for the API and again for the floor (default 10);
+ * `--quick` is 1 s each on 1,000 users / 5,000 posts, for CI.
+ */
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { startWranglerDev, type WranglerDev } from '../scripts/lib/wrangler-dev'
+import { applyLocalMigrations, projectRoot } from '../scripts/lib/wrangler'
+import { buildBundle, profileStartup, type BundleReport } from './lib/bundle'
+import { startFloor, type Server } from './lib/floor-server'
+import { compare, type Measured, type Target } from './lib/load'
+import { BENCH_PASSWORD, benchEmail, seedD1, seedRows } from './lib/seed-data'
+
+interface Options {
+  quick: boolean
+  seconds: number
+  /** Turns each endpoint's seconds are split into, alternating API and floor. */
+  rounds: number
+  connections: number
+  logLevel: string
+  users: number
+  posts: number
+  smallUsers: number
+  smallPosts: number
+}
+
+function parseOptions(argv: string[]): Options {
+  const quick = argv.includes('--quick')
+  const value = (flag: string) => {
+    const at = argv.indexOf(flag)
+    return at === -1 ? undefined : argv[at + 1]
+  }
+  const known = new Set(['--quick', '--duration', '--connections', '--log-level'])
+  const unknown = argv.filter((arg, i) => arg.startsWith('--') && !known.has(arg) && !known.has(argv[i - 1] ?? ''))
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; use --quick --duration <s> --connections <n> --log-level <level>`)
+  // Seconds of load per endpoint for the API and again for its floor: --quick spends ~2 s on each endpoint in all.
+  const seconds = Number(value('--duration') ?? (quick ? 1 : 10))
+  const connections = Number(value('--connections') ?? 10)
+  if (!(seconds > 0) || !Number.isInteger(connections) || connections < 1) throw new Error('--duration and --connections must be positive')
+  return {
+    quick,
+    seconds,
+    rounds: Math.max(2, Math.round(seconds / 2)),
+    connections,
+    // Production's level: the request log line is info, so it is off here, as it is in production.
+    logLevel: value('--log-level') ?? 'warn',
+    users: quick ? 1_000 : 10_000,
+    posts: quick ? 5_000 : 100_000,
+    smallUsers: 100,
+    smallPosts: 1_000,
+  }
+}
+
+const PAGE_SIZE = 20
+
+interface Endpoint {
+  name: string
+  kind: 'read' | 'write'
+  api: Target
+  floor: Target
+}
+
+interface Row extends Measured {
+  name: string
+  kind: 'read' | 'write'
+  floor: Measured
+}
+
+async function json<T>(response: Response): Promise<T> {
+  const text = await response.text()
+  if (!response.ok) throw new Error(`${response.url} answered ${response.status}: ${text.slice(0, 300)}`)
+  return JSON.parse(text) as T
+}
+
+/** Each server must serve exactly the rows seeded into its files. */
+async function expectPosts(api: string, posts: number) {
+  const page = await json<{ meta: { total: number } }>(await fetch(`${api}/api/posts?page=1`))
+  if (page.meta.total !== posts) throw new Error(`the API at ${api} sees ${page.meta.total} posts, expected ${posts}`)
+}
+
+async function expectFloorPosts(floor: string, posts: number) {
+  const page = await json<{ total?: { total: number } }>(await fetch(`${floor}/api/posts?page=1`))
+  if (page.total?.total !== posts) throw new Error(`the floor at ${floor} sees ${page.total?.total} posts, expected ${posts}`)
+}
+
+function endpoints(api: string, floor: string, user: { id: string; token: string }, deepPage: number): Endpoint[] {
+  const get = (base: string, path: string, headers?: Record<string, string>): Target => ({ url: `${base}${path}`, method: 'GET', ...(headers ? { headers } : {}) })
+  const same = (name: string, path: string): Endpoint => ({ name, kind: 'read', api: get(api, path), floor: get(floor, path) })
+  const post = (base: string, headers: Record<string, string>): Target => ({
+    url: `${base}/api/users/${user.id}/posts`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ title: 'Benchmark post', body: 'Written by bench/run.ts to measure the write path.' }),
+  })
+  return [
+    same('GET /api/users/{id}', `/api/users/${user.id}`),
+    same('GET /api/users?page=1', '/api/users?page=1'),
+    same('GET /api/posts?page=1', '/api/posts?page=1'),
+    same(`GET /api/posts?page=${deepPage}`, `/api/posts?page=${deepPage}`),
+    { name: 'GET /api/profile', kind: 'read', api: get(api, '/api/profile', { authorization: `Bearer ${user.token}` }), floor: get(floor, `/api/profile?id=${user.id}`) },
+    same('GET /health', '/health'),
+    // Last, so the rows it adds do not change what the reads above see.
+    { name: 'POST /api/users/{id}/posts', kind: 'write', api: post(api, { authorization: `Bearer ${user.token}` }), floor: post(floor, {}) },
+  ]
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits
+
+function machine(): string {
+  const cpu = cpus()
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'} x${cpu.length}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`
+}
+
+function printTable(rows: Row[], small: Measured, smallPosts: number) {
+  const header = ['endpoint', 'kind', 'rps', 'p50 ms', 'p99 ms', 'floor rps', 'floor p50', 'ratio']
+  const lines = rows.map((r) => [r.name, r.kind, r.rps.toFixed(0), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.floor.rps.toFixed(0), r.floor.p50Ms.toFixed(2), (r.rps / r.floor.rps).toFixed(2)])
+  lines.push([`GET /api/posts?page=1 (${smallPosts.toLocaleString('en')} posts)`, 'read', small.rps.toFixed(0), small.p50Ms.toFixed(2), small.p99Ms.toFixed(2), '', '', ''])
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)))
+  const format = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`
+  console.log(format(header))
+  console.log(`|${widths.map((w, i) => (i < 2 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`)
+  for (const line of lines) console.log(format(line))
+}
+
+function printBudgets(rows: Row[], deepPageRatio: number, rowsRatio: number, bundle: BundleReport, options: Options) {
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL')
+  console.log('\nbudgets (reported, not enforced):')
+  for (const row of rows.filter((r) => r.kind === 'read')) {
+    const ratio = row.rps / row.floor.rps
+    console.log(`  ${verdict(ratio >= 0.8)}  ${row.name}: ${ratio.toFixed(2)}x floor rps (budget >= 0.80x)`)
+  }
+  console.log(`  ${verdict(deepPageRatio <= 2)}  deep page p50 / first page p50: ${deepPageRatio.toFixed(2)}x (budget <= 2x)`)
+  console.log(`  ${verdict(rowsRatio <= 1.5)}  list p50 with ${options.posts.toLocaleString('en')} vs ${options.smallPosts.toLocaleString('en')} posts: ${rowsRatio.toFixed(2)}x (budget <= 1.5x)`)
+  console.log(`  ${verdict(bundle.gzipKiB <= 200)}  bundle: ${bundle.gzipKiB.toFixed(1)} KiB gzip (budget <= 200 KiB)`)
+  if (bundle.startupMs === null) console.log(`  n/a   startup: not measured (${bundle.startupProblem ?? 'unknown reason'})`)
+  else console.log(`  ${verdict(bundle.startupMs <= 20)}  startup: ${bundle.startupMs.toFixed(1)} ms active CPU (budget <= 20 ms)`)
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2))
+  const started = performance.now()
+  const stamp = () => `${((performance.now() - started) / 1000).toFixed(1)} s`
+  const state = mkdtempSync(join(tmpdir(), 'contract-first-bench-'))
+  const removeState = () => rmSync(state, { recursive: true, force: true })
+  process.on('exit', removeState)
+  const servers: Array<WranglerDev | Server> = []
+  const track = <T extends WranglerDev | Server>(server: Promise<T>) => server.then((s) => (servers.push(s), s))
+  const apiState = join(state, 'api')
+  const smallState = join(state, 'api-small')
+  const floorState = join(state, 'floor')
+  // wrangler's own per-request lines would be piped into this process, the one that also runs the load.
+  process.env.WRANGLER_LOG ??= 'warn'
+  console.log(`bench: ${options.quick ? 'quick, ' : ''}${options.seconds} s per endpoint and server in ${options.rounds} turns, ${options.connections} connections, LOG_LEVEL=${options.logLevel}; state in ${state}`)
+
+  try {
+    // The bundle builds while the data is prepared and the servers start; it is awaited below (and its error with it).
+    const building = buildBundle(state)
+    building.catch(() => undefined)
+    await applyLocalMigrations(apiState)
+    // Seeded before any server starts: one workerd per D1 file (see bench/floor/wrangler.toml). The floor gets a
+    // byte-for-byte copy of the API's state, so both read the same rows through the same indexes.
+    cpSync(apiState, smallState, { recursive: true })
+    seedD1(apiState, seedRows(options.users, options.posts))
+    seedD1(smallState, seedRows(options.smallUsers, options.smallPosts))
+    cpSync(apiState, floorState, { recursive: true })
+    console.log(`[${stamp()}] seeded ${options.users} users and ${options.posts} posts (small copy: ${options.smallUsers} and ${options.smallPosts})`)
+
+    // RATE_LIMITS=off: a load test from one address is exactly what the limiter exists to stop (development only).
+    const vars = { LOG_LEVEL: options.logLevel, RATE_LIMITS: 'off' }
+    const starting = [startWranglerDev({ persistTo: apiState, vars }), startWranglerDev({ persistTo: smallState, vars }), startFloor(floorState)] as const
+    const [api, apiSmall, floor] = await Promise.all([track(starting[0]), track(starting[1]), track(starting[2])]).catch(async (error: unknown) => {
+      // Every start must settle before the finally below stops what did start: nothing is left running.
+      await Promise.allSettled(starting)
+      throw error
+    })
+    const built = await building
+    // Profiled while the servers sit idle, so nothing competes with it for the CPU.
+    const bundle: BundleReport = { ...built.report, ...(await profileStartup(state, built.bundleFile, options.quick ? 1 : 3)) }
+    await Promise.all([expectPosts(api.baseUrl, options.posts), expectPosts(apiSmall.baseUrl, options.smallPosts), expectFloorPosts(floor.baseUrl, options.posts)])
+    console.log(`[${stamp()}] servers up (API ${api.baseUrl}, floor ${floor.baseUrl}); bundle ${bundle.gzipKiB.toFixed(1)} KiB gzip, startup ${bundle.startupMs?.toFixed(1) ?? 'n/a'} ms`)
+
+    const login = await json<{ data: { token: string; user: { id: string } } }>(
+      await fetch(`${api.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: benchEmail(1), password: BENCH_PASSWORD }),
+      }),
+    )
+    const user = { id: login.data.user.id, token: login.data.token }
+    // The deepest page that exists, up to 2,000 (the full run's 100,000 posts have 5,000 pages of 20).
+    const deepPage = Math.min(2_000, Math.ceil(options.posts / PAGE_SIZE))
+    const listPath = '/api/posts?page=1'
+
+    const rows: Row[] = []
+    let small: Measured | undefined
+    for (const endpoint of endpoints(api.baseUrl, floor.baseUrl, user, deepPage)) {
+      // The list on the small table joins its twin's turns, so the rows ratio is measured under the same noise too.
+      const isList = endpoint.name === `GET ${listPath}`
+      const targets = isList ? [endpoint.api, endpoint.floor, { ...endpoint.api, url: `${apiSmall.baseUrl}${listPath}` }] : [endpoint.api, endpoint.floor]
+      const [measuredApi, measuredFloor, measuredSmall] = await compare(targets, options.seconds, options.connections, options.rounds)
+      if (!measuredApi || !measuredFloor) throw new Error(`no measurement for ${endpoint.name}`)
+      if (measuredSmall) small = measuredSmall
+      rows.push({ name: endpoint.name, kind: endpoint.kind, ...measuredApi, floor: measuredFloor })
+      console.log(`[${stamp()}] ${endpoint.name}: ${measuredApi.rps.toFixed(0)} rps (floor ${measuredFloor.rps.toFixed(0)})`)
+    }
+    const first = rows.find((r) => r.name === `GET ${listPath}`)
+    const deep = rows.find((r) => r.name === `GET /api/posts?page=${deepPage}`)
+    if (!first || !deep || !small) throw new Error('the list measurements are missing')
+
+    // Both ratios compare p50 latency (the same statistic each time), under the same connection count.
+    const deepPageRatio = deep.p50Ms / first.p50Ms
+    const rowsRatio = first.p50Ms / small.p50Ms
+    const results = {
+      endpoints: rows.map((r) => ({
+        name: r.name,
+        kind: r.kind,
+        rps: round(r.rps, 1),
+        p50Ms: round(r.p50Ms, 2),
+        p99Ms: round(r.p99Ms, 2),
+        floorRps: round(r.floor.rps, 1),
+        ratio: round(r.rps / r.floor.rps, 3),
+      })),
+      deepPageRatio: round(deepPageRatio, 3),
+      rows100kVs1kRatio: round(rowsRatio, 3),
+      bundleGzipKiB: round(bundle.gzipKiB, 1),
+      startupMs: bundle.startupMs === null ? null : round(bundle.startupMs, 1),
+      machine: machine(),
+      date: new Date().toISOString(),
+    }
+    writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+
+    const count = (n: number) => n.toLocaleString('en')
+    console.log(`\n${count(options.users)} users, ${count(options.posts)} posts; ${options.seconds} s per endpoint and server (${options.rounds} alternating turns), ${options.connections} connections, LOG_LEVEL=${options.logLevel}\n`)
+    printTable(rows, small, options.smallPosts)
+    console.log(`\ndeepPageRatio (p50 page ${deepPage} / p50 page 1): ${deepPageRatio.toFixed(2)}`)
+    console.log(`rows100kVs1kRatio (p50 page 1 with ${count(options.posts)} / with ${count(options.smallPosts)} posts): ${rowsRatio.toFixed(2)}`)
+    const parts = bundle.contributors.slice(0, 6).map((c) => `${c.name} ${c.kib.toFixed(0)}`)
+    console.log(`bundle: ${bundle.gzipKiB.toFixed(1)} KiB gzip, ${bundle.rawKiB.toFixed(0)} KiB raw; largest parts (raw KiB): ${parts.join(', ')}`)
+    printBudgets(rows, deepPageRatio, rowsRatio, bundle, options)
+    console.log(`\nwrote bench/results.json in ${stamp()}`)
+  } catch (error) {
+    for (const server of servers) console.error(`--- ${server.baseUrl}, last output:\n${server.output().slice(-3_000)}`)
+    throw error
+  } finally {
+    await Promise.allSettled(servers.map((server) => server.stop()))
+    removeState()
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+  process.exitCode = 1
+})
