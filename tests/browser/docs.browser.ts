@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { projectRoot } from '../../scripts/lib/wrangler'
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev'
+import { errorAnchor, errorCatalogue } from '../../src/contract/error-catalogue'
+import { errorCodes } from '../../src/contract/shared'
 
 const CHROMIUM = '/usr/bin/chromium'
 const screenshotPath = join(projectRoot, 'test-output', 'docs.png')
@@ -79,6 +81,13 @@ async function main() {
     await expandGroup(page, 'Users')
     await expectVisible(page, 'List users')
     await expectVisible(page, 'Getting started')
+
+    // The error catalogue: every code's entry is on the page with the anchor that error.docs links to.
+    await expectVisible(page, `PRECONDITION_FAILED: ${errorCatalogue.PRECONDITION_FAILED.title}`)
+    for (const code of errorCodes) {
+      if ((await page.locator(`[id="${errorAnchor(code)}"]`).count()) !== 1) throw new Error(`/docs has no anchor #${errorAnchor(code)} for ${code}`)
+    }
+    console.log(`ok   the error catalogue has an anchor for each of the ${errorCodes.length} codes`)
 
     // Late requests (telemetry, lazy fonts) must be counted too, so wait for the network to settle first.
     await page.waitForLoadState('networkidle')
