@@ -13,19 +13,13 @@ interface CheckResult {
 
 const TIMEOUT_MS = 3000
 
-async function run(probe: Probe): Promise<CheckResult> {
+async function run(probe: Probe, deadline: Promise<never>): Promise<CheckResult> {
   const started = performance.now()
-  let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`No answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS))),
-    ])
+    await Promise.race([probe(), deadline])
     return { healthy: true, latencyMs: elapsed(started) }
   } catch (error) {
     return { healthy: false, latencyMs: elapsed(started), error: error instanceof Error ? error.message : 'Check failed' }
-  } finally {
-    if (timer !== undefined) clearTimeout(timer)
   }
 }
 
@@ -34,7 +28,11 @@ const elapsed = (since: number) => Math.round((performance.now() - since) * 100)
 /** Runs every probe at once; healthy only when all are. */
 export async function checkHealth(probes: { database: Probe; cache: Probe } & Record<string, Probe>): Promise<HealthReport> {
   const names = Object.keys(probes)
-  const results = await Promise.all(names.map((name) => run(probes[name]!)))
+  // One timer for all the probes (they run at once), cleared as soon as they are all answered.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`No answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS)))
+  deadline.catch(() => undefined)
+  const results = await Promise.all(names.map((name) => run(probes[name]!, deadline))).finally(() => timer !== undefined && clearTimeout(timer))
   const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!])) as HealthReport['checks']
   return {
     status: results.every((r) => r.healthy) ? 'healthy' : 'unhealthy',

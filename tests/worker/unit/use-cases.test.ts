@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { checkHealth } from '../../../src/application/check-health'
 import { authenticate } from '../../../src/application/authenticate'
 import { logIn } from '../../../src/application/log-in'
 import { createPost, deletePost, listUserPosts, updatePost } from '../../../src/application/manage-posts'
@@ -90,5 +91,27 @@ describe('post rules', () => {
     await expect(listUserPosts({ posts }, 'nobody', { page: 1, pageSize: 5, sort: 'createdAt', order: 'desc' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
     await deletePost({ posts }, u1, 'u1', post.id)
     expect(await posts.findById(post.id)).toBeNull()
+  })
+})
+
+describe('checkHealth', () => {
+  it('reports a probe that never answers as unhealthy after the deadline, the others with their latency', async () => {
+    vi.useFakeTimers()
+    try {
+      const report = checkHealth({ database: () => new Promise(() => undefined), cache: async () => undefined })
+      await vi.advanceTimersByTimeAsync(3_000)
+      const { status, checks } = await report
+      expect(status).toBe('unhealthy')
+      expect(checks.database).toMatchObject({ healthy: false, error: 'No answer within 3000 ms' })
+      expect(checks.cache.healthy).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('a probe that throws is unhealthy with its message; all answering is healthy', async () => {
+    const failing = await checkHealth({ database: async () => Promise.reject(new Error('D1 binding DB is missing')), cache: async () => undefined })
+    expect(failing.checks.database).toMatchObject({ healthy: false, error: 'D1 binding DB is missing' })
+    expect((await checkHealth({ database: async () => undefined, cache: async () => undefined })).status).toBe('healthy')
   })
 })
