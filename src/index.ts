@@ -10,4 +10,8 @@ export default {
     app ??= import('./app').then(({ createApp }) => createApp())
     return (await app).fetch(request, env, ctx)
   },
+  async scheduled(controller, env) {
+    const { runHousekeeping } = await import('./http/housekeeping')
+    await runHousekeeping(env, controller.cron)
+  },
 } satisfies ExportedHandler<Env>

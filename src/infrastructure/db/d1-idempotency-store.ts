@@ -40,6 +40,12 @@ export class D1IdempotencyStore implements IdempotencyStore {
       .where(this.row(scope, key))
   }
 
+  /** Deletes every key past its 24 hours (the scheduled housekeeping); returns how many. Uses the expires_at index. */
+  async purgeExpired(now = new Date()): Promise<number> {
+    const removed = await this.db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now.toISOString())).returning({ key: idempotencyKeys.key })
+    return removed.length
+  }
+
   async release(scope: string, key: string): Promise<void> {
     await this.db.delete(idempotencyKeys).where(and(this.row(scope, key), sql`${idempotencyKeys.status} IS NULL`))
   }
