@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, env } from 'cloudflare:test'
+import { createScheduledController, env } from 'cloudflare:test'
 import { describe, expect, it, vi } from 'vitest'
 import worker from '../../src/index'
 
@@ -21,7 +21,7 @@ describe('the hourly cron trigger', () => {
     const lines: string[] = []
     const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)))
     try {
-      await worker.scheduled(createScheduledController({ cron: '17 * * * *', scheduledTime: Date.now() }), { ...env, LOG_LEVEL: 'info' }, createExecutionContext())
+      await worker.scheduled(createScheduledController({ cron: '17 * * * *', scheduledTime: Date.now() }), { ...env, LOG_LEVEL: 'info' })
     } finally {
       spy.mockRestore()
     }
