@@ -2,6 +2,11 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
 // Workers tests: the real Worker in workerd, with a local D1 migrated from migrations/ by tests/worker/setup.ts.
+// A test-only secret; real ones come from .dev.vars or `wrangler secret put`. Also put in process.env, where wrangler
+// looks for the secrets that wrangler.toml requires (otherwise it warns, once per test file, that JWT_SECRET is missing).
+const JWT_SECRET = 'test-secret-0123456789abcdef0123456789abcdef'
+process.env.JWT_SECRET = JWT_SECRET
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('migrations')
   return {
@@ -13,8 +18,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ENVIRONMENT: 'test',
             LOG_LEVEL: 'error',
-            // A test-only secret; real ones come from .dev.vars or `wrangler secret put`.
-            JWT_SECRET: 'test-secret-0123456789abcdef0123456789abcdef',
+            JWT_SECRET,
             // Property-based tests: PROPERTY_RUNS=1000 npm run test:workers for a larger run; PROPERTY_SEED to replay one.
             PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '30',
             PROPERTY_SEED: process.env.PROPERTY_SEED ?? '20261125',

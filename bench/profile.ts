@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile [-- --path /api/posts?page=1] [-- --seconds 5] [-- --token]`
+ * `npm run bench:profile -- [--path /api/posts?page=1] [--seconds 5] [--token] [--floor]`
  *
  * Where the API's CPU goes: serves the API (wrangler dev) on a seeded local D1, takes a V8 CPU profile of the Worker
  * through its DevTools inspector while autocannon loads one endpoint, and prints self time by package (through the
