@@ -110,4 +110,28 @@ describe('headers that try to get into ours', () => {
       expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     }
   })
+
+  it('non-ASCII bytes in X-D1-Bookmark, If-Match and Idempotency-Key are a 4xx envelope or ignored, never a 500', async () => {
+    // Sent as UTF-8 bytes, as a raw HTTP client would; browsers refuse to send them at all.
+    const unicode = 'ÅḰ𐊬≴🜮'
+    const read = await call('/api/users', { headers: { 'X-D1-Bookmark': unicode } })
+    expect(read.status).toBe(200)
+    const session = await register()
+    const patch = await call(`/api/users/${session.user.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', Authorization: `Bearer ${session.token}`, 'If-Match': `"${unicode}"` },
+      body: JSON.stringify({ name: 'Never applied' }),
+    })
+    expect(patch.status).toBe(412)
+    expect(((await patch.json()) as ErrorJson).error.code).toBe('PRECONDITION_FAILED')
+    const posts = await count('posts')
+    const created = await call(`/api/users/${session.user.id}/posts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', Authorization: `Bearer ${session.token}`, 'Idempotency-Key': unicode },
+      body: JSON.stringify({ title: 'x', body: 'y' }),
+    })
+    expect(created.status).toBe(400)
+    expect(((await created.json()) as ErrorJson).error.details?.[0]).toMatchObject({ field: 'Idempotency-Key', in: 'header' })
+    expect(await count('posts')).toBe(posts)
+  })
 })

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { call, registerAdmin } from './support/api'
-import { outOfBounds, resolve, valid, wrongType, type Schema } from './support/arbitraries'
+import { outOfBounds, resolve, valid, validHeader, wrongType, type Schema } from './support/arbitraries'
 import { document } from './support/contract'
 
 // Seeded and reproducible: PROPERTY_SEED / PROPERTY_RUNS (set in the environment when running vitest) widen a run.
@@ -28,7 +28,7 @@ function requestArbitrary(op: Operation): fc.Arbitrary<Request> {
   const path = fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, valid(p.schema).map(String)])))
   const optional = (where: 'query' | 'header') => {
     const list = params.filter((p) => p.in === where)
-    return fc.record(Object.fromEntries(list.map((p) => [p.name, valid(p.schema).map(String)])), {
+    return fc.record(Object.fromEntries(list.map((p) => [p.name, (where === 'header' ? validHeader : valid)(p.schema).map(String)])), {
       requiredKeys: list.filter((p) => p.required).map((p) => p.name),
     })
   }

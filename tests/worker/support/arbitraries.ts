@@ -72,6 +72,18 @@ export function valid(raw: Schema): fc.Arbitrary<unknown> {
   }
 }
 
+const visibleAscii = fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code))
+
+/**
+ * A header value the schema accepts, in visible ASCII: what HTTP headers carry. Non-ASCII header bytes are covered once,
+ * by name, in bad-input.test.ts (each would also make workerd print a warning, a thousand times a run).
+ */
+export function validHeader(raw: Schema): fc.Arbitrary<unknown> {
+  const schema = resolve(raw)
+  if (schema.type !== 'string' || schema.pattern || schema.format || schema.enum) return valid(schema)
+  return fc.string({ unit: visibleAscii, minLength: Math.max(schema.minLength ?? 0, 1), maxLength: Math.min(schema.maxLength ?? 200, 200) })
+}
+
 /** Strings that have broken other APIs: SQL and JSON metacharacters, unicode edge cases, control characters, huge ones. */
 export const nastyString = fc.oneof(
   fc.constantFrom(
