@@ -30,10 +30,10 @@ app.get('/api/profile', async (c) =>
   c.json(await c.env.DB.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? LIMIT 1`).bind(c.req.query('id') ?? '').first()),
 )
 
-// Lists: the page and the total (the trigger-kept row count) in one batch, as the API does.
+// Lists: the page (a deferred join over the sort index) and the total (the trigger-kept row count) in one batch, as the API does.
 app.get('/api/users', async (c) => {
   const [rows, total] = await c.env.DB.batch([
-    c.env.DB.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(PAGE_SIZE, offset(c.req.query('page'))),
+    c.env.DB.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id IN (SELECT id FROM users ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC`).bind(PAGE_SIZE, offset(c.req.query('page'))),
     c.env.DB.prepare("SELECT count AS total FROM row_counts WHERE name = 'users'"),
   ])
   return c.json({ rows: rows?.results, total: total?.results[0] })
@@ -41,7 +41,7 @@ app.get('/api/users', async (c) => {
 
 app.get('/api/posts', async (c) => {
   const [rows, total] = await c.env.DB.batch([
-    c.env.DB.prepare(`SELECT ${POST_COLUMNS} FROM posts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`).bind(PAGE_SIZE, offset(c.req.query('page'))),
+    c.env.DB.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE id IN (SELECT id FROM posts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC`).bind(PAGE_SIZE, offset(c.req.query('page'))),
     c.env.DB.prepare("SELECT count AS total FROM row_counts WHERE name = 'posts'"),
   ])
   return c.json({ rows: rows?.results, total: total?.results[0] })

@@ -27,13 +27,11 @@ export class D1UserRepository implements UserRepository {
 
   async list({ page, pageSize, sort, order }: Parameters<UserRepository['list']>[0]) {
     const direction = order === 'asc' ? asc : desc
+    const ordering = [direction(sortColumns[sort]), direction(users.id)]
+    // Deferred join, as for posts: walk the offset in the sort index, read only the page's rows.
+    const pageIds = this.db.select({ id: users.id }).from(users).orderBy(...ordering).limit(pageSize).offset((page - 1) * pageSize)
     const [items, [totals]] = await this.db.batch([
-      this.db
-        .select(userColumns)
-        .from(users)
-        .orderBy(direction(sortColumns[sort]), direction(users.id))
-        .limit(pageSize)
-        .offset((page - 1) * pageSize),
+      this.db.select(userColumns).from(users).where(inArray(users.id, pageIds)).orderBy(...ordering),
       this.db.select({ total: rowCounts.count }).from(rowCounts).where(eq(rowCounts.name, 'users')),
     ])
     return { items, total: totals?.total ?? 0 }
