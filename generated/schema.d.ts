@@ -574,7 +574,8 @@ export type components = {
          *         "page": 1,
          *         "pageSize": 20,
          *         "total": 42,
-         *         "totalPages": 3
+         *         "totalPages": 3,
+         *         "nextCursor": "eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ"
          *       }
          *     }
          */
@@ -619,7 +620,8 @@ export type components = {
          *       "page": 1,
          *       "pageSize": 20,
          *       "total": 42,
-         *       "totalPages": 3
+         *       "totalPages": 3,
+         *       "nextCursor": "eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ"
          *     }
          */
         PageMeta: {
@@ -656,6 +658,11 @@ export type components = {
              * @example 3
              */
             totalPages: number;
+            /**
+             * @description Send as `cursor` (with the same sort, order, pageSize and filters) for the next page at constant cost however deep; null on the last page.
+             * @example eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ
+             */
+            nextCursor: string | null;
         };
         /**
          * @description Sort direction (default desc).
@@ -759,7 +766,8 @@ export type components = {
          *         "page": 1,
          *         "pageSize": 20,
          *         "total": 42,
-         *         "totalPages": 3
+         *         "totalPages": 3,
+         *         "nextCursor": "eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ"
          *       }
          *     }
          */
@@ -1251,6 +1259,8 @@ export interface operations {
                 pageSize?: number;
                 /** @description Sort direction (default desc). */
                 order?: components["schemas"]["SortOrder"];
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Give it instead of `page`, with the same sort, order, pageSize and filters. */
+                cursor?: string;
                 /** @description Field to sort by (default createdAt); ties break on id. */
                 sort?: components["schemas"]["UserSortField"];
             };
@@ -1975,6 +1985,8 @@ export interface operations {
                 pageSize?: number;
                 /** @description Sort direction (default desc). */
                 order?: components["schemas"]["SortOrder"];
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Give it instead of `page`, with the same sort, order, pageSize and filters. */
+                cursor?: string;
                 /** @description Field to sort by (default createdAt); ties break on id. */
                 sort?: components["schemas"]["PostSortField"];
                 /** @description Only posts by this user. */
@@ -2156,6 +2168,8 @@ export interface operations {
                 pageSize?: number;
                 /** @description Sort direction (default desc). */
                 order?: components["schemas"]["SortOrder"];
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Give it instead of `page`, with the same sort, order, pageSize and filters. */
+                cursor?: string;
                 /** @description Field to sort by (default createdAt); ties break on id. */
                 sort?: components["schemas"]["PostSortField"];
             };

@@ -40,10 +40,15 @@ app.get('/api/users', async (c) => {
 })
 
 app.get('/api/posts', async (c) => {
-  const [rows, total] = await c.env.DB.batch([
-    c.env.DB.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE id IN (SELECT id FROM posts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC`).bind(PAGE_SIZE, offset(c.req.query('page'))),
-    c.env.DB.prepare("SELECT count AS total FROM row_counts WHERE name = 'posts'"),
-  ])
+  const after = c.req.query('after')
+  // ?after=&id= is the API's cursor (keyset) read; otherwise the offset read by page.
+  const rowsQuery = after
+    ? c.env.DB.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?`).bind(after, c.req.query('id') ?? '', PAGE_SIZE)
+    : c.env.DB.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE id IN (SELECT id FROM posts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC`).bind(
+        PAGE_SIZE,
+        offset(c.req.query('page')),
+      )
+  const [rows, total] = await c.env.DB.batch([rowsQuery, c.env.DB.prepare("SELECT count AS total FROM row_counts WHERE name = 'posts'")])
   return c.json({ rows: rows?.results, total: total?.results[0] })
 })
 

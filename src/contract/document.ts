@@ -14,7 +14,7 @@ A contract-first REST API on Cloudflare Workers: this document is generated from
 ## Getting started
 1. \`POST /api/auth/register\` with \`{ "email", "name", "password" }\` (or \`POST /api/auth/login\`) returns \`data.token\`.
 2. Send it on every call that needs it: \`Authorization: Bearer <token>\`. Tokens last one hour.
-3. Lists take \`page\` (from 1) and \`pageSize\` (1..100); \`meta\` carries \`page, pageSize, total, totalPages\`.
+3. Lists take \`page\` (from 1) and \`pageSize\` (1..100); \`meta\` carries \`page, pageSize, total, totalPages, nextCursor\`. To walk far, send \`meta.nextCursor\` back as \`cursor\` instead of \`page\`: every page then costs the same, however deep.
 4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"? }, "meta" }\`. Switch on \`error.code\`, never on the message.
 5. Every response carries \`X-Request-Id\` (also \`meta.requestId\`); quote it when you report a problem.
 

@@ -65,6 +65,9 @@ const metaFields = {
 
 export const Meta = z.object(metaFields).openapi('Meta', { example: { timestamp: exampleTime, requestId: exampleRequestId } })
 
+const cursorMaxLength = 1024
+const exampleCursor = 'eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ'
+
 // Flat rather than Meta.extend(): extend emits allOf, which SDK generators turn into awkward intersection types.
 export const PageMeta = z.object({
   ...metaFields,
@@ -77,8 +80,16 @@ export const PageMeta = z.object({
     .min(0)
     .max(2_147_483_647)
     .openapi({ format: 'int32', example: 3, description: 'ceil(total / pageSize); 0 when there are no items.' }),
+  nextCursor: z
+    .string()
+    .max(cursorMaxLength)
+    .nullable()
+    .openapi({
+      description: 'Send as `cursor` (with the same sort, order, pageSize and filters) for the next page at constant cost however deep; null on the last page.',
+      example: exampleCursor,
+    }),
 }).openapi('PageMeta', {
-  example: { timestamp: exampleTime, requestId: exampleRequestId, page: 1, pageSize: 20, total: 42, totalPages: 3 },
+  example: { timestamp: exampleTime, requestId: exampleRequestId, page: 1, pageSize: 20, total: 42, totalPages: 3, nextCursor: exampleCursor },
 })
 
 export const ErrorDetail = z
@@ -341,6 +352,17 @@ export const PageQuery = {
   order: SortOrder
     .default('desc')
     .openapi({ param: { name: 'order', in: 'query' }, description: 'Sort direction (default desc).', example: 'desc' }),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'Must be a cursor from meta.nextCursor')
+    .max(cursorMaxLength)
+    .optional()
+    .openapi({
+      param: { name: 'cursor', in: 'query' },
+      description:
+        'Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Give it instead of `page`, with the same sort, order, pageSize and filters.',
+      example: exampleCursor,
+    }),
 }
 
 export const notModified = {

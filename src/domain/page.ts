@@ -3,6 +3,8 @@ export interface PageRequest<Sort extends string> {
   pageSize: number
   sort: Sort
   order: 'asc' | 'desc'
+  /** Keyset position (from a cursor): the page starts after this sort value and id, not at an offset. */
+  after?: { value: string; id: string }
 }
 
 export interface Page<T> {

@@ -11,9 +11,9 @@ export const meta = (c: Context<AppEnv>) => ({ timestamp: new Date().toISOString
 
 export const dataBody = <T>(c: Context<AppEnv>, data: T) => ({ data, meta: meta(c) })
 
-export const listBody = <T>(c: Context<AppEnv>, { items, page, pageSize, total, totalPages }: Page<T>) => ({
+export const listBody = <T>(c: Context<AppEnv>, { items, page, pageSize, total, totalPages }: Page<T>, nextCursor: string | null) => ({
   data: items,
-  meta: { ...meta(c), page, pageSize, total, totalPages },
+  meta: { ...meta(c), page, pageSize, total, totalPages, nextCursor },
 })
 
 export function errorBody(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]): ErrorResponseBody {

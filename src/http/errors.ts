@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors'
 import type { AppEnv } from './app-env'
 import { ConfigError } from './config'
 import { sendError } from './envelope'
+import { InvalidQuery } from './pagination'
 
 const where = { json: 'body', query: 'query', param: 'path', header: 'header' } as const
 
@@ -34,6 +35,7 @@ const httpExceptionCodes: Record<number, [ErrorCodeValue, string]> = {
 
 export function onError(error: Error, c: Context<AppEnv>) {
   if (error instanceof DomainError) return sendError(c, error.code, error.message)
+  if (error instanceof InvalidQuery) return sendError(c, 'VALIDATION_ERROR', 'The request is invalid', [{ field: error.field, message: error.message, in: 'query' }])
   if (error instanceof HTTPException && httpExceptionCodes[error.status]) {
     const [code, message] = httpExceptionCodes[error.status]!
     return sendError(c, code, message)

@@ -27,7 +27,8 @@ function requestArbitrary(op: Operation): fc.Arbitrary<Request> {
   const params = op.parameters ?? []
   const path = fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, valid(p.schema).map(String)])))
   const optional = (where: 'query' | 'header') => {
-    const list = params.filter((p) => p.in === where)
+    // A cursor is valid only as the server issued it (meta.nextCursor); forged ones are a mutation below.
+    const list = params.filter((p) => p.in === where && p.name !== 'cursor')
     return fc.record(Object.fromEntries(list.map((p) => [p.name, (where === 'header' ? validHeader : valid)(p.schema).map(String)])), {
       requiredKeys: list.filter((p) => p.required).map((p) => p.name),
     })
@@ -52,6 +53,16 @@ function mutationArbitrary(op: Operation): fc.Arbitrary<Mutation> {
         field: p.name,
         where: p.in,
       })),
+    )
+  }
+  const cursor = params.find((p) => p.in === 'query' && p.name === 'cursor')
+  if (cursor) {
+    // Matches the parameter's pattern but was never issued: 400 naming cursor (page left out, or it would be named).
+    choices.push(
+      fc.tuple(base, valid(cursor.schema)).map(([request, value]) => {
+        const { page: _page, ...query } = request.query
+        return { request: { ...request, query: { ...query, cursor: String(value) } }, field: 'cursor', where: 'query' as const }
+      }),
     )
   }
   const bodySchema = op.requestBody && resolve(op.requestBody.content['application/json'].schema)

@@ -7,12 +7,18 @@ import { conditionalGet, ifMatchVersions, listTag, publicCache, tagged, untagged
 import { deps } from '../composition'
 import { dataBody, listBody } from '../envelope'
 import { idempotent } from '../idempotency'
+import { nextCursor, pageRequest } from '../pagination'
 import { cachedRead, invalidate } from '../worker-cache'
+
+const postSortValue = (post: { title: string; createdAt: string }, sort: 'createdAt' | 'title') => (sort === 'title' ? post.title : post.createdAt)
 
 export function postRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listPosts, middleware: [conditionalGet] }, async (c) => {
-    const page = await posts.listPosts(deps(c), c.req.valid('query'))
-    const body = listBody(c, { ...page, items: page.items.map(untagged) })
+    const query = c.req.valid('query')
+    const scope = query.authorId ? `posts?authorId=${query.authorId}` : 'posts'
+    const request = { ...pageRequest(c, query, scope), authorId: query.authorId }
+    const page = await posts.listPosts(deps(c), request)
+    const body = listBody(c, { ...page, items: page.items.map(untagged) }, nextCursor(page, request, scope, postSortValue))
     await listTag(c, page)
     return c.json(body, 200)
   })
@@ -24,8 +30,11 @@ export function postRoutes(app: OpenAPIHono<AppEnv>) {
   })
 
   app.openapi({ ...listUserPosts, middleware: [conditionalGet] }, async (c) => {
-    const page = await posts.listUserPosts(deps(c), c.req.valid('param').id, c.req.valid('query'))
-    const body = listBody(c, { ...page, items: page.items.map(untagged) })
+    const { id } = c.req.valid('param')
+    const scope = `users/${id}/posts`
+    const request = pageRequest(c, c.req.valid('query'), scope)
+    const page = await posts.listUserPosts(deps(c), id, request)
+    const body = listBody(c, { ...page, items: page.items.map(untagged) }, nextCursor(page, request, scope, postSortValue))
     await listTag(c, page)
     return c.json(body, 200)
   })

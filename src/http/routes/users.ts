@@ -7,12 +7,15 @@ import { conditionalGet, ifMatchVersions, listTag, publicCache, tagged, untagged
 import { deps } from '../composition'
 import { dataBody, listBody } from '../envelope'
 import { idempotent } from '../idempotency'
+import { nextCursor, pageRequest } from '../pagination'
 import { cachedRead, invalidate } from '../worker-cache'
 
 export function userRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listUsers, middleware: [conditionalGet] }, async (c) => {
-    const page = await users.listUsers(deps(c), c.req.valid('query'))
-    const body = listBody(c, { ...page, items: page.items.map(untagged) })
+    const request = pageRequest(c, c.req.valid('query'), 'users')
+    const page = await users.listUsers(deps(c), request)
+    const next = nextCursor(page, request, 'users', (user, sort) => (sort === 'name' ? user.name : user.createdAt))
+    const body = listBody(c, { ...page, items: page.items.map(untagged) }, next)
     await listTag(c, page)
     return c.json(body, 200)
   })

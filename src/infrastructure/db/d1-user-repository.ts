@@ -5,6 +5,7 @@ import { conflict, preconditionFailed } from '../../domain/errors'
 import type { User } from '../../domain/user'
 import { decoyHash, hashPassword, verifyPassword } from '../password-hasher'
 import { isUniqueViolation } from './d1-errors'
+import { keysetAfter } from './keyset'
 import { posts, rowCounts, users } from './schema'
 
 // The public columns: password_hash is selected in exactly one place, verifyCredentials.
@@ -25,15 +26,18 @@ const emailTaken = () => conflict('A user with this email already exists')
 export class D1UserRepository implements UserRepository {
   constructor(private readonly db: DrizzleD1Database) {}
 
-  async list({ page, pageSize, sort, order }: Parameters<UserRepository['list']>[0]) {
+  async list({ page, pageSize, sort, order, after }: Parameters<UserRepository['list']>[0]) {
     const direction = order === 'asc' ? asc : desc
     const ordering = [direction(sortColumns[sort]), direction(users.id)]
-    // Deferred join, as for posts: walk the offset in the sort index, read only the page's rows.
-    const pageIds = this.db.select({ id: users.id }).from(users).orderBy(...ordering).limit(pageSize).offset((page - 1) * pageSize)
-    const [items, [totals]] = await this.db.batch([
-      this.db.select(userColumns).from(users).where(inArray(users.id, pageIds)).orderBy(...ordering),
-      this.db.select({ total: rowCounts.count }).from(rowCounts).where(eq(rowCounts.name, 'users')),
-    ])
+    // As for posts: keyset after a cursor, otherwise an offset walked in the sort index (deferred join).
+    const rows = after
+      ? this.db.select(userColumns).from(users).where(keysetAfter(sortColumns[sort], users.id, order, after)).orderBy(...ordering).limit(pageSize)
+      : this.db
+          .select(userColumns)
+          .from(users)
+          .where(inArray(users.id, this.db.select({ id: users.id }).from(users).orderBy(...ordering).limit(pageSize).offset((page - 1) * pageSize)))
+          .orderBy(...ordering)
+    const [items, [totals]] = await this.db.batch([rows, this.db.select({ total: rowCounts.count }).from(rowCounts).where(eq(rowCounts.name, 'users'))])
     return { items, total: totals?.total ?? 0 }
   }
 
