@@ -121,14 +121,14 @@ async function main() {
         byFunction.set(name, (byFunction.get(name) ?? 0) + us)
       }
       const total = [...selfUs.values()].reduce((a, b) => a + b, 0)
-      const idle = [...selfUs].filter(([id]) => ['(idle)', '(program)', '(garbage collector)'].includes(byId.get(id)?.functionName ?? '')).reduce((a, [, us]) => a + us, 0)
-      console.log(`\n${path}: ${requests} requests in ${seconds} s (${(requests / seconds).toFixed(0)} rps); profiled ${(total / 1000).toFixed(0)} ms, of which idle/program/GC ${(idle / 1000).toFixed(0)} ms`)
+      const idle = [...selfUs].filter(([id]) => byId.get(id)?.functionName === '(idle)').reduce((a, [, us]) => a + us, 0)
+      console.log(`\n${path}: ${requests} requests in ${seconds} s (${(requests / seconds).toFixed(0)} rps); busy (not idle) ${((total - idle) / requests).toFixed(0)} µs of CPU per request`)
       const show = (title: string, rows: Map<string, number>, n: number) => {
         console.log(`\n${title} (µs of CPU per request, self time)`)
         for (const [name, us] of [...rows].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`  ${(us / requests).toFixed(1).padStart(8)}  ${name}`)
       }
       show('by package', byOwner, 15)
-      show('hottest functions', byFunction, 25)
+      show('hottest functions', byFunction, Number(option('--top', '25')))
     } finally {
       await api.stop()
     }

@@ -18,6 +18,14 @@ import { userRoutes } from './http/routes/users'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
+// CORS_ORIGINS parsed once per isolate (per value), not on every request.
+const originLists = new Map<string, Set<string>>()
+function allowedOrigins(list = ''): Set<string> {
+  let found = originLists.get(list)
+  if (!found) originLists.set(list, (found = new Set(list.split(',').map((origin) => origin.trim()).filter(Boolean))))
+  return found
+}
+
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
@@ -25,7 +33,7 @@ export function createApp() {
   app.use('*', requestLog)
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }))
   const corsPolicy = cors({
-    origin: (origin, c) => (c.env.CORS_ORIGINS ?? '').split(',').map((o: string) => o.trim()).includes(origin) ? origin : null,
+    origin: (origin, c) => (origin && allowedOrigins(c.env.CORS_ORIGINS).has(origin) ? origin : null),
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
     exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],

@@ -28,7 +28,11 @@ const CursorPayload = z.strictObject({
 })
 type CursorPayload = z.infer<typeof CursorPayload>
 
-const base64url = (text: string) => btoa(String.fromCodePoint(...new TextEncoder().encode(text))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+function base64url(text: string): string {
+  let binary = ''
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
 
 function decode(cursor: string): CursorPayload | undefined {
   try {
