@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors'
 import type { AppEnv } from './app-env'
 import { ConfigError } from './config'
 import { sendError } from './envelope'
+import { loggableError } from './logger'
 import { InvalidQuery } from './pagination'
 
 const where = { json: 'body', query: 'query', param: 'path', header: 'header' } as const
@@ -44,7 +45,7 @@ export function onError(error: Error, c: Context<AppEnv>) {
     c.get('logger').error('config.invalid', { problems: error.problems })
     return sendError(c, 'SERVICE_UNAVAILABLE', 'The service is not configured correctly')
   }
-  c.get('logger').error('request.failed', { error: error.message, name: error.name, stack: error.stack })
+  c.get('logger').error('request.failed', loggableError(error))
   return sendError(c, 'INTERNAL_ERROR', 'An unexpected error occurred; quote the requestId when reporting it')
 }
 

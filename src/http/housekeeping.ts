@@ -1,7 +1,7 @@
 import { drizzle } from 'drizzle-orm/d1'
 import { D1IdempotencyStore } from '../infrastructure/db/d1-idempotency-store'
 import { requireConfig } from './config'
-import { createLogger } from './logger'
+import { createLogger, loggableError } from './logger'
 
 /**
  * The cron trigger's work ([triggers] in wrangler.toml): expired idempotency keys are otherwise deleted only when
@@ -14,7 +14,7 @@ export async function runHousekeeping(env: Env, cron: string): Promise<void> {
     const deleted = await new D1IdempotencyStore(drizzle(config.DB)).purgeExpired()
     logger.info('housekeeping.idempotency_keys_purged', { deleted })
   } catch (error) {
-    logger.error('housekeeping.failed', { error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined })
+    logger.error('housekeeping.failed', loggableError(error))
     throw error
   }
 }

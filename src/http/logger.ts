@@ -21,3 +21,16 @@ export function createLogger(level: LogLevel, base: LogFields, write: (line: str
     }
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }
+
+/**
+ * An error as a log line may carry it: name, message, stack and cause, with a failed query's bound values cut out.
+ * drizzle's DrizzleQueryError puts every parameter in its message (and so its stack): emails, password hashes, tokens.
+ */
+export function loggableError(error: unknown): LogFields {
+  if (!(error instanceof Error)) return { error: String(error) }
+  const query = 'query' in error && 'params' in error ? String(error.query) : undefined
+  const message = query === undefined ? error.message : `Failed query: ${query} (parameters not logged)`
+  const stack = query === undefined ? error.stack : error.stack?.replace(error.message, message)
+  const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : undefined
+  return { error: message, name: error.name, stack, ...(cause ? { cause } : {}) }
+}

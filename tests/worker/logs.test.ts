@@ -83,6 +83,41 @@ describe('structured logs', () => {
     expect(await response.text()).not.toContain('kaboom')
   })
 
+  it("a failed query's error line names the query but none of its values (no email, hash or token)", async () => {
+    // D1 that fails every INSERT INTO users, as a full disk or a lost primary would; everything else is real.
+    const failingInserts = <T extends D1Database | D1DatabaseSession>(db: T): T =>
+      new Proxy(db, {
+        get(target, property) {
+          if (property === 'withSession') return (bookmark?: string) => failingInserts((target as D1Database).withSession(bookmark))
+          if (property === 'prepare') {
+            return (sql: string) => {
+              if (!/^insert into "users"/i.test(sql)) return target.prepare(sql)
+              const fail = () => Promise.reject(new Error('D1_ERROR: disk I/O error: SQLITE_IOERR'))
+              const statement = { bind: () => statement, run: fail, all: fail, raw: fail, first: fail }
+              return statement
+            }
+          }
+          const value: unknown = Reflect.get(target, property, target)
+          return typeof value === 'function' ? value.bind(target) : value
+        },
+      })
+    const email = uniqueEmail('leak')
+    const lines: string[] = []
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)))
+    const response = await createApp().request(
+      '/api/auth/register',
+      { method: 'POST', headers: { 'content-type': 'application/json', 'CF-Connecting-IP': '192.0.2.77' }, body: JSON.stringify({ email, name: 'Leak', password: PASSWORD }) },
+      { ...env, LOG_LEVEL: 'info', DB: failingInserts(env.DB) },
+      createExecutionContext(),
+    )
+    expect(response.status).toBe(500)
+    const failure = lines.map((line) => JSON.parse(line) as Line).find((line) => line.message === 'request.failed')
+    expect(failure).toMatchObject({ level: 'error', cause: 'Error: D1_ERROR: disk I/O error: SQLITE_IOERR' })
+    expect(String(failure?.error)).toMatch(/^Failed query: insert into "users" .* \(parameters not logged\)$/)
+    const text = lines.join('\n')
+    for (const secret of [email, PASSWORD, 'pbkdf2-sha256$']) expect(text).not.toContain(secret)
+  })
+
   it('LOG_LEVEL filters: at warn, a successful request writes nothing', async () => {
     const lines = await logged('warn', async (send) => {
       await send('/api/users')
