@@ -25,7 +25,7 @@ A contract-first REST API on Cloudflare Workers: this document is generated from
 Public GETs send \`Cache-Control: public, max-age=60, stale-while-revalidate=300\` and an \`ETag\`; send \`If-None-Match\` to get \`304 Not Modified\`. Profile and auth responses and all errors are never stored.
 
 ## Read your writes
-Every response carries \`X-D1-Bookmark\`; send the latest one back on your next request and reads served by a database replica still include your own writes.
+Responses that read or wrote the database carry \`X-D1-Bookmark\`; send the latest one back on your next request and reads served by a database replica still include your own writes. Single users and posts may otherwise come from a per-data-center cache for up to 60 s after a change made elsewhere; a request with a bookmark always reads the database.
 
 ${errorCatalogueMarkdown()}
 `.trim()

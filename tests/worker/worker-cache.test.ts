@@ -64,6 +64,23 @@ describe('D1 sessions (read replication ready)', () => {
     expect(list.headers.get('x-d1-bookmark')).toBeTruthy()
   })
 
+  it("a read that sends its bookmark skips the cached copy (which may be another data center's stale one) and reads D1", async () => {
+    const session = await register()
+    const path = `/api/users/${session.user.id}`
+    const cached = await call(path)
+    const bookmark = cached.headers.get('x-d1-bookmark')!
+    // What a copy purged in one data center but not in this one looks like: an older name under the same key.
+    const stale = { ...(await cached.json<{ data: Record<string, unknown> }>()).data, version: 1, name: 'Stale Name' }
+    await caches.default.put(new Request(`http://api.test${path}`), new Response(JSON.stringify(stale), { headers: { 'Cache-Control': 'max-age=60' } }))
+    expect((await (await call(path)).json<{ data: { name: string } }>()).data.name).toBe('Stale Name')
+
+    const fresh = await call(path, { headers: { 'X-D1-Bookmark': bookmark } })
+    expect(fresh.headers.get('x-cache')).toBe('BYPASS')
+    expect((await fresh.json<{ data: { name: string } }>()).data.name).toBe(session.user.name)
+    // ...and it refreshed the copy for everyone else.
+    expect((await (await call(path)).json<{ data: { name: string } }>()).data.name).toBe(session.user.name)
+  })
+
   it('a malformed bookmark is ignored, never a 5xx', async () => {
     for (const junk of ['not a bookmark', '../../', '%00']) {
       const response = await call('/api/users', { headers: { 'X-D1-Bookmark': junk } })
