@@ -1044,6 +1044,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     login: {
@@ -1171,6 +1182,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     getProfile: {
@@ -1239,6 +1261,17 @@ export interface operations {
             };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -1327,6 +1360,17 @@ export interface operations {
             };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -1476,6 +1520,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     getUser: {
@@ -1560,6 +1615,17 @@ export interface operations {
             };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -1719,6 +1785,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     deleteUser: {
@@ -1815,6 +1892,17 @@ export interface operations {
             };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -1974,6 +2062,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     listPosts: {
@@ -2055,6 +2154,17 @@ export interface operations {
             };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -2157,6 +2267,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     listUserPosts: {
@@ -2250,6 +2371,17 @@ export interface operations {
             };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -2413,6 +2545,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     deleteUserPost: {
@@ -2511,6 +2654,17 @@ export interface operations {
             };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -2652,6 +2806,17 @@ export interface operations {
             };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;

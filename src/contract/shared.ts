@@ -216,7 +216,7 @@ const errorDescriptions: Record<number, string> = {
   415: 'The request body is not application/json (UNSUPPORTED_MEDIA_TYPE).',
   429: 'Too many requests; retry after Retry-After seconds (RATE_LIMITED).',
   500: 'An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR).',
-  503: 'A dependency is unavailable (SERVICE_UNAVAILABLE).',
+  503: 'The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE).',
 }
 
 export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429 | 500 | 503
@@ -266,8 +266,8 @@ function errorResponsesOf<const S extends ErrorHttpStatus[]>(statuses: S) {
   }
 }
 
-/** For /api routes: the listed statuses plus what any of them can answer, 429 (rate limits) and 500. */
-export const errorResponses = <const S extends ErrorHttpStatus[]>(...statuses: S) => errorResponsesOf([...statuses, 429, 500] as [...S, 429, 500])
+/** For /api routes: the listed statuses plus what any of them can answer: 429 (rate limits), 500, and 503 (misconfigured). */
+export const errorResponses = <const S extends ErrorHttpStatus[]>(...statuses: S) => errorResponsesOf([...statuses, 429, 500, 503] as [...S, 429, 500, 503])
 
 /** Outside /api (health): no rate limit, so only a bug can make an error. */
 export const serverErrorResponses = () => errorResponsesOf([500])

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import { call, client, json, uniqueEmail } from './support/api'
-import { document } from './support/contract'
+import { assertConforms, document } from './support/contract'
 
 type ErrorJson = { error: { code: string; message: string; details?: { field: string; message: string; in: string }[] }; meta: { requestId: string; timestamp: string } }
 
@@ -22,6 +22,7 @@ describe('health', () => {
     const broken = { prepare: () => ({ first: () => Promise.reject(new Error('D1_ERROR: no such database')) }) }
     const response = await createApp().request('/health', {}, { ...env, DB: broken })
     expect(response.status).toBe(503)
+    await assertConforms('GET', 'http://api.test/health', response.clone())
     const body = await response.json<{ status: string; checks: Record<string, { healthy: boolean; error?: string }> }>()
     expect(body.status).toBe('unhealthy')
     expect(body.checks.database).toMatchObject({ healthy: false, error: 'D1_ERROR: no such database' })
@@ -32,6 +33,7 @@ describe('health', () => {
     const broken = { get: () => Promise.reject(new Error('KV GET failed: 503')) }
     const response = await createApp().request('/health', {}, { ...env, CACHE: broken })
     expect(response.status).toBe(503)
+    await assertConforms('GET', 'http://api.test/health', response.clone())
     const body = await response.json<{ checks: Record<string, { healthy: boolean; error?: string }> }>()
     expect(body.checks.cache).toMatchObject({ healthy: false, error: 'KV GET failed: 503' })
     expect(body.checks.database?.healthy).toBe(true)
@@ -42,10 +44,12 @@ describe('health', () => {
     const app = createApp()
     const health = await app.request('/health', {}, withoutSecret)
     expect(health.status).toBe(503)
+    await assertConforms('GET', 'http://api.test/health', health.clone())
     const body = await health.json<{ checks: Record<string, { healthy: boolean; error?: string }> }>()
     expect(body.checks.config).toMatchObject({ healthy: false, error: 'JWT_SECRET: JWT_SECRET is missing' })
     const api = await app.request('/api/users', { headers: { 'CF-Connecting-IP': '192.0.2.200' } }, withoutSecret)
     expect(api.status).toBe(503)
+    await assertConforms('GET', 'http://api.test/api/users', api.clone())
     const text = await api.text()
     expect(JSON.parse(text).error.code).toBe('SERVICE_UNAVAILABLE')
     expect(text).not.toContain('test-secret')
