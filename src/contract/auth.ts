@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { User } from './users'
-import { bodyErrors, dataResponse, link, Email, errorResponses, etagHeader, examples, IdempotencyHeaders, idempotencyErrors, locationHeader, replayedHeader, SessionHeaders, Timestamp } from './shared'
+import { bodyErrors, dataResponse, link, Email, errorResponses, errorResponsesWith, etagHeader, examples, IdempotencyHeaders, idempotencyErrors, locationHeader, replayedHeader, SessionHeaders, Timestamp } from './shared'
 
 export const Password = z.string().min(8).max(128).openapi({
   description: '8 to 128 characters. Stored only as a salted PBKDF2-SHA256 hash.',
@@ -77,7 +77,7 @@ export const login = createRoute({
       ...dataResponse('AuthSession', AuthSession, 'Logged in; a token and the user.', { ...noStore, ...replayedHeader }),
       links: { getProfile: link('getProfile', 'Read your profile with the returned token.') },
     },
-    ...errorResponses(...bodyErrors, 401, ...idempotencyErrors),
+    ...errorResponsesWith({ 401: ['INVALID_CREDENTIALS'] }, ...bodyErrors, 401, ...idempotencyErrors),
   },
 })
 

@@ -75,6 +75,38 @@ function addEnvelopeExamples(schemas: Schemas) {
   }
 }
 
+type Operation = {
+  summary?: string
+  requestBody?: { content?: Record<string, { schema?: unknown; examples?: Record<string, unknown> }> }
+  responses?: Record<string, { content?: Record<string, { schema?: unknown; examples?: Record<string, unknown> }> }>
+}
+
+/**
+ * Named examples where readers and generators look for them: on each JSON request body and each success response,
+ * taken from the component's own example (so there is one source and it is validated with the rest).
+ */
+function addNamedExamples(document: Document) {
+  const schemas = document.components?.schemas ?? {}
+  const exampleOf = (schema: unknown) => {
+    const ref = (schema as { $ref?: string } | undefined)?.$ref
+    const target = ref ? schemas[ref.replace('#/components/schemas/', '')] : undefined
+    return target && 'example' in target ? target.example : undefined
+  }
+  const named = (media: { schema?: unknown; examples?: Record<string, unknown> } | undefined, name: string, summary: string) => {
+    const value = exampleOf(media?.schema)
+    if (media && value !== undefined && !media.examples) media.examples = { [name]: { summary, value } }
+  }
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item as Record<string, Operation>)) {
+      const summary = operation.summary ?? 'Example'
+      named(operation.requestBody?.content?.['application/json'], 'request', summary)
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (status.startsWith('2')) named(response.content?.['application/json'], status === '201' ? 'created' : 'ok', summary)
+      }
+    }
+  }
+}
+
 /** The OpenAPI 3.1 document, built from the contract alone on first use (not at module load). */
 export function buildDocument(): Document {
   if (cached) return cached
@@ -91,6 +123,7 @@ export function buildDocument(): Document {
   for (const route of routes) registry.registerPath(route)
   const document = app.getOpenAPI31Document(documentConfig)
   addEnvelopeExamples(document.components?.schemas ?? {})
+  addNamedExamples(document)
   cached = document
   return cached
 }

@@ -229,9 +229,21 @@ const rateLimitHeaders = z.object({
 
 const camel = (code: string) => code.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
 
-/** A named example for each code sent with this status, built from the catalogue so it cannot drift from it. */
-function errorExamples(status: ErrorHttpStatus) {
-  const codes = errorCodes.filter((code) => errorStatus[code] === status)
+type ExampleCodes = Partial<Record<ErrorHttpStatus, ErrorCodeValue[]>>
+
+/**
+ * The codes an operation can send with this status. Two only some operations send: INVALID_JSON where a JSON body is
+ * read (those operations list 415), and INVALID_CREDENTIALS on login alone (passed as `only` by errorResponsesWith).
+ */
+function codesFor(status: ErrorHttpStatus, statuses: readonly ErrorHttpStatus[], only: ExampleCodes): ErrorCodeValue[] {
+  return (
+    only[status] ??
+    errorCodes.filter((code) => errorStatus[code] === status && code !== 'INVALID_CREDENTIALS' && (code !== 'INVALID_JSON' || statuses.includes(415)))
+  )
+}
+
+/** A named example for each code, built from the catalogue so it cannot drift from it. */
+function errorExamples(codes: ErrorCodeValue[]) {
   return Object.fromEntries(
     codes.map((code) => [
       camel(code),
@@ -251,23 +263,27 @@ function errorExamples(status: ErrorHttpStatus) {
   )
 }
 
-function errorResponse(status: ErrorHttpStatus) {
+function errorResponse(status: ErrorHttpStatus, codes: ErrorCodeValue[]) {
   return {
     description: errorDescriptions[status] ?? 'Error',
     headers: status === 429 ? rateLimitHeaders : errorHeaders,
-    content: { 'application/json': { schema: ErrorResponse, examples: errorExamples(status) } },
+    content: { 'application/json': { schema: ErrorResponse, examples: errorExamples(codes) } },
   }
 }
 
 /** The error envelope for each listed status, so a route documents every error it can return. */
-function errorResponsesOf<const S extends ErrorHttpStatus[]>(statuses: S) {
-  return Object.fromEntries([...new Set(statuses)].map((status) => [status, errorResponse(status)])) as {
+function errorResponsesOf<const S extends ErrorHttpStatus[]>(statuses: S, only: ExampleCodes = {}) {
+  return Object.fromEntries([...new Set(statuses)].map((status) => [status, errorResponse(status, codesFor(status, statuses, only))])) as {
     [K in S[number]]: ReturnType<typeof errorResponse>
   }
 }
 
 /** For /api routes: the listed statuses plus what any of them can answer: 429 (rate limits), 500, and 503 (misconfigured). */
 export const errorResponses = <const S extends ErrorHttpStatus[]>(...statuses: S) => errorResponsesOf([...statuses, 429, 500, 503] as [...S, 429, 500, 503])
+
+/** errorResponses, with the example codes of some statuses named (login's 401 is INVALID_CREDENTIALS, never UNAUTHORIZED). */
+export const errorResponsesWith = <const S extends ErrorHttpStatus[]>(only: ExampleCodes, ...statuses: S) =>
+  errorResponsesOf([...statuses, 429, 500, 503] as [...S, 429, 500, 503], only)
 
 /** Outside /api (health): no rate limit, so only a bug can make an error. */
 export const serverErrorResponses = () => errorResponsesOf([500])

@@ -30,6 +30,35 @@ describe('the error catalogue', () => {
   })
 })
 
+describe('named examples', () => {
+  type Responses = Record<string, { content?: Record<string, { examples?: Record<string, { value: { error: { code: string } } }> }> }>
+  const operations = Object.values(document.paths).flatMap((item) =>
+    Object.values(item as unknown as Record<string, { operationId: string; requestBody?: unknown; responses: Responses }>),
+  )
+  const codesOf = (op: (typeof operations)[number]) =>
+    Object.values(op.responses).flatMap((response) => Object.values(response.content?.['application/json']?.examples ?? {}).map((example) => example.value.error?.code))
+
+  it('show only codes the operation can send: INVALID_JSON where it reads a body, INVALID_CREDENTIALS on login alone', () => {
+    for (const op of operations) {
+      const codes = codesOf(op)
+      expect(codes.includes('INVALID_JSON'), op.operationId).toBe(op.requestBody !== undefined)
+      expect(codes.includes('INVALID_CREDENTIALS'), op.operationId).toBe(op.operationId === 'login')
+      if (op.operationId === 'login') expect(codes, 'login never answers UNAUTHORIZED').not.toContain('UNAUTHORIZED')
+    }
+  })
+
+  it('every JSON success response and every JSON request body has a named example too', () => {
+    for (const op of operations) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        const media = response.content?.['application/json']
+        if (status.startsWith('2') && media) expect(Object.keys(media.examples ?? {}), `${op.operationId} ${status}`).toHaveLength(1)
+      }
+      const body = (op.requestBody as { content?: Record<string, { examples?: object }> } | undefined)?.content?.['application/json']
+      if (body) expect(Object.keys(body.examples ?? {}), `${op.operationId} request`).toEqual(['request'])
+    }
+  })
+})
+
 /** Walks a runtime expression's JSON pointer (`$response.body#/data/0/id`) through the response schema. */
 function resolvesIn(schema: Schema, pointer: string): boolean {
   let node: Schema | undefined = resolve(schema)
