@@ -19,8 +19,9 @@ export default defineConfig(async () => {
             ENVIRONMENT: 'test',
             LOG_LEVEL: 'error',
             JWT_SECRET,
-            // Property-based tests: PROPERTY_RUNS=1000 npm run test:workers for a larger run; PROPERTY_SEED to replay one.
-            PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '30',
+            // Property-based tests, about 3,200 requests by default: PROPERTY_RUNS=1000 npm run test:workers for a larger run;
+            // PROPERTY_SEED to replay one.
+            PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '80',
             PROPERTY_SEED: process.env.PROPERTY_SEED ?? '20261125',
           },
         },

@@ -45,10 +45,16 @@ export function valid(raw: Schema): fc.Arbitrary<unknown> {
       }
       const minLength = Math.max(schema.minLength ?? 0, 1)
       const maxLength = Math.min(schema.maxLength ?? 200, 200)
-      // Printable and non-whitespace at the ends, so trimming does not take it under minLength.
-      return fc
-        .string({ unit: 'grapheme', minLength, maxLength })
-        .filter((s) => s.trim().length >= minLength && [...s].length <= (schema.maxLength ?? Infinity))
+      // Lengths in code points, as JSON Schema (and zod) count them.
+      const fits = (s: string) => [...s.trim()].length >= minLength && [...s].length <= (schema.maxLength ?? Infinity)
+      return fc.oneof(
+        // Printable and non-whitespace at the ends, so trimming does not take it under minLength.
+        { weight: 6, arbitrary: fc.string({ unit: 'grapheme', minLength, maxLength }).filter(fits) },
+        // Text that has broken other APIs is still text: a title may be "'; DROP TABLE users; --".
+        { weight: 2, arbitrary: nastyString.filter(fits) },
+        // The exact bounds, which off-by-one limits get wrong.
+        { weight: 1, arbitrary: fc.constantFrom('x'.repeat(minLength), 'x'.repeat(schema.maxLength ?? maxLength)) },
+      )
     }
     case 'integer':
       return fc.integer({ min: schema.minimum ?? -1000, max: Math.min(schema.maximum ?? 1000, 1000) })
