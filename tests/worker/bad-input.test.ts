@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { call, count, register } from './support/api'
 
@@ -10,6 +11,8 @@ beforeAll(async () => {
   token = session.token
   userId = session.user.id
 })
+
+const userRow = () => env.DB.prepare('SELECT name, email, version, updated_at FROM users WHERE id = ?').bind(userId).first()
 
 const writes = () => [
   { method: 'POST', path: '/api/auth/register' },
@@ -33,7 +36,9 @@ const bodies: [string, string | undefined, Record<string, string>, number, strin
 describe('bad bodies on every write route: a 4xx envelope and nothing written', () => {
   for (const [what, body, headers, status, code] of bodies) {
     it(`${what} -> ${status} ${code}`, async () => {
-      const before = [await count('users'), await count('posts')]
+      // Row counts catch a create; the user's row (version, updated_at) catches a PATCH or PUT that slipped through.
+      const snapshot = async () => [await count('users'), await count('posts'), await count('idempotency_keys'), await userRow()]
+      const before = await snapshot()
       for (const { method, path } of writes()) {
         const init: RequestInit = { method, headers: { ...headers, Authorization: `Bearer ${token}` } }
         if (body !== undefined) init.body = body
@@ -41,7 +46,7 @@ describe('bad bodies on every write route: a 4xx envelope and nothing written', 
         expect(response.status, `${method} ${path}`).toBe(status)
         expect((await response.json<ErrorJson>()).error.code).toBe(code)
       }
-      expect([await count('users'), await count('posts')]).toEqual(before)
+      expect(await snapshot()).toEqual(before)
     })
   }
 })

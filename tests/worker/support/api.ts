@@ -52,7 +52,7 @@ export async function registerAdmin() {
   return data.data
 }
 
-export async function count(table: 'users' | 'posts') {
+export async function count(table: 'users' | 'posts' | 'idempotency_keys') {
   const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>()
   return row?.n ?? 0
 }
