@@ -1286,7 +1286,7 @@ export interface operations {
     listUsers: {
         parameters: {
             query?: {
-                /** @description 1-based page number. */
+                /** @description 1-based page number; 1 when neither page nor cursor is given. */
                 page?: number;
                 /** @description Items per page (1..100). */
                 pageSize?: number;
@@ -2078,7 +2078,7 @@ export interface operations {
     listPosts: {
         parameters: {
             query?: {
-                /** @description 1-based page number. */
+                /** @description 1-based page number; 1 when neither page nor cursor is given. */
                 page?: number;
                 /** @description Items per page (1..100). */
                 pageSize?: number;
@@ -2283,7 +2283,7 @@ export interface operations {
     listUserPosts: {
         parameters: {
             query?: {
-                /** @description 1-based page number. */
+                /** @description 1-based page number; 1 when neither page nor cursor is given. */
                 page?: number;
                 /** @description Items per page (1..100). */
                 pageSize?: number;

@@ -341,7 +341,7 @@ export const IdParam = Uuid.openapi({
  * A whole number in a query string: digits only, so `1e3`, `0x10`, `1.0` and ` 1` are a 400 rather than silently
  * read as something else. The document shows it as the integer it becomes.
  */
-function queryInteger(name: string, min: number, max: number, fallback: number, description: string) {
+function queryInteger(name: string, min: number, max: number, fallback: number, description: string, { documentDefault = true } = {}) {
   return z
     .string()
     .regex(/^[0-9]{1,10}$/, 'Must be a whole number written in digits')
@@ -354,7 +354,7 @@ function queryInteger(name: string, min: number, max: number, fallback: number, 
       format: 'int32',
       minimum: min,
       maximum: max,
-      default: fallback,
+      ...(documentDefault ? { default: fallback } : {}),
       description,
       example: fallback,
     })
@@ -363,7 +363,8 @@ function queryInteger(name: string, min: number, max: number, fallback: number, 
 export const SortOrder = z.enum(['asc', 'desc']).openapi('SortOrder', { description: 'Sort direction.', example: 'desc' })
 
 export const PageQuery = {
-  page: queryInteger('page', 1, 1_000_000, 1, '1-based page number.'),
+  // No `default` in the document: generators send a parameter's default on every call, and page=1 beside a cursor is a 400.
+  page: queryInteger('page', 1, 1_000_000, 1, '1-based page number; 1 when neither page nor cursor is given.', { documentDefault: false }),
   pageSize: queryInteger('pageSize', 1, 100, 20, 'Items per page (1..100).'),
   order: SortOrder
     .default('desc')
