@@ -7,7 +7,7 @@ import { AuthSession } from '../src/contract/auth'
 import { HealthStatus } from '../src/contract/health'
 import { Post } from '../src/contract/posts'
 import { ErrorResponse, Meta, PageMeta } from '../src/contract/shared'
-import { User } from '../src/contract/users'
+import { PublicUser, User } from '../src/contract/users'
 import { startWranglerDev, type WranglerDev } from './lib/wrangler-dev'
 
 interface Result {
@@ -167,6 +167,25 @@ async function main() {
       expect(meta.total >= 1, `meta.total is ${meta.total} although the smoke post exists`)
       expect(meta.totalPages === Math.ceil(meta.total / pageSize), `totalPages ${meta.totalPages} is not ceil(${meta.total} / ${pageSize})`)
       expect(data.length === Math.min(pageSize, meta.total), `page holds ${data.length} posts, expected ${Math.min(pageSize, meta.total)}`)
+    }],
+    ['GET /api/users pages by cursor: the next page by cursor is the next page by number', async () => {
+      // Oldest first, so users who register meanwhile (on staging, say) join the end, not the pages compared.
+      const query = { pageSize: 1, sort: 'createdAt', order: 'asc' } as const
+      const first = await anonymous.GET('/api/users', { params: { query } })
+      expectStatus(first, 200)
+      const { meta } = expectPage(first, PublicUser)
+      if (meta.totalPages < 2) {
+        expect(meta.nextCursor === null, `one page only, yet nextCursor is ${meta.nextCursor}`)
+        return
+      }
+      expect(typeof meta.nextCursor === 'string', 'a first page of several has no nextCursor')
+      const byCursor = await anonymous.GET('/api/users', { params: { query: { ...query, cursor: meta.nextCursor! } } })
+      const byNumber = await anonymous.GET('/api/users', { params: { query: { ...query, page: 2 } } })
+      expectStatus(byCursor, 200)
+      expectStatus(byNumber, 200)
+      const [a, b] = [expectPage(byCursor, PublicUser), expectPage(byNumber, PublicUser)]
+      expect(a.meta.page === 2, `the cursor's page is ${a.meta.page}, expected 2`)
+      expect(a.data[0]?.id === b.data[0]?.id, `page 2 by cursor holds ${a.data[0]?.id}, by number ${b.data[0]?.id}`)
     }],
     ['DELETE /api/users/{id}/posts/{postId} answers 204 with no body', async () => {
       const result = await client.DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: userId, postId } } })

@@ -3,7 +3,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
-import { PASSWORD, uniqueEmail } from './support/api'
+import { PASSWORD, registerAdmin, uniqueEmail } from './support/api'
 
 const EXECUTES = new Set<PropertyKey>(['first', 'all', 'run', 'raw'])
 
@@ -168,6 +168,22 @@ describe('D1 round trips per operation', () => {
   it('create post: 1 + 1 for authentication', async () => {
     const author = await registered()
     expectTrips(await measure(`/api/users/${author.user.id}/posts`, jsonInit('POST', { title: 'T', body: 'B' }, author.token)), 201, 2)
+  })
+
+  it('create post with an Idempotency-Key: 1 + 1 to claim the key + 1 to write + 1 to keep the answer; its replay: 1 + 1', async () => {
+    const author = await registered()
+    const init = jsonInit('POST', { title: 'T', body: 'B' }, author.token)
+    const headers = { ...(init.headers as Record<string, string>), 'Idempotency-Key': crypto.randomUUID() }
+    const first = await measure(`/api/users/${author.user.id}/posts`, { ...init, headers })
+    expectTrips(first, 201, 4)
+    const replay = await measure(`/api/users/${author.user.id}/posts`, { ...init, headers })
+    expectTrips(replay, 201, 2)
+    expect(replay.body).toMatchObject({ data: dataOf<{ id: string }>(first) })
+  })
+
+  it('admin creates a user: 1 + 1', async () => {
+    const admin = await registerAdmin()
+    expectTrips(await measure('/api/users', jsonInit('POST', { email: uniqueEmail('trips'), name: 'Made', password: PASSWORD, role: 'guest' }, admin.token)), 201, 2)
   })
 
   it('update post (PATCH): 1 + 1; delete post: 1 + 1', async () => {
