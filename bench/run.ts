@@ -98,7 +98,14 @@ async function cursorFor(api: string, page: number) {
   return { cursor, after: position.v, id: position.i }
 }
 
-function endpoints(api: string, floor: string, user: { id: string; token: string }, deepPage: number, deep: { cursor: string; after: string; id: string }): Endpoint[] {
+function endpoints(
+  api: string,
+  floor: string,
+  user: { id: string; token: string },
+  bookmark: string,
+  deepPage: number,
+  deep: { cursor: string; after: string; id: string },
+): Endpoint[] {
   const get = (base: string, path: string, headers?: Record<string, string>): Target => ({ url: `${base}${path}`, method: 'GET', ...(headers ? { headers } : {}) })
   const same = (name: string, path: string): Endpoint => ({ name, kind: 'read', api: get(api, path), floor: get(floor, path) })
   const post = (base: string, headers: Record<string, string>): Target => ({
@@ -109,6 +116,13 @@ function endpoints(api: string, floor: string, user: { id: string; token: string
   })
   return [
     same('GET /api/users/{id}', `/api/users/${user.id}`),
+    // The same read with the client's bookmark, which skips the Worker cache: what a single read costs from D1.
+    {
+      name: 'GET /api/users/{id} (bookmark: from D1)',
+      kind: 'read',
+      api: get(api, `/api/users/${user.id}`, { 'x-d1-bookmark': bookmark }),
+      floor: get(floor, `/api/users/${user.id}`),
+    },
     same('GET /api/users?page=1', '/api/users?page=1'),
     same('GET /api/posts?page=1', '/api/posts?page=1'),
     same(`GET /api/posts?page=${deepPage}`, `/api/posts?page=${deepPage}`),
@@ -200,13 +214,14 @@ async function main() {
     await Promise.all([expectPosts(api.baseUrl, options.posts), expectPosts(apiSmall.baseUrl, options.smallPosts), expectFloorPosts(floor.baseUrl, options.posts)])
     console.log(`[${stamp()}] servers up (API ${api.baseUrl}, floor ${floor.baseUrl}); bundle ${bundle.gzipKiB.toFixed(1)} KiB gzip, startup ${bundle.startupMs?.toFixed(1) ?? 'n/a'} ms`)
 
-    const login = await json<{ data: { token: string; user: { id: string } } }>(
-      await fetch(`${api.baseUrl}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: benchEmail(1), password: BENCH_PASSWORD }),
-      }),
-    )
+    const loginResponse = await fetch(`${api.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: benchEmail(1), password: BENCH_PASSWORD }),
+    })
+    const bookmark = loginResponse.headers.get('x-d1-bookmark')
+    if (!bookmark) throw new Error('the login response carries no X-D1-Bookmark')
+    const login = await json<{ data: { token: string; user: { id: string } } }>(loginResponse)
     const user = { id: login.data.user.id, token: login.data.token }
     // The deepest page that exists, up to 2,000 (the full run's 100,000 posts have 5,000 pages of 20).
     const deepPage = Math.min(2_000, Math.ceil(options.posts / PAGE_SIZE))
@@ -215,7 +230,7 @@ async function main() {
     const rows: Row[] = []
     let small: Measured | undefined
     const deepCursor = await cursorFor(api.baseUrl, deepPage)
-    for (const endpoint of endpoints(api.baseUrl, floor.baseUrl, user, deepPage, deepCursor)) {
+    for (const endpoint of endpoints(api.baseUrl, floor.baseUrl, user, bookmark, deepPage, deepCursor)) {
       // The list on the small table joins its twin's turns, so the rows ratio is measured under the same noise too.
       const isList = endpoint.name === `GET ${listPath}`
       const targets = isList ? [endpoint.api, endpoint.floor, { ...endpoint.api, url: `${apiSmall.baseUrl}${listPath}` }] : [endpoint.api, endpoint.floor]

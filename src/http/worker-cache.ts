@@ -13,15 +13,13 @@ const store = (key: Request, value: unknown) => caches.default.put(key, new Resp
  * the resource itself, not the response, so every answer still gets its own meta and request id.
  *
  * A request that sends X-D1-Bookmark asks to see at least its own writes: the Cache API is per data center and its
- * purge (below) reaches only this one, so such a read always goes to D1 (and refreshes the cached copy).
+ * purge (below) reaches only this one, so such a read always goes to D1.
  */
 export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>): Promise<T> {
   const key = keyFor(c, c.req.path)
   if (c.req.header('X-D1-Bookmark')) {
-    const fresh = await load()
     c.header('X-Cache', 'BYPASS')
-    await store(key, fresh)
-    return fresh
+    return load()
   }
   const hit = await caches.default.match(key)
   if (hit) {

@@ -77,8 +77,6 @@ describe('D1 sessions (read replication ready)', () => {
     const fresh = await call(path, { headers: { 'X-D1-Bookmark': bookmark } })
     expect(fresh.headers.get('x-cache')).toBe('BYPASS')
     expect((await fresh.json<{ data: { name: string } }>()).data.name).toBe(session.user.name)
-    // ...and it refreshed the copy for everyone else.
-    expect((await (await call(path)).json<{ data: { name: string } }>()).data.name).toBe(session.user.name)
   })
 
   it('a malformed bookmark is ignored, never a 5xx', async () => {
