@@ -1818,6 +1818,10 @@ export interface operations {
             /** @description Deleted the user and all their posts. No body. */
             204: {
                 headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2580,6 +2584,10 @@ export interface operations {
             /** @description Deleted the post. No body. */
             204: {
                 headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;

@@ -16,6 +16,7 @@ import {
   link,
   listResponse,
   locationHeader,
+  noContent,
   notModified,
   PageQuery,
   Timestamp,
@@ -179,7 +180,7 @@ export const deleteUserPost = createRoute({
   security,
   request: { params: postParams, headers: IfMatchHeaders },
   responses: {
-    204: { description: 'Deleted the post. No body.' },
+    204: noContent('Deleted the post. No body.'),
     ...errorResponses(400, 401, 403, 404, 412),
   },
 })

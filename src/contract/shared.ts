@@ -191,6 +191,12 @@ export function dataResponse<T extends z.ZodType>(name: string, schema: T, descr
   }
 }
 
+/** A 204: no body, but the request id and, as after every write, the D1 session bookmark. */
+export const noContent = (description: string) => ({
+  description,
+  headers: z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional() }),
+})
+
 /** `{ data: [...], meta: PageMeta }` as a named component `<name>ListResponse`. */
 export function listResponse<T extends z.ZodType>(name: string, schema: T, description: string, headers: ResponseHeaders = {}) {
   return {

@@ -17,6 +17,7 @@ import {
   link,
   listResponse,
   locationHeader,
+  noContent,
   notModified,
   PageQuery,
   Timestamp,
@@ -178,7 +179,7 @@ export const deleteUser = createRoute({
   security,
   request: { params: idParams, headers: IfMatchHeaders },
   responses: {
-    204: { description: 'Deleted the user and all their posts. No body.' },
+    204: noContent('Deleted the user and all their posts. No body.'),
     ...errorResponses(400, 401, 403, 404, 412),
   },
 })

@@ -108,7 +108,9 @@ describe('methods', () => {
 })
 
 describe('headers that try to get into ours', () => {
-  it('an X-Request-Id with CR/LF or 10 KB is never echoed', async () => {
+  it('an X-Request-Id with a line separator, 10 KB or a parameter is never echoed; CR/LF cannot even be sent', async () => {
+    // Header injection needs a CR or LF in the value; the runtime refuses to carry one, before anything of ours runs.
+    expect(() => new Request('http://api.test/api/users', { headers: { 'X-Request-Id': 'abc\r\nSet-Cookie: x=1' } })).toThrow(TypeError)
     for (const unsafe of ['abc\u2028def', 'x'.repeat(10_240), 'a;b=c']) {
       const response = await call('/api/users', { headers: { 'X-Request-Id': unsafe } })
       expect(response.headers.get('x-request-id')).not.toBe(unsafe)
