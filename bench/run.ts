@@ -210,7 +210,7 @@ async function main() {
     })
     const built = await building
     // Profiled while the servers sit idle, so nothing competes with it for the CPU.
-    const bundle: BundleReport = { ...built.report, ...(await profileStartup(state, built.bundleFile, options.quick ? 1 : 7)) }
+    const bundle: BundleReport = { ...built.report, ...(await profileStartup(state, built.bundleFile, options.quick ? 3 : 7)) }
     await Promise.all([expectPosts(api.baseUrl, options.posts), expectPosts(apiSmall.baseUrl, options.smallPosts), expectFloorPosts(floor.baseUrl, options.posts)])
     console.log(`[${stamp()}] servers up (API ${api.baseUrl}, floor ${floor.baseUrl}); bundle ${bundle.gzipKiB.toFixed(1)} KiB gzip, startup ${bundle.startupMs?.toFixed(1) ?? 'n/a'} ms`)
 

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { z } from 'zod'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
 import { call, client, json, uniqueEmail } from './support/api'
 import { assertConforms, document } from './support/contract'
@@ -152,6 +152,9 @@ describe('bad input is a 4xx envelope, never a 500', () => {
 })
 
 describe('unexpected errors', () => {
+  // Their error lines (stack included, as operators need) are expected here; tests/worker/logs.test.ts checks them.
+  beforeEach(() => void vi.spyOn(console, 'log').mockImplementation(() => undefined))
+  afterEach(() => vi.restoreAllMocks())
   // Routes that fail on purpose, added to a fresh app: the real onError must answer them.
   const app = createApp()
   app.get('/boom', () => {
