@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { startWranglerDev } from '../scripts/lib/wrangler-dev'
-import { startFloor } from './lib/floor-server'
 import { applyLocalMigrations, projectRoot } from '../scripts/lib/wrangler'
+import { floorConfig } from './lib/floor'
 import { owner, sourceAt } from './lib/bundle'
 import { BENCH_PASSWORD, benchEmail, seedD1, seedRows } from './lib/seed-data'
 
@@ -83,7 +83,7 @@ async function main() {
     seedD1(state, seedRows(1_000, 5_000))
     // --floor profiles the floor Worker (bench/floor) on the same data instead, for a side-by-side reading.
     const floor = process.argv.includes('--floor')
-    const api = floor ? await startFloor(state) : await startWranglerDev({ persistTo: state, vars: { RATE_LIMITS: 'off', LOG_LEVEL: 'warn' } })
+    const api = floor ? await startWranglerDev({ persistTo: state, config: floorConfig }) : await startWranglerDev({ persistTo: state, vars: { RATE_LIMITS: 'off', LOG_LEVEL: 'warn' } })
     try {
       const headers: Record<string, string> = {}
       if (process.argv.includes('--token') && !floor) {

@@ -12,8 +12,8 @@ import { cpus, platform, release, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { startWranglerDev, type WranglerDev } from '../scripts/lib/wrangler-dev'
 import { applyLocalMigrations, projectRoot } from '../scripts/lib/wrangler'
+import { floorConfig } from './lib/floor'
 import { buildBundle, profileStartup, type BundleReport } from './lib/bundle'
-import { startFloor, type Server } from './lib/floor-server'
 import { compare, type Measured, type Target } from './lib/load'
 import { BENCH_PASSWORD, benchEmail, seedD1, seedRows } from './lib/seed-data'
 
@@ -178,8 +178,8 @@ async function main() {
   const state = mkdtempSync(join(tmpdir(), 'contract-first-bench-'))
   const removeState = () => rmSync(state, { recursive: true, force: true })
   process.on('exit', removeState)
-  const servers: Array<WranglerDev | Server> = []
-  const track = <T extends WranglerDev | Server>(server: Promise<T>) => server.then((s) => (servers.push(s), s))
+  const servers: WranglerDev[] = []
+  const track = <T extends WranglerDev>(server: Promise<T>) => server.then((s) => (servers.push(s), s))
   const apiState = join(state, 'api')
   const smallState = join(state, 'api-small')
   const floorState = join(state, 'floor')
@@ -202,7 +202,7 @@ async function main() {
 
     // RATE_LIMITS=off: a load test from one address is exactly what the limiter exists to stop (development only).
     const vars = { LOG_LEVEL: options.logLevel, RATE_LIMITS: 'off' }
-    const starting = [startWranglerDev({ persistTo: apiState, vars }), startWranglerDev({ persistTo: smallState, vars }), startFloor(floorState)] as const
+    const starting = [startWranglerDev({ persistTo: apiState, vars }), startWranglerDev({ persistTo: smallState, vars }), startWranglerDev({ persistTo: floorState, config: floorConfig })] as const
     const [api, apiSmall, floor] = await Promise.all([track(starting[0]), track(starting[1]), track(starting[2])]).catch(async (error: unknown) => {
       // Every start must settle before the finally below stops what did start: nothing is left running.
       await Promise.allSettled(starting)

@@ -12,9 +12,6 @@ const POST_COLUMNS = 'id, user_id, title, body, created_at, updated_at'
 
 const offset = (page: string | undefined) => (Math.max(1, Number(page ?? '1')) - 1) * PAGE_SIZE
 
-// Readiness that does not depend on D1, so a slow D1 is not mistaken for a slow start.
-app.get('/__ready', (c) => c.text('ok'))
-
 // The API's health reads D1 and KV; so does the floor.
 app.get('/health', async (c) => {
   const [database, cache] = await Promise.all([c.env.DB.prepare('SELECT 1 AS ok').first(), c.env.CACHE.get('health-check')])

@@ -13,6 +13,8 @@ export interface WranglerDevOptions {
   timeoutMs?: number
   /** Overrides of [vars] from wrangler.toml, e.g. { LOG_LEVEL: 'error' }. */
   vars?: Record<string, string>
+  /** Another Worker's wrangler.toml (the benchmark's floor); defaults to the project's. */
+  config?: string
 }
 
 export interface WranglerDev {
@@ -73,7 +75,8 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   // Another wrangler dev (npm run dev) may already hold the default inspector port 9229.
   const inspectorPort = await freePort()
   const vars = Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`])
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, '--show-interactive-dev-session=false', ...vars]
+  const config = options.config ? ['--config', options.config] : []
+  const args = ['dev', ...config, '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, '--show-interactive-dev-session=false', ...vars]
   // detached: wrangler leads its own process group, so stop() can kill workerd with it and Ctrl-C of ours does not race it.
   const child = spawn(wranglerBin, args, { cwd: projectRoot, env: wranglerEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   const pid = child.pid

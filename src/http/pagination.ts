@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { decodeBase64Url, encodeBase64Url } from 'hono/utils/encode'
 import { z } from 'zod'
 import type { Page, PageRequest } from '../domain/page'
 import type { AppEnv } from './app-env'
@@ -28,16 +29,12 @@ const CursorPayload = z.strictObject({
 })
 type CursorPayload = z.infer<typeof CursorPayload>
 
-function base64url(text: string): string {
-  let binary = ''
-  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
+// Unpadded: the contract's cursor pattern is [A-Za-z0-9_-]+.
+const encode = (text: string) => encodeBase64Url(new TextEncoder().encode(text).buffer).replace(/=+$/, '')
 
 function decode(cursor: string): CursorPayload | undefined {
   try {
-    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))
-    const parsed = CursorPayload.safeParse(JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))))
+    const parsed = CursorPayload.safeParse(JSON.parse(new TextDecoder().decode(decodeBase64Url(cursor))))
     return parsed.success ? parsed.data : undefined
   } catch {
     return undefined
@@ -77,5 +74,5 @@ export function nextCursor<T extends { id: string }, Sort extends string>(
   const last = page.items.at(-1)
   if (!last || page.page >= page.totalPages) return null
   const payload: CursorPayload = { p: page.page + 1, n: request.pageSize, s: request.sort, o: request.order, k: scope, v: sortValue(last, request.sort), i: last.id }
-  return base64url(JSON.stringify(payload))
+  return encode(JSON.stringify(payload))
 }
