@@ -883,6 +883,8 @@ export interface operations {
             /** @description Every dependency is healthy. */
             200: {
                 headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -894,6 +896,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -903,6 +907,8 @@ export interface operations {
             /** @description At least one dependency is unhealthy; `checks` names it. */
             503: {
                 headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -970,6 +976,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -981,6 +989,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -992,6 +1002,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1003,6 +1015,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1014,6 +1028,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1025,6 +1041,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1038,6 +1056,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1049,6 +1069,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1097,6 +1119,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1108,6 +1132,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1119,6 +1145,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1130,6 +1158,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1141,6 +1171,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1152,6 +1184,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1163,6 +1197,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1176,6 +1212,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1187,6 +1225,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,6 +1269,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1240,6 +1282,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1251,6 +1295,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1264,6 +1310,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1275,6 +1323,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1330,6 +1380,10 @@ export interface operations {
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1339,6 +1393,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1350,6 +1406,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1363,6 +1421,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1374,6 +1434,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1424,6 +1486,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1435,6 +1499,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1446,6 +1512,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1457,6 +1525,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1468,6 +1538,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1479,6 +1551,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1490,6 +1564,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1501,6 +1577,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1514,6 +1592,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1525,6 +1605,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1559,8 +1641,8 @@ export interface operations {
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
-                    /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. */
-                    "X-Cache": "HIT" | "MISS";
+                    /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1. */
+                    "X-Cache": "HIT" | "MISS" | "BYPASS";
                     [name: string]: unknown;
                 };
                 content: {
@@ -1574,6 +1656,10 @@ export interface operations {
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1583,6 +1669,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1594,6 +1682,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1605,6 +1695,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1618,6 +1710,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1629,6 +1723,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1678,6 +1774,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1689,6 +1787,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1700,6 +1800,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1711,6 +1813,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1722,6 +1826,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1733,6 +1839,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1744,6 +1852,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1755,6 +1865,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1766,6 +1878,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1779,6 +1893,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1790,6 +1906,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1831,6 +1949,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1842,6 +1962,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1853,6 +1975,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1864,6 +1988,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1875,6 +2001,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1886,6 +2014,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -1899,6 +2029,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1910,6 +2042,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1959,6 +2093,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1970,6 +2106,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1981,6 +2119,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1992,6 +2132,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2003,6 +2145,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2014,6 +2158,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2025,6 +2171,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2036,6 +2184,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2047,6 +2197,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2060,6 +2212,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2071,6 +2225,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2128,6 +2284,10 @@ export interface operations {
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2137,6 +2297,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2148,6 +2310,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2161,6 +2325,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2172,6 +2338,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2206,8 +2374,8 @@ export interface operations {
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
-                    /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. */
-                    "X-Cache": "HIT" | "MISS";
+                    /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1. */
+                    "X-Cache": "HIT" | "MISS" | "BYPASS";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2221,6 +2389,10 @@ export interface operations {
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2230,6 +2402,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2241,6 +2415,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2252,6 +2428,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2265,6 +2443,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2276,6 +2456,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2334,6 +2516,10 @@ export interface operations {
                     ETag: string;
                     /** @description How long shared caches may keep the response. */
                     "Cache-Control": string;
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2343,6 +2529,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2354,6 +2542,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2365,6 +2555,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2378,6 +2570,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2389,6 +2583,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2442,6 +2638,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2453,6 +2651,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2464,6 +2664,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2475,6 +2677,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2486,6 +2690,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2497,6 +2703,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2508,6 +2716,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2519,6 +2729,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2530,6 +2742,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2543,6 +2757,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2554,6 +2770,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2597,6 +2815,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2608,6 +2828,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2619,6 +2841,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2630,6 +2854,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2641,6 +2867,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2652,6 +2880,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2665,6 +2895,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2676,6 +2908,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2727,6 +2961,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2738,6 +2974,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2749,6 +2987,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2760,6 +3000,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2771,6 +3013,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2782,6 +3026,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2793,6 +3039,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2804,6 +3052,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     /** @description Seconds to wait before retrying. */
                     "Retry-After": string;
                     [name: string]: unknown;
@@ -2817,6 +3067,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2828,6 +3080,8 @@ export interface operations {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { examples, serverErrorResponses, Timestamp } from './shared'
+import { examples, healthHeaders, serverErrorResponses, Timestamp } from './shared'
 
 export const DependencyCheck = z
   .object({
@@ -38,10 +38,12 @@ export const getHealth = createRoute({
   responses: {
     200: {
       description: 'Every dependency is healthy.',
+      headers: healthHeaders,
       content: { 'application/json': { schema: HealthStatus } },
     },
     503: {
       description: 'At least one dependency is unhealthy; `checks` names it.',
+      headers: healthHeaders,
       content: {
         'application/json': {
           schema: HealthStatus,

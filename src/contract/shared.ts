@@ -227,9 +227,11 @@ const errorDescriptions: Record<number, string> = {
 
 export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429 | 500 | 503
 
-const errorHeaders = z.object({ 'X-Request-Id': requestIdHeader })
+// An error after the request read D1 (a 404, a 409, a failed precondition, an authenticated 400) has a bookmark too.
+const errorHeaders = z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional() })
 const rateLimitHeaders = z.object({
   'X-Request-Id': requestIdHeader,
+  'X-D1-Bookmark': bookmark.optional(),
   'Retry-After': z.string().max(10).openapi({ description: 'Seconds to wait before retrying.', example: '60' }),
 })
 
@@ -320,7 +322,10 @@ export const IdempotencyHeaders = z.object({ ...sessionHeaders, 'Idempotency-Key
 
 /** Set on single-resource GETs: whether the Worker's own cache answered. */
 export const workerCacheHeader = {
-  'X-Cache': z.enum(['HIT', 'MISS']).openapi({ description: "Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it.", example: 'HIT' }),
+  'X-Cache': z.enum(['HIT', 'MISS', 'BYPASS']).openapi({
+    description: "Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1.",
+    example: 'HIT',
+  }),
 }
 
 /** Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. */
@@ -390,8 +395,11 @@ export const PageQuery = {
 
 export const notModified = {
   description: 'Not modified: the If-None-Match tag still matches. No body.',
-  headers: z.object(cacheHeaders),
+  headers: z.object({ ...cacheHeaders, 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional() }),
 }
+
+/** Headers of /health's answers, which read D1 directly (no session, so no bookmark). */
+export const healthHeaders = z.object({ 'X-Request-Id': requestIdHeader })
 
 /** Emails are trimmed and lower-cased before validation, so lookups are case-insensitive. */
 export const Email = z

@@ -18,8 +18,9 @@ const store = (key: Request, value: unknown) => caches.default.put(key, new Resp
 export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>): Promise<T> {
   const key = keyFor(c, c.req.path)
   if (c.req.header('X-D1-Bookmark')) {
+    const fresh = await load()
     c.header('X-Cache', 'BYPASS')
-    return load()
+    return fresh
   }
   const hit = await caches.default.match(key)
   if (hit) {

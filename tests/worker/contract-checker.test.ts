@@ -9,8 +9,9 @@ const id = '3b241101-e2bb-4255-8caf-4136c566a962'
 const meta = { timestamp: '2026-11-25T09:30:00.000Z', requestId: 'r-1' }
 const user = { id, name: 'Alice', role: 'user', createdAt: meta.timestamp, updatedAt: meta.timestamp }
 const headers = { 'content-type': 'application/json', 'x-request-id': 'r-1', etag: '"v1"', 'cache-control': 'public', 'x-cache': 'MISS' }
+const errorHeaders = { 'content-type': 'application/json', 'x-request-id': 'r-1' }
 const respond = (status: number, body: unknown, extra: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { ...headers, ...extra } })
+  new Response(JSON.stringify(body), { status, headers: { ...(status < 400 ? headers : errorHeaders), ...extra } })
 
 describe('the contract checker bites', () => {
   it('accepts a response the document promises', async () => {
@@ -25,6 +26,8 @@ describe('the contract checker bites', () => {
     ['a missing declared header', new Response(JSON.stringify({ data: user, meta }), { status: 200, headers: { 'content-type': 'application/json' } }), /required header/],
     ['another content type', respond(200, { data: user, meta }, { 'content-type': 'text/plain' }), /content-type/],
     ['an error that is not the envelope', respond(404, { message: 'nope' }), /ErrorResponse|error/],
+    ['an undeclared header of ours', respond(200, { data: user, meta }, { 'x-debug-sql': 'SELECT 1' }), /header x-debug-sql is not declared for 200/],
+    ['a declared header with a value its schema refuses', respond(200, { data: user, meta }, { 'x-cache': 'STALE' }), /header X-Cache: "STALE" does not match its schema/],
   ])('rejects %s', async (_what, response, message) => {
     const failure = assertConforms('GET', `http://t/api/users/${id}`, response)
     await expect(failure).rejects.toBeInstanceOf(ContractViolation)

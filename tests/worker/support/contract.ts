@@ -52,6 +52,16 @@ const operations = Object.entries(document.paths as unknown as Record<string, Re
   })),
 )
 
+// What hono's secureHeaders sends on every answer: standard, not part of any operation's contract.
+const SECURITY_HEADERS = new Set([
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+])
+
 export class ContractViolation extends Error {
   override name = 'ContractViolation'
 }
@@ -98,6 +108,18 @@ export async function assertConforms(method: string, url: string, response: Resp
   }
   for (const [name, header] of Object.entries(spec.headers ?? {})) {
     if (header.required && !response.headers.has(name)) throw new ContractViolation(`${where}: required header ${name} is missing`)
+  }
+  // Every header of ours (X-*, beyond the standard security ones) is declared for this answer, and every declared one
+  // that is present has a value its schema accepts.
+  const declared = new Map(Object.keys(spec.headers ?? {}).map((name) => [name.toLowerCase(), name]))
+  for (const [name, value] of response.headers) {
+    const declaredName = declared.get(name)
+    if (!declaredName) {
+      if (name.startsWith('x-') && !SECURITY_HEADERS.has(name)) throw new ContractViolation(`${where}: header ${name} is not declared for ${status}`)
+      continue
+    }
+    const validate = validatorFor(`/paths/${escape(template)}/${method === 'HEAD' ? 'get' : method.toLowerCase()}/responses/${status}/headers/${escape(declaredName)}/schema`)
+    if (!validate(value)) throw new ContractViolation(`${where}: header ${declaredName}: ${JSON.stringify(value).slice(0, 100)} does not match its schema: ${formatErrors(validate.errors)}`)
   }
   if (!spec.content) {
     if (text.length > 0) throw new ContractViolation(`${where}: declared without a body but has one: ${text.slice(0, 200)}`)
