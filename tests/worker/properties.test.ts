@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { call, registerAdmin } from './support/api'
+import { call, client, register, registerAdmin } from './support/api'
 import { outOfBounds, resolve, valid, validHeader, wrongType, type Schema } from './support/arbitraries'
 import { document } from './support/contract'
 
@@ -25,7 +25,12 @@ type Request = { path: Record<string, string>; query: Record<string, string>; he
 
 function requestArbitrary(op: Operation): fc.Arbitrary<Request> {
   const params = op.parameters ?? []
-  const path = fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, valid(p.schema).map(String)])))
+  // Half the path ids are rows that exist (a user and their post), so success paths are fuzzed too, not only 404s.
+  const pathValue = (p: Parameter) => {
+    const random = valid(p.schema).map(String)
+    return p.name === 'id' || p.name === 'postId' ? fc.oneof(random, fc.constant(null).map(() => existing[p.name as 'id' | 'postId'])) : random
+  }
+  const path = fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(p)])))
   const optional = (where: 'query' | 'header') => {
     // A cursor is valid only as the server issued it (meta.nextCursor); forged ones are a mutation below.
     const list = params.filter((p) => p.in === where && p.name !== 'cursor')
@@ -89,6 +94,8 @@ function mutationArbitrary(op: Operation): fc.Arbitrary<Mutation> {
 }
 
 let token = ''
+// Rows of this operation's run (set in its beforeAll), read when the arbitraries draw.
+let existing = { id: '', postId: '' }
 
 function send(template: string, method: string, op: Operation, request: Request) {
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.path[name] ?? ''))
@@ -109,6 +116,9 @@ describe.each(operations)('$method $template', ({ template, method, op }) => {
   // One admin per operation keeps each under the per-user rate limit (300 a minute).
   beforeAll(async () => {
     token = (await registerAdmin()).token
+    const target = await register()
+    const made = await client(target.token).POST('/api/users/{id}/posts', { params: { path: { id: target.user.id } }, body: { title: 'Fuzzed', body: 'B' } })
+    existing = { id: target.user.id, postId: made.data!.data.id }
   })
 
   it('valid random input never gets a 5xx, and every answer conforms', async () => {
