@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { count, json, PASSWORD, register, uniqueEmail } from './support/api'
+import { call, count, json, PASSWORD, register, uniqueEmail } from './support/api'
 
 const auth = (token: string, key: string) => ({ Authorization: `Bearer ${token}`, 'Idempotency-Key': key })
 
@@ -67,6 +67,12 @@ describe('Idempotency-Key on POST', () => {
     expect(conflict.status).toBe(409)
     const stored = await env.DB.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE key = ?').bind(key).first<{ n: number }>()
     expect(stored?.n).toBe(0)
+    // Once the email is free, the very same request with the very same key is processed (not a replayed 409).
+    const freed = await call(`/api/users/${taken.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${taken.token}` } })
+    expect(freed.status).toBe(204)
+    const retry = await json('POST', '/api/auth/register', { email: taken.user.email, name: 'N', password: PASSWORD }, { 'Idempotency-Key': key })
+    expect(retry.status).toBe(201)
+    expect(retry.headers.get('idempotent-replayed')).toBeNull()
   })
 
   it('registration with a key is replayed, not registered twice', async () => {
