@@ -69,6 +69,9 @@ function knownPaths() {
 export function notFound(c: Context<AppEnv>) {
   const match = knownPaths().find(({ pattern }) => pattern.test(c.req.path))
   if (!match) return sendError(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)
+  const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
+  // Only a trailing slash stood between this request and its route: that is not a wrong method.
+  if (match.methods.includes(method)) return sendError(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}; the path has no trailing slash`)
   const allow = [...match.methods, 'OPTIONS'].join(', ')
   c.header('Allow', allow)
   if (c.req.method === 'OPTIONS') return c.body(null, 204)

@@ -84,11 +84,15 @@ describe('query strings and paths', () => {
     expect((await response.json<ErrorJson>()).error.code).toMatch(/VALIDATION_ERROR|NOT_FOUND/)
   })
 
-  it('a double slash or trailing slash never reaches a handler with a wrong id', async () => {
-    for (const path of ['/api//users', '/api/users/', `/api/users/${userId}/posts/`]) {
+  it('a double slash or a trailing slash is a 404 NOT_FOUND, never a handler with a wrong id nor a 405 for an allowed method', async () => {
+    for (const path of ['/api//users', '/api/users/', `/api/users/${userId}/posts/`, `/api/users/${userId}/`]) {
       const response = await call(path)
-      expect(response.status, path).toBeLessThan(500)
+      expect(response.status, path).toBe(404)
+      expect((await response.json<ErrorJson>()).error.code, path).toBe('NOT_FOUND')
     }
+    // A method the path does not have is still a 405, slash or not.
+    const wrongMethod = await call('/api/users/', { method: 'DELETE' })
+    expect(wrongMethod.status).toBe(405)
   })
 })
 
