@@ -169,4 +169,21 @@ describe('the SDK package', () => {
     expect(errors.filter((line) => line.startsWith('negative/titel.ts'))).toEqual([expect.stringMatching(/error TS\d+: .*'titel' does not exist/)])
     expect(errors.filter((line) => line.startsWith('negative/tittle.ts'))).toEqual([expect.stringMatching(/error TS\d+: Property 'tittle' does not exist/)])
   })
+
+  it("type-checks the README's example as written, so the first code an integrator copies compiles", { timeout: 60_000 }, async () => {
+    const readme = readFileSync(join(root, 'generated/README.md'), 'utf8')
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '')
+    expect(blocks.length).toBeGreaterThan(0)
+    mkdirSync(join(project, 'readme'), { recursive: true })
+    const files = blocks.map((code, i) => {
+      const file = `readme/example-${i}.ts`
+      // Each block is a module of its own (top-level await and all).
+      writeFileSync(join(project, file), `${code}\nexport {}\n`)
+      return file
+    })
+    writeFileSync(join(project, 'tsconfig.readme.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, files }))
+    const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.readme.json', '--pretty', 'false'], project)
+    expect(checked.stdout + checked.stderr).toBe('')
+    expect(checked.code).toBe(0)
+  })
 })
