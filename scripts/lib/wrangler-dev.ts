@@ -64,7 +64,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals) {
 export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
   const persistTo = isAbsolute(options.persistTo) ? options.persistTo : join(projectRoot, options.persistTo)
   const timeoutMs = options.timeoutMs ?? 90_000
-  // wrangler refuses to start without the JWT_SECRET that .dev.vars provides; the script only creates it when missing.
+  // The Worker needs the JWT_SECRET that .dev.vars provides (wrangler itself only warns); the script creates it when missing.
   await import('../ensure-dev-vars')
   await applyLocalMigrations(persistTo)
 

@@ -6,6 +6,7 @@ import { D1PostRepository } from '../infrastructure/db/d1-post-repository'
 import { D1UserRepository } from '../infrastructure/db/d1-user-repository'
 import { jwtTokenService } from '../infrastructure/jwt-token-service'
 import { logEmailService } from '../infrastructure/log-email-service'
+import { idempotencySealer } from '../infrastructure/sealing'
 import { bindingRateLimiter, unlimited } from '../infrastructure/rate-limiters'
 import type { AppEnv } from './app-env'
 import { type Config, requireConfig } from './config'
@@ -55,6 +56,7 @@ function buildServices(config: Config) {
         ? { general: unlimited, auth: unlimited }
         : { general: bindingRateLimiter(config.RATE_LIMITER), auth: bindingRateLimiter(config.AUTH_RATE_LIMITER) },
     tokens: jwtTokenService(config.JWT_SECRET) satisfies TokenService,
+    sealer: idempotencySealer(config.JWT_SECRET),
   }
 }
 

@@ -2,15 +2,10 @@ import { createMiddleware } from 'hono/factory'
 import { IdempotencyKey } from '../contract/shared'
 import { DomainError } from '../domain/errors'
 import type { AppEnv } from './app-env'
-import { deps } from './composition'
+import { deps, services } from './composition'
 import { sendError } from './envelope'
 
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type', 'cache-control']
-
-async function sha256(text: string) {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 /**
  * Stripe's model for POST: with an Idempotency-Key, the first 2xx response is stored for 24 hours (per caller)
@@ -24,7 +19,9 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   const key = parsed.data
   const scope = c.get('user')?.id ?? 'anonymous'
   const { idempotency } = deps(c)
-  const fingerprint = await sha256(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
+  const { sealer } = services(c)
+  // An HMAC, not a plain hash: the body may hold a password, and a fast unkeyed hash of it would undo PBKDF2.
+  const fingerprint = await sealer.fingerprint(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
 
   const begun = await idempotency.begin(scope, key, fingerprint)
   if (begun.state === 'mismatch') {
@@ -36,9 +33,12 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (begun.state === 'replay') {
     const { status, body, headers } = begun.response
+    const opened = await sealer.open(body)
+    // Only a body sealed with another secret gets here (the fingerprint would already differ after a rotation).
+    if (opened === null) throw new Error('A stored idempotent response could not be opened with this secret')
     for (const [name, value] of Object.entries(headers)) c.header(name, value)
     c.header('Idempotent-Replayed', 'true')
-    return c.body(body, status as 200)
+    return c.body(opened, status as 200)
   }
 
   try {
@@ -49,7 +49,8 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   }
   if (c.res.status >= 200 && c.res.status < 300) {
     const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((name) => (c.res.headers.has(name) ? [[name, c.res.headers.get(name)!]] : [])))
-    await idempotency.complete(scope, key, { status: c.res.status, body: await c.res.clone().text(), headers })
+    // Sealed: a register or login response holds a token, which must not sit readable in the database.
+    await idempotency.complete(scope, key, { status: c.res.status, body: await sealer.seal(await c.res.clone().text()), headers })
   } else {
     await idempotency.release(scope, key)
   }

@@ -75,6 +75,24 @@ describe('Idempotency-Key on POST', () => {
     expect(retry.headers.get('idempotent-replayed')).toBeNull()
   })
 
+  it('stores neither the password (only an HMAC of the request) nor the token (the response is encrypted)', async () => {
+    const key = crypto.randomUUID()
+    const body = { email: uniqueEmail('sealed'), name: 'Sealed', password: PASSWORD }
+    const first = await json('POST', '/api/auth/register', body, { 'Idempotency-Key': key })
+    expect(first.status).toBe(201)
+    const { data } = await first.json<{ data: { token: string } }>()
+    const row = await env.DB.prepare('SELECT fingerprint, body FROM idempotency_keys WHERE key = ?').bind(key).first<{ fingerprint: string; body: string }>()
+    const plainHash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`POST /api/auth/register\n${JSON.stringify(body)}`)))]
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('')
+    expect(row?.fingerprint).toMatch(/^[0-9a-f]{64}$/)
+    expect(row?.fingerprint).not.toBe(plainHash)
+    for (const secret of [data.token, PASSWORD, body.email, '"data"']) expect(row?.body).not.toContain(secret)
+    // ...and the replay still answers with the very same body.
+    const retry = await json('POST', '/api/auth/register', body, { 'Idempotency-Key': key })
+    expect((await retry.json<{ data: { token: string } }>()).data.token).toBe(data.token)
+  })
+
   it('registration with a key is replayed, not registered twice', async () => {
     const key = crypto.randomUUID()
     const body = { email: uniqueEmail('idem'), name: 'Idem', password: PASSWORD }
