@@ -35,8 +35,9 @@ export function createApp() {
   const corsPolicy = cors({
     origin: (origin, c) => (origin && allowedOrigins(c.env.CORS_ORIGINS).has(origin) ? origin : null),
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id'],
-    exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id'],
+    // Every request header the contract takes, and every response header it sends, so browser clients can use them all.
+    allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id', 'X-D1-Bookmark'],
+    exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'X-D1-Bookmark', 'Idempotent-Replayed', 'X-Cache'],
     maxAge: 600,
   })
   // Only real preflights are CORS's to answer; a plain OPTIONS falls through to the Allow answer in notFound.

@@ -229,11 +229,10 @@ export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 41
 
 // An error after the request read D1 (a 404, a 409, a failed precondition, an authenticated 400) has a bookmark too.
 const errorHeaders = z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional() })
-const rateLimitHeaders = z.object({
-  'X-Request-Id': requestIdHeader,
-  'X-D1-Bookmark': bookmark.optional(),
-  'Retry-After': z.string().max(10).openapi({ description: 'Seconds to wait before retrying.', example: '60' }),
-})
+const retryAfter = z.string().max(10).openapi({ description: 'Seconds to wait before retrying.', example: '60' })
+const rateLimitHeaders = z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional(), 'Retry-After': retryAfter })
+// A 409 for an Idempotency-Key still in flight says when to retry.
+const conflictHeaders = z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional(), 'Retry-After': retryAfter.optional() })
 
 const camel = (code: string) => code.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
 
@@ -274,7 +273,7 @@ function errorExamples(codes: ErrorCodeValue[]) {
 function errorResponse(status: ErrorHttpStatus, codes: ErrorCodeValue[]) {
   return {
     description: errorDescriptions[status] ?? 'Error',
-    headers: status === 429 ? rateLimitHeaders : errorHeaders,
+    headers: status === 429 ? rateLimitHeaders : status === 409 ? conflictHeaders : errorHeaders,
     content: { 'application/json': { schema: ErrorResponse, examples: errorExamples(codes) } },
   }
 }

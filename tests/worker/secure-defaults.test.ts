@@ -11,6 +11,8 @@ describe('CORS from the CORS_ORIGINS allow-list', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8787')
     expect(response.headers.get('access-control-allow-methods')).toContain('PATCH')
     expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization')
+    // Read-your-writes and safe retries from a browser need these too.
+    for (const header of ['x-d1-bookmark', 'idempotency-key', 'if-match']) expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(header)
   })
 
   it('gives an unlisted origin no grant', async () => {
@@ -21,7 +23,9 @@ describe('CORS from the CORS_ORIGINS allow-list', () => {
   it('simple requests from a listed origin expose the headers clients need', async () => {
     const response = await call('/api/users', { headers: { Origin: 'http://localhost:8787' } })
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:8787')
-    expect(response.headers.get('access-control-expose-headers')).toContain('ETag')
+    for (const header of ['ETag', 'Location', 'X-Request-Id', 'X-D1-Bookmark', 'Idempotent-Replayed', 'Retry-After']) {
+      expect(response.headers.get('access-control-expose-headers')).toContain(header)
+    }
     expect((await call('/api/users', { headers: { Origin: 'null' } })).headers.get('access-control-allow-origin')).toBeNull()
   })
 })
