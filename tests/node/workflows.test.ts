@@ -65,6 +65,15 @@ describe('GitHub Actions workflows', () => {
     })
   }
 
+  it('deploys only what CI tested: after a successful CI run of a push to main, at the commit it tested', () => {
+    const deploy = workflows.find((workflow) => workflow.name === 'deploy.yml')?.text ?? ''
+    expect(deploy).toMatch(/on:\n {2}workflow_run:\n {4}workflows: \[CI\]\n {4}types: \[completed\]\n {4}branches: \[main\]/)
+    expect(deploy).not.toMatch(/^ {2}push:/m)
+    expect(deploy).toContain("github.event.workflow_run.conclusion == 'success'")
+    expect(deploy.match(/ref: \$\{\{ github\.event\.workflow_run\.head_sha \}\}/g)).toHaveLength(2)
+    expect(workflows.find((workflow) => workflow.name === 'ci.yml')?.text).toMatch(/^name: CI$/m)
+  })
+
   it('deploys never cancel each other half-way, and production waits for its environment', () => {
     const deploy = workflows.find((workflow) => workflow.name === 'deploy.yml')?.text ?? ''
     const groups = [...deploy.matchAll(/concurrency:\n\s+group: (.+)\n\s+cancel-in-progress: (\w+)/g)]
