@@ -56,11 +56,24 @@ describe('authorization matrix for mutating user routes', () => {
     return { target, token }
   }
 
+  const postOf = async (t: Session) => (await client(t.token).POST('/api/users/{id}/posts', { ...path(t.user.id), body: { title: 'Mine', body: 'B' } })).data!.data.id
+
   const routes: [string, number, (target: Session, token?: string) => Promise<Response>][] = [
     ['PUT', 200, (t, token) => client(token).PUT('/api/users/{id}', { ...path(t.user.id), body: { email: uniqueEmail('put'), name: 'Put' } }).then((r) => r.response)],
     ['PATCH', 200, (t, token) => client(token).PATCH('/api/users/{id}', { ...path(t.user.id), body: { name: 'Patched' } }).then((r) => r.response)],
     ['DELETE', 204, (t, token) => client(token).DELETE('/api/users/{id}', path(t.user.id)).then((r) => r.response)],
     ['POST posts', 201, (t, token) => client(token).POST('/api/users/{id}/posts', { ...path(t.user.id), body: { title: 'T', body: 'B' } }).then((r) => r.response)],
+    ['PATCH post', 200, async (t, token) => {
+      const postId = await postOf(t)
+      return (await client(token).PATCH('/api/users/{id}/posts/{postId}', { params: { path: { id: t.user.id, postId } }, body: { title: 'Edited' } })).response
+    }],
+    ['DELETE post', 204, async (t, token) => {
+      const postId = await postOf(t)
+      const response = (await client(token).DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: t.user.id, postId } } })).response
+      // Refused means untouched: the post is still there.
+      if (response.status >= 400) expect((await client().GET('/api/posts/{id}', path(postId))).response.status).toBe(200)
+      return response
+    }],
   ]
 
   for (const [name, success, run] of routes) {
