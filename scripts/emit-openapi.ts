@@ -1,8 +1,10 @@
 // Writes openapi/openapi.json from src/contract (no server started). With --check, fails when the committed file is stale.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import { buildDocument } from '../src/contract/document'
 
-const target = new URL('../openapi/openapi.json', import.meta.url)
+// OPENAPI_FILE points --check at another copy (tests/node/drift.test.ts proves the check fails on a stale one).
+const target = process.env.OPENAPI_FILE ? pathToFileURL(process.env.OPENAPI_FILE) : new URL('../openapi/openapi.json', import.meta.url)
 const emitted = `${JSON.stringify(buildDocument(), null, 2)}\n`
 
 if (process.argv.includes('--check')) {
