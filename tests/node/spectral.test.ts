@@ -47,7 +47,7 @@ describe('a document that breaks every convention (tests/node/fixtures/spectral-
       ['paths', '/api/widgets/{id}', 'put', 'responses', '200', 'content', 'application/json', 'schema', 'required'],
     ],
     // Not /api/widgets GET, whose 4xx is a $ref to a response that is the envelope, and not /health.
-    'contract-error-envelope-4xx': [['paths', '/api/widgets/{id}', 'patch']],
+    'contract-error-envelope-4xx': [['paths', '/api/widgets/{id}', 'patch', 'responses', '404']],
     'contract-secured-operation-401': [['paths', '/api/widgets', 'post', 'responses']],
     'contract-path-prefix': [['paths', '/status']],
     'contract-path-kebab-case': [['paths', '/api/widget_parts']],
