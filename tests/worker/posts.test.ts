@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { client, register, registerAdmin } from './support/api'
+import { call, client, register, registerAdmin } from './support/api'
 
 const userPath = (id: string) => ({ params: { path: { id } } })
 const postPath = (id: string, postId: string) => ({ params: { path: { id, postId } } })
@@ -64,6 +64,15 @@ describe('posts', () => {
     const { author, post } = await authorWithPost()
     const empty = await client(author.token).PATCH('/api/users/{id}/posts/{postId}', { ...postPath(author.user.id, post.id), body: {} })
     expect(empty.response.status).toBe(400)
+    const unknown = await call(`/api/users/${author.user.id}/posts/${post.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', Authorization: `Bearer ${author.token}` },
+      body: JSON.stringify({ title: 'T', authorId: 'someone-else' }),
+    })
+    expect(unknown.status).toBe(400)
+    expect((await unknown.json<{ error: { details: unknown[] } }>()).error.details).toEqual([{ field: 'authorId', message: 'Unknown field', in: 'body' }])
+    // Neither changed the post.
+    expect((await client().GET('/api/posts/{id}', { params: { path: { id: post.id } } })).data?.data.title).toBe(post.title)
   })
 
   it('GET /api/posts?authorId= filters by author', async () => {
