@@ -10,10 +10,27 @@ export async function workerFetch(input: RequestInfo | URL, init?: RequestInit):
   const request = new Request(input instanceof URL ? input.href : input, init)
   // Each test is its own client: a random address keeps the per-IP rate limits per test, as they are per client in production.
   if (!request.headers.has('CF-Connecting-IP')) request.headers.set('CF-Connecting-IP', randomIp())
+  rememberPassword(await request.clone().text())
   const response = await exports.default.fetch(request)
   await assertConforms(request.method, request.url, response)
   bodies.push(await response.clone().text())
   return response
+}
+
+/** Every password a test sent (distinctive enough to search for), so the leak scan looks for all of them. */
+export const sentPasswords = new Set<string>()
+/** Every other text a test sent: a password also sent as, say, a title may rightly come back in a response. */
+export const sentTexts = new Set<string>()
+function rememberPassword(text: string) {
+  try {
+    for (const [field, value] of Object.entries(JSON.parse(text) as Record<string, unknown>)) {
+      if (typeof value !== 'string') continue
+      if (field !== 'password') sentTexts.add(value)
+      else if (value.length >= 8 && new Set(value).size >= 4) sentPasswords.add(value)
+    }
+  } catch {
+    // Not a JSON object: no password in it.
+  }
 }
 
 const randomIp = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 256)).join('.')}`
