@@ -1,7 +1,12 @@
 const encoder = new TextEncoder()
 
 const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
+function toBase64(bytes: Uint8Array): string {
+  // A loop, not String.fromCharCode(...bytes): spreading a large body would overflow the argument limit.
+  let binary = ''
+  for (const byte of bytes) binary += String.fromCharCode(byte)
+  return btoa(binary)
+}
 const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 
 /**
