@@ -81,8 +81,8 @@ function build(c: Context<AppEnv>) {
   const { tokens } = services(c)
   return {
     session,
-    users: new D1UserRepository(db, session),
-    posts: new D1PostRepository(db, session),
+    users: new D1UserRepository(db),
+    posts: new D1PostRepository(db),
     idempotency: new D1IdempotencyStore(db),
     tokens: { issue: tokens.issue, verify: (token: string) => verifyToken(c, token) } satisfies TokenService,
     email: logEmailService((message, fields) => logger.info(message, fields)),

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, count, eq, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { NewPost, PostChanges, PostRepository, PostSort } from '../../application/ports'
 import type { PageRequest } from '../../domain/page'
@@ -6,7 +6,7 @@ import { preconditionFailed } from '../../domain/errors'
 import type { Post } from '../../domain/post'
 import { isForeignKeyViolation } from './d1-errors'
 import { compiled, qb, value } from './compiled'
-import { keysetAfter } from './keyset'
+import { pageQuery, pageValues } from './paging'
 import { posts, rowCounts, users } from './schema'
 
 const postColumns = {
@@ -41,26 +41,9 @@ const toPost = (row: PostRow): Post => ({
 })
 
 // The hot reads, built by drizzle once per shape and run with bound values (compiled.ts says why).
-const pageOfPosts = compiled((sort: PostSort, order: 'asc' | 'desc', keyset: boolean, byAuthor: boolean) => {
-  const direction = order === 'asc' ? asc : desc
-  const ordering = [direction(sortColumns[sort]), direction(posts.id)]
-  const author = byAuthor ? eq(posts.userId, value('authorId')) : undefined
-  return keyset
-    ? // Keyset (a cursor): a seek straight to the position in the sort index; page 5,000 costs what page 1 does.
-      qb
-        .select(postColumns)
-        .from(posts)
-        .where(and(author, keysetAfter(sortColumns[sort], posts.id, order, { value: value('afterValue'), id: value('afterId') })))
-        .orderBy(...ordering)
-        .limit(value('limit'))
-    : // Offset, as a deferred join: the offset is walked in the (covering) sort index and only the page's rows are
-      // read from the table, so a deep page skips index entries instead of rows.
-      qb
-        .select(postColumns)
-        .from(posts)
-        .where(inArray(posts.id, qb.select({ id: posts.id }).from(posts).where(author).orderBy(...ordering).limit(value('limit')).offset(value('offset'))))
-        .orderBy(...ordering)
-})
+const pageOfPosts = compiled((sort: PostSort, order: 'asc' | 'desc', keyset: boolean, byAuthor: boolean) =>
+  pageQuery(posts, postColumns, { sortColumn: sortColumns[sort], idColumn: posts.id }, order, keyset, byAuthor ? eq(posts.userId, value('authorId')) : undefined),
+)
 // Unfiltered, the total is the trigger-kept count (one row); per author, a count over that author's index range.
 // Aliased, because these rows are read by column name, not mapped by drizzle.
 const totalOfPosts = compiled((byAuthor: boolean) =>
@@ -72,16 +55,17 @@ const userExists = compiled(() => qb.select({ id: users.id }).from(users).where(
 const postById = compiled(() => qb.select(postColumns).from(posts).where(eq(posts.id, value('id'))).limit(1))
 
 export class D1PostRepository implements PostRepository {
-  constructor(
-    private readonly db: DrizzleD1Database,
-    /** The request's D1 session, for the compiled reads. */
-    private readonly client: D1Database | D1DatabaseSession,
-  ) {}
+  /** The request's D1 session (drizzle's own client), for the compiled reads. */
+  private readonly client: D1Database
 
-  private page({ page, pageSize, sort, order, after }: PageRequest<PostSort>, authorId?: string) {
-    const values = { limit: pageSize, offset: (page - 1) * pageSize, authorId, afterValue: after?.value, afterId: after?.id }
+  constructor(private readonly db: DrizzleD1Database & { $client: D1Database }) {
+    this.client = db.$client
+  }
+
+  private page(request: PageRequest<PostSort>, authorId?: string) {
+    const values = { ...pageValues(request), authorId }
     const byAuthor = authorId !== undefined
-    return [pageOfPosts(this.client, [sort, order, after !== undefined, byAuthor], values), totalOfPosts(this.client, [byAuthor], values)]
+    return [pageOfPosts(this.client, [request.sort, request.order, request.after !== undefined, byAuthor], values), totalOfPosts(this.client, [byAuthor], values)]
   }
 
   async list(request: PageRequest<PostSort> & { authorId?: string }) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, inArray, sql } from 'drizzle-orm'
+import { and, eq, exists, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { NewUser, UserChanges, UserRepository, UserSort } from '../../application/ports'
 import { conflict, preconditionFailed } from '../../domain/errors'
@@ -6,7 +6,7 @@ import type { User } from '../../domain/user'
 import { decoyHash, hashPassword, verifyPassword } from '../password-hasher'
 import { isUniqueViolation } from './d1-errors'
 import { compiled, qb, value } from './compiled'
-import { keysetAfter } from './keyset'
+import { pageQuery, pageValues } from './paging'
 import { posts, rowCounts, users } from './schema'
 
 // The public columns: password_hash is selected in exactly one place, verifyCredentials.
@@ -42,18 +42,9 @@ const toUser = (row: UserRow): User => ({
 })
 
 // The hot reads, built by drizzle once per shape and run with bound values (compiled.ts says why).
-const pageOfUsers = compiled((sort: UserSort, order: 'asc' | 'desc', keyset: boolean) => {
-  const direction = order === 'asc' ? asc : desc
-  const ordering = [direction(sortColumns[sort]), direction(users.id)]
-  // As for posts: keyset after a cursor, otherwise an offset walked in the sort index (deferred join).
-  return keyset
-    ? qb.select(userColumns).from(users).where(keysetAfter(sortColumns[sort], users.id, order, { value: value('afterValue'), id: value('afterId') })).orderBy(...ordering).limit(value('limit'))
-    : qb
-        .select(userColumns)
-        .from(users)
-        .where(inArray(users.id, qb.select({ id: users.id }).from(users).orderBy(...ordering).limit(value('limit')).offset(value('offset'))))
-        .orderBy(...ordering)
-})
+const pageOfUsers = compiled((sort: UserSort, order: 'asc' | 'desc', keyset: boolean) =>
+  pageQuery(users, userColumns, { sortColumn: sortColumns[sort], idColumn: users.id }, order, keyset),
+)
 // Aliased, because the row is read by column name, not mapped by drizzle.
 const totalOfUsers = compiled(() => qb.select({ total: sql<number>`${rowCounts.count}`.as('total') }).from(rowCounts).where(eq(rowCounts.name, 'users')))
 // Every authenticated request reads its user by id.
@@ -62,16 +53,16 @@ const userById = compiled(() => qb.select(userColumns).from(users).where(eq(user
 const emailTaken = () => conflict('A user with this email already exists')
 
 export class D1UserRepository implements UserRepository {
-  constructor(
-    private readonly db: DrizzleD1Database,
-    /** The request's D1 session, for the compiled reads. */
-    private readonly client: D1Database | D1DatabaseSession,
-  ) {}
+  /** The request's D1 session (drizzle's own client), for the compiled reads. */
+  private readonly client: D1Database
 
-  async list({ page, pageSize, sort, order, after }: Parameters<UserRepository['list']>[0]) {
-    const values = { limit: pageSize, offset: (page - 1) * pageSize, afterValue: after?.value, afterId: after?.id }
+  constructor(private readonly db: DrizzleD1Database & { $client: D1Database }) {
+    this.client = db.$client
+  }
+
+  async list(request: Parameters<UserRepository['list']>[0]) {
     const [rows, totals] = await this.client.batch<UserRow & { total: number }>([
-      pageOfUsers(this.client, [sort, order, after !== undefined], values),
+      pageOfUsers(this.client, [request.sort, request.order, request.after !== undefined], pageValues(request)),
       totalOfUsers(this.client, []),
     ])
     return { items: (rows?.results ?? []).map(toUser), total: totals?.results[0]?.total ?? 0 }
