@@ -148,6 +148,9 @@ const bookmark = z.string().max(1024).openapi({
   example: '0000000a-00000003-00004f3e-4e5ba6a27f2b4c1d8d9e3f6a7b8c9d0e',
 })
 
+/** On every answer of /api, errors included: the request id, and the session bookmark once the request touched D1. */
+const answerHeaders = { 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional() }
+
 /** Request header every /api operation accepts, for read-your-writes across D1 replicas. */
 export const sessionHeaders = {
   'X-D1-Bookmark': bookmark.optional().openapi({ param: { name: 'X-D1-Bookmark', in: 'header', required: false } }),
@@ -184,7 +187,7 @@ export const locationHeader = {
 export function dataResponse<T extends z.ZodType>(name: string, schema: T, description: string, headers: ResponseHeaders = {}) {
   return {
     description,
-    headers: z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional(), ...headers }),
+    headers: z.object({ ...answerHeaders, ...headers }),
     content: {
       'application/json': { schema: envelope(`${name}Response`, schema, Meta) },
     },
@@ -194,14 +197,14 @@ export function dataResponse<T extends z.ZodType>(name: string, schema: T, descr
 /** A 204: no body, but the request id and, as after every write, the D1 session bookmark. */
 export const noContent = (description: string) => ({
   description,
-  headers: z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional() }),
+  headers: z.object(answerHeaders),
 })
 
 /** `{ data: [...], meta: PageMeta }` as a named component `<name>ListResponse`. */
 export function listResponse<T extends z.ZodType>(name: string, schema: T, description: string, headers: ResponseHeaders = {}) {
   return {
     description,
-    headers: z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional(), ...headers }),
+    headers: z.object({ ...answerHeaders, ...headers }),
     content: {
       // A page holds at most pageSize (<= 100) items.
       'application/json': { schema: envelope(`${name}ListResponse`, z.array(schema).max(100), PageMeta) },
@@ -228,11 +231,11 @@ const errorDescriptions: Record<number, string> = {
 export type ErrorHttpStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 429 | 500 | 503
 
 // An error after the request read D1 (a 404, a 409, a failed precondition, an authenticated 400) has a bookmark too.
-const errorHeaders = z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional() })
+const errorHeaders = z.object(answerHeaders)
 const retryAfter = z.string().max(10).openapi({ description: 'Seconds to wait before retrying.', example: '60' })
-const rateLimitHeaders = z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional(), 'Retry-After': retryAfter })
+const rateLimitHeaders = z.object({ ...answerHeaders, 'Retry-After': retryAfter })
 // A 409 for an Idempotency-Key still in flight says when to retry.
-const conflictHeaders = z.object({ 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional(), 'Retry-After': retryAfter.optional() })
+const conflictHeaders = z.object({ ...answerHeaders, 'Retry-After': retryAfter.optional() })
 
 const camel = (code: string) => code.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
 
@@ -285,12 +288,15 @@ function errorResponsesOf<const S extends ErrorHttpStatus[]>(statuses: S, only: 
   }
 }
 
-/** For /api routes: the listed statuses plus what any of them can answer: 429 (rate limits), 500, and 503 (misconfigured). */
-export const errorResponses = <const S extends ErrorHttpStatus[]>(...statuses: S) => errorResponsesOf([...statuses, 429, 500, 503] as [...S, 429, 500, 503])
-
-/** errorResponses, with the example codes of some statuses named (login's 401 is INVALID_CREDENTIALS, never UNAUTHORIZED). */
+/**
+ * For /api routes: the listed statuses plus what any of them can answer: 429 (rate limits), 500, and 503 (misconfigured),
+ * with the example codes of some statuses named when they differ (login's 401 is INVALID_CREDENTIALS, never UNAUTHORIZED).
+ */
 export const errorResponsesWith = <const S extends ErrorHttpStatus[]>(only: ExampleCodes, ...statuses: S) =>
   errorResponsesOf([...statuses, 429, 500, 503] as [...S, 429, 500, 503], only)
+
+/** errorResponsesWith, with every status's usual example codes. */
+export const errorResponses = <const S extends ErrorHttpStatus[]>(...statuses: S) => errorResponsesWith({}, ...statuses)
 
 /** Outside /api (health): no rate limit, so only a bug can make an error. */
 export const serverErrorResponses = () => errorResponsesOf([500])
@@ -394,7 +400,7 @@ export const PageQuery = {
 
 export const notModified = {
   description: 'Not modified: the If-None-Match tag still matches. No body.',
-  headers: z.object({ ...cacheHeaders, 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional() }),
+  headers: z.object({ ...cacheHeaders, ...answerHeaders }),
 }
 
 /** Headers of /health's answers, which read D1 directly (no session, so no bookmark). */
