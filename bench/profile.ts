@@ -13,7 +13,7 @@ import { startWranglerDev } from '../scripts/lib/wrangler-dev'
 import { applyLocalMigrations, projectRoot } from '../scripts/lib/wrangler'
 import { floorConfig } from './lib/floor'
 import { owner, sourceAt } from './lib/bundle'
-import { BENCH_PASSWORD, benchEmail, seedD1, seedRows } from './lib/seed-data'
+import { logInBenchUser, seedD1, seedRows } from './lib/seed-data'
 
 interface CallFrame {
   functionName: string
@@ -87,12 +87,7 @@ async function main() {
     try {
       const headers: Record<string, string> = {}
       if (process.argv.includes('--token') && !floor) {
-        const login = await fetch(`${api.baseUrl}/api/auth/login`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: benchEmail(1), password: BENCH_PASSWORD }),
-        })
-        headers.authorization = `Bearer ${((await login.json()) as { data: { token: string } }).data.token}`
+        headers.authorization = `Bearer ${(await logInBenchUser(api.baseUrl)).token}`
       }
       const url = `${api.baseUrl}${path}`
       await autocannon({ url, headers, connections: 10, amount: 200 })

@@ -15,7 +15,7 @@ import { applyLocalMigrations, projectRoot } from '../scripts/lib/wrangler'
 import { floorConfig } from './lib/floor'
 import { buildBundle, profileStartup, type BundleReport } from './lib/bundle'
 import { compare, type Measured, type Target } from './lib/load'
-import { BENCH_PASSWORD, benchEmail, seedD1, seedRows } from './lib/seed-data'
+import { logInBenchUser, seedD1, seedRows } from './lib/seed-data'
 
 interface Options {
   quick: boolean
@@ -214,15 +214,7 @@ async function main() {
     await Promise.all([expectPosts(api.baseUrl, options.posts), expectPosts(apiSmall.baseUrl, options.smallPosts), expectFloorPosts(floor.baseUrl, options.posts)])
     console.log(`[${stamp()}] servers up (API ${api.baseUrl}, floor ${floor.baseUrl}); bundle ${bundle.gzipKiB.toFixed(1)} KiB gzip, startup ${bundle.startupMs?.toFixed(1) ?? 'n/a'} ms`)
 
-    const loginResponse = await fetch(`${api.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: benchEmail(1), password: BENCH_PASSWORD }),
-    })
-    const bookmark = loginResponse.headers.get('x-d1-bookmark')
-    if (!bookmark) throw new Error('the login response carries no X-D1-Bookmark')
-    const login = await json<{ data: { token: string; user: { id: string } } }>(loginResponse)
-    const user = { id: login.data.user.id, token: login.data.token }
+    const { bookmark, ...user } = await logInBenchUser(api.baseUrl)
     // The deepest page that exists, up to 2,000 (the full run's 100,000 posts have 5,000 pages of 20).
     const deepPage = Math.min(2_000, Math.ceil(options.posts / PAGE_SIZE))
     const listPath = '/api/posts?page=1'

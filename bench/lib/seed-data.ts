@@ -4,9 +4,9 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { POST_COLUMNS, USER_COLUMNS } from '../../scripts/lib/seed-rows'
+import { POST_COLUMNS, USER_COLUMNS, USER_PASSWORD, userEmail } from '../../scripts/lib/seed-rows'
 
-export { USER_PASSWORD as BENCH_PASSWORD, seedRows, userEmail as benchEmail } from '../../scripts/lib/seed-rows'
+export { seedRows } from '../../scripts/lib/seed-rows'
 
 /** The one D1 database file Miniflare keeps under a persist dir (its name is a hash of the database id). */
 function d1File(persistTo: string): string {
@@ -36,4 +36,19 @@ export function seedD1(persistTo: string, rows: { users: string[][]; posts: stri
   } finally {
     db.close()
   }
+}
+
+/** Logs the first seeded user in: its id and token, and the session bookmark of the answer. */
+export async function logInBenchUser(baseUrl: string): Promise<{ id: string; token: string; bookmark: string }> {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: userEmail(1), password: USER_PASSWORD }),
+  })
+  const text = await response.text()
+  if (!response.ok) throw new Error(`logging the bench user in answered ${response.status}: ${text.slice(0, 300)}`)
+  const bookmark = response.headers.get('x-d1-bookmark')
+  if (!bookmark) throw new Error('the login response carries no X-D1-Bookmark')
+  const { data } = JSON.parse(text) as { data: { token: string; user: { id: string } } }
+  return { id: data.user.id, token: data.token, bookmark }
 }
