@@ -2,6 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
 import { PASSWORD, uniqueEmail } from './support/api'
+import { interceptD1 } from './support/d1-proxy'
 
 type Line = Record<string, unknown> & { level: string; message: string; requestId: string }
 
@@ -85,22 +86,15 @@ describe('structured logs', () => {
 
   it("a failed query's error line names the query but none of its values (no email, hash or token)", async () => {
     // D1 that fails every INSERT INTO users, as a full disk or a lost primary would; everything else is real.
-    const failingInserts = <T extends D1Database | D1DatabaseSession>(db: T): T =>
-      new Proxy(db, {
-        get(target, property) {
-          if (property === 'withSession') return (bookmark?: string) => failingInserts((target as D1Database).withSession(bookmark))
-          if (property === 'prepare') {
-            return (sql: string) => {
-              if (!/^insert into "users"/i.test(sql)) return target.prepare(sql)
-              const fail = () => Promise.reject(new Error('D1_ERROR: disk I/O error: SQLITE_IOERR'))
-              const statement = { bind: () => statement, run: fail, all: fail, raw: fail, first: fail }
-              return statement
-            }
-          }
-          const value: unknown = Reflect.get(target, property, target)
-          return typeof value === 'function' ? value.bind(target) : value
+    const failingInserts = (db: D1Database) =>
+      interceptD1(db, (target) => ({
+        prepare: (sql: string) => {
+          if (!/^insert into "users"/i.test(sql)) return target.prepare(sql)
+          const fail = () => Promise.reject(new Error('D1_ERROR: disk I/O error: SQLITE_IOERR'))
+          const statement = { bind: () => statement, run: fail, all: fail, raw: fail, first: fail }
+          return statement as unknown as D1PreparedStatement
         },
-      })
+      }))
     const email = uniqueEmail('leak')
     const lines: string[] = []
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)))

@@ -4,6 +4,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import { PASSWORD, registerAdmin, uniqueEmail } from './support/api'
+import { interceptD1 } from './support/d1-proxy'
 
 const EXECUTES = new Set<PropertyKey>(['first', 'all', 'run', 'raw'])
 
@@ -30,29 +31,23 @@ function countingD1(db: D1Database) {
     return wrapper
   }
 
-  // The app reads and writes through a D1 session (withSession), so sessions are wrapped the same way.
-  const wrapDatabase = <T extends D1Database | D1DatabaseSession>(db: T): T =>
-    new Proxy(db, {
-      get(target, property) {
-        if (property === 'withSession' && 'withSession' in target) return (bookmark?: string) => wrapDatabase(target.withSession(bookmark))
-        if (property === 'prepare') return (sql: string) => wrap(target.prepare(sql), sql)
-        if (property === 'batch') {
-          return (statements: D1PreparedStatement[]) => {
-            trips.push(`batch of ${statements.length}`)
-            return target.batch(statements.map((s) => unwrapped.get(s) ?? s))
-          }
-        }
-        if (property === 'exec' && 'exec' in target) {
-          return (sql: string) => {
+  // The app reads and writes through a D1 session (withSession), which interceptD1 wraps the same way.
+  const binding = interceptD1(db, (target) => ({
+    prepare: (sql: string) => wrap(target.prepare(sql), sql),
+    batch: <T>(statements: D1PreparedStatement[]) => {
+      trips.push(`batch of ${statements.length}`)
+      return target.batch<T>(statements.map((s) => unwrapped.get(s) ?? s))
+    },
+    ...('exec' in target
+      ? {
+          exec: (sql: string) => {
             trips.push(`exec: ${sql}`)
             return target.exec(sql)
-          }
+          },
         }
-        const value: unknown = Reflect.get(target, property, target)
-        return typeof value === 'function' ? value.bind(target) : value
-      },
-    })
-  return { binding: wrapDatabase(db), trips }
+      : {}),
+  }))
+  return { binding, trips }
 }
 
 const app = createApp()
