@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { etag } from 'hono/etag'
 import type { AppEnv } from './app-env'
+import { digestHex } from './digest'
 
 export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
 export const NO_STORE = 'private, no-cache, no-store, must-revalidate'
@@ -35,16 +36,12 @@ export function ifMatchVersions(header: string | undefined): number[] | undefine
     .map(Number)
 }
 
-const encoder = new TextEncoder()
-
 /**
  * A list's tag: a hash of each item's id and version (a version changes with every write to its row) and the paging,
  * not of meta's timestamp and request id, so an unchanged page keeps its tag. Hashing ids, not the whole page, keeps it cheap.
  */
 export async function listTag(c: Context<AppEnv>, { items, total, page, pageSize }: { items: Array<{ id: string; version: number }>; total: number; page: number; pageSize: number }) {
   const key = `${page}/${pageSize}/${total}/${items.map((item) => `${item.id}@${item.version}`).join(',')}`
-  const digest = await crypto.subtle.digest('SHA-1', encoder.encode(key))
-  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
-  c.header('ETag', `W/"${hex}"`)
+  c.header('ETag', `W/"${await digestHex('SHA-1', key)}"`)
   publicCache(c)
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './app-env'
 import { services, verifyToken } from './composition'
+import { digestHex } from './digest'
 import { sendError } from './envelope'
 
 // The window of both [[ratelimits]] bindings in wrangler.toml, which is also the longest a client waits.
@@ -12,11 +13,6 @@ const clientIp = (c: Context<AppEnv>) => c.req.header('CF-Connecting-IP') ?? 'un
 function tooMany(c: Context<AppEnv>) {
   c.header('Retry-After', String(PERIOD_SECONDS))
   return sendError(c, 'RATE_LIMITED', `Too many requests; retry after ${PERIOD_SECONDS} seconds`)
-}
-
-async function sha256(text: string) {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
 
 /** Every /api request: per user when the bearer token is valid (checked without D1), otherwise per client IP. */
@@ -40,7 +36,7 @@ export const authRateLimit = createMiddleware<AppEnv>(async (c, next) => {
     // A body that does not parse is left for validation to reject (400); it still counts against the IP.
     const body: unknown = await c.req.json().catch(() => undefined)
     const email = typeof body === 'object' && body !== null && 'email' in body ? body.email : undefined
-    if (typeof email === 'string') keys.push(`${c.req.path}:email:${await sha256(email.trim().toLowerCase())}`)
+    if (typeof email === 'string') keys.push(`${c.req.path}:email:${await digestHex('SHA-256', email.trim().toLowerCase())}`)
   }
   const allowed = await Promise.all(keys.map((key) => limits.auth.allow(key)))
   if (allowed.includes(false)) return tooMany(c)
