@@ -62,7 +62,10 @@ async function inspector(port: number) {
 /** The newest bundle wrangler dev wrote (.wrangler/tmp/dev-* beside the wrangler.toml it served), with its source map. */
 function devBundleMap(floor: boolean): { sources: string[]; mappings: string } {
   const tmp = join(projectRoot, ...(floor ? ['bench', 'floor'] : []), '.wrangler', 'tmp')
-  const dirs = readdirSync(tmp).filter((d) => d.startsWith('dev-')).map((d) => join(tmp, d)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
+  const dirs = readdirSync(tmp)
+    .filter((d) => d.startsWith('dev-'))
+    .map((d) => join(tmp, d))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
   for (const dir of dirs) {
     const map = join(dir, 'index.js.map')
     try {
@@ -83,7 +86,9 @@ async function main() {
     seedD1(state, seedRows(1_000, 5_000))
     // --floor profiles the floor Worker (bench/floor) on the same data instead, for a side-by-side reading.
     const floor = process.argv.includes('--floor')
-    const api = floor ? await startWranglerDev({ persistTo: state, config: floorConfig }) : await startWranglerDev({ persistTo: state, vars: { RATE_LIMITS: 'off', LOG_LEVEL: 'warn' } })
+    const api = floor
+      ? await startWranglerDev({ persistTo: state, config: floorConfig })
+      : await startWranglerDev({ persistTo: state, vars: { RATE_LIMITS: 'off', LOG_LEVEL: 'warn' } })
     try {
       const headers: Record<string, string> = {}
       if (process.argv.includes('--token') && !floor) {
@@ -117,10 +122,13 @@ async function main() {
       }
       const total = [...selfUs.values()].reduce((a, b) => a + b, 0)
       const idle = [...selfUs].filter(([id]) => byId.get(id)?.functionName === '(idle)').reduce((a, [, us]) => a + us, 0)
-      console.log(`\n${path}: ${requests} requests in ${seconds} s (${(requests / seconds).toFixed(0)} rps); busy (not idle) ${((total - idle) / requests).toFixed(0)} µs of CPU per request`)
+      console.log(
+        `\n${path}: ${requests} requests in ${seconds} s (${(requests / seconds).toFixed(0)} rps); busy (not idle) ${((total - idle) / requests).toFixed(0)} µs of CPU per request`,
+      )
       const show = (title: string, rows: Map<string, number>, n: number) => {
         console.log(`\n${title} (µs of CPU per request, self time)`)
-        for (const [name, us] of [...rows].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`  ${(us / requests).toFixed(1).padStart(8)}  ${name}`)
+        for (const [name, us] of [...rows].sort((a, b) => b[1] - a[1]).slice(0, n))
+          console.log(`  ${(us / requests).toFixed(1).padStart(8)}  ${name}`)
       }
       show('by package', byOwner, 15)
       show('hottest functions', byFunction, Number(option('--top', '25')))

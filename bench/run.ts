@@ -38,7 +38,8 @@ function parseOptions(argv: string[]): Options {
   }
   const known = new Set(['--quick', '--duration', '--connections', '--log-level'])
   const unknown = argv.filter((arg, i) => arg.startsWith('--') && !known.has(arg) && !known.has(argv[i - 1] ?? ''))
-  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')}; use --quick --duration <s> --connections <n> --log-level <level>`)
+  if (unknown.length > 0)
+    throw new Error(`unknown option ${unknown.join(' ')}; use --quick --duration <s> --connections <n> --log-level <level>`)
   // Seconds of load per endpoint for the API and again for its floor: --quick spends ~2 s on each endpoint in all.
   const seconds = Number(value('--duration') ?? (quick ? 1 : 10))
   const connections = Number(value('--connections') ?? 10)
@@ -106,7 +107,11 @@ function endpoints(
   deepPage: number,
   deep: { cursor: string; after: string; id: string },
 ): Endpoint[] {
-  const get = (base: string, path: string, headers?: Record<string, string>): Target => ({ url: `${base}${path}`, method: 'GET', ...(headers ? { headers } : {}) })
+  const get = (base: string, path: string, headers?: Record<string, string>): Target => ({
+    url: `${base}${path}`,
+    method: 'GET',
+    ...(headers ? { headers } : {}),
+  })
   const same = (name: string, path: string): Endpoint => ({ name, kind: 'read', api: get(api, path), floor: get(floor, path) })
   const post = (base: string, headers: Record<string, string>): Target => ({
     url: `${base}/api/users/${user.id}/posts`,
@@ -132,10 +137,20 @@ function endpoints(
       api: get(api, `/api/posts?cursor=${deep.cursor}`),
       floor: get(floor, `/api/posts?after=${encodeURIComponent(deep.after)}&id=${deep.id}`),
     },
-    { name: 'GET /api/profile', kind: 'read', api: get(api, '/api/profile', { authorization: `Bearer ${user.token}` }), floor: get(floor, `/api/profile?id=${user.id}`) },
+    {
+      name: 'GET /api/profile',
+      kind: 'read',
+      api: get(api, '/api/profile', { authorization: `Bearer ${user.token}` }),
+      floor: get(floor, `/api/profile?id=${user.id}`),
+    },
     same('GET /health', '/health'),
     // Last, so the rows it adds do not change what the reads above see.
-    { name: 'POST /api/users/{id}/posts', kind: 'write', api: post(api, { authorization: `Bearer ${user.token}` }), floor: post(floor, {}) },
+    {
+      name: 'POST /api/users/{id}/posts',
+      kind: 'write',
+      api: post(api, { authorization: `Bearer ${user.token}` }),
+      floor: post(floor, {}),
+    },
   ]
 }
 
@@ -148,10 +163,29 @@ function machine(): string {
 
 function printTable(rows: Row[], small: Measured, smallPosts: number) {
   const header = ['endpoint', 'kind', 'rps', 'p50 ms', 'p99 ms', 'floor rps', 'floor p50', 'ratio']
-  const lines = rows.map((r) => [r.name, r.kind, r.rps.toFixed(0), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.floor.rps.toFixed(0), r.floor.p50Ms.toFixed(2), (r.rps / r.floor.rps).toFixed(2)])
-  lines.push([`GET /api/posts?page=1 (${smallPosts.toLocaleString('en')} posts)`, 'read', small.rps.toFixed(0), small.p50Ms.toFixed(2), small.p99Ms.toFixed(2), '', '', ''])
+  const lines = rows.map((r) => [
+    r.name,
+    r.kind,
+    r.rps.toFixed(0),
+    r.p50Ms.toFixed(2),
+    r.p99Ms.toFixed(2),
+    r.floor.rps.toFixed(0),
+    r.floor.p50Ms.toFixed(2),
+    (r.rps / r.floor.rps).toFixed(2),
+  ])
+  lines.push([
+    `GET /api/posts?page=1 (${smallPosts.toLocaleString('en')} posts)`,
+    'read',
+    small.rps.toFixed(0),
+    small.p50Ms.toFixed(2),
+    small.p99Ms.toFixed(2),
+    '',
+    '',
+    '',
+  ])
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)))
-  const format = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`
+  const format = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`
   console.log(format(header))
   console.log(`|${widths.map((w, i) => (i < 2 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`)
   for (const line of lines) console.log(format(line))
@@ -165,7 +199,9 @@ function printBudgets(rows: Row[], deepPageRatio: number, rowsRatio: number, bun
     console.log(`  ${verdict(ratio >= 0.8)}  ${row.name}: ${ratio.toFixed(2)}x floor rps (budget >= 0.80x)`)
   }
   console.log(`  ${verdict(deepPageRatio <= 2)}  deep page (by cursor) p50 / first page p50: ${deepPageRatio.toFixed(2)}x (budget <= 2x)`)
-  console.log(`  ${verdict(rowsRatio <= 1.5)}  list p50 with ${options.posts.toLocaleString('en')} vs ${options.smallPosts.toLocaleString('en')} posts: ${rowsRatio.toFixed(2)}x (budget <= 1.5x)`)
+  console.log(
+    `  ${verdict(rowsRatio <= 1.5)}  list p50 with ${options.posts.toLocaleString('en')} vs ${options.smallPosts.toLocaleString('en')} posts: ${rowsRatio.toFixed(2)}x (budget <= 1.5x)`,
+  )
   console.log(`  ${verdict(bundle.gzipKiB <= 200)}  bundle: ${bundle.gzipKiB.toFixed(1)} KiB gzip (budget <= 200 KiB)`)
   if (bundle.startupMs === null) console.log(`  n/a   startup: not measured (${bundle.startupProblem ?? 'unknown reason'})`)
   else console.log(`  ${verdict(bundle.startupMs <= 20)}  startup: ${bundle.startupMs.toFixed(1)} ms active CPU (budget <= 20 ms)`)
@@ -185,7 +221,9 @@ async function main() {
   const floorState = join(state, 'floor')
   // wrangler's own per-request lines would be piped into this process, the one that also runs the load.
   process.env.WRANGLER_LOG ??= 'warn'
-  console.log(`bench: ${options.quick ? 'quick, ' : ''}${options.seconds} s per endpoint and server in ${options.rounds} turns, ${options.connections} connections, LOG_LEVEL=${options.logLevel}; state in ${state}`)
+  console.log(
+    `bench: ${options.quick ? 'quick, ' : ''}${options.seconds} s per endpoint and server in ${options.rounds} turns, ${options.connections} connections, LOG_LEVEL=${options.logLevel}; state in ${state}`,
+  )
 
   try {
     // The bundle builds while the data is prepared and the servers start; it is awaited below (and its error with it).
@@ -198,21 +236,35 @@ async function main() {
     seedD1(apiState, seedRows(options.users, options.posts))
     seedD1(smallState, seedRows(options.smallUsers, options.smallPosts))
     cpSync(apiState, floorState, { recursive: true })
-    console.log(`[${stamp()}] seeded ${options.users} users and ${options.posts} posts (small copy: ${options.smallUsers} and ${options.smallPosts})`)
+    console.log(
+      `[${stamp()}] seeded ${options.users} users and ${options.posts} posts (small copy: ${options.smallUsers} and ${options.smallPosts})`,
+    )
 
     // RATE_LIMITS=off: a load test from one address is exactly what the limiter exists to stop (development only).
     const vars = { LOG_LEVEL: options.logLevel, RATE_LIMITS: 'off' }
-    const starting = [startWranglerDev({ persistTo: apiState, vars }), startWranglerDev({ persistTo: smallState, vars }), startWranglerDev({ persistTo: floorState, config: floorConfig })] as const
-    const [api, apiSmall, floor] = await Promise.all([track(starting[0]), track(starting[1]), track(starting[2])]).catch(async (error: unknown) => {
-      // Every start must settle before the finally below stops what did start: nothing is left running.
-      await Promise.allSettled(starting)
-      throw error
-    })
+    const starting = [
+      startWranglerDev({ persistTo: apiState, vars }),
+      startWranglerDev({ persistTo: smallState, vars }),
+      startWranglerDev({ persistTo: floorState, config: floorConfig }),
+    ] as const
+    const [api, apiSmall, floor] = await Promise.all([track(starting[0]), track(starting[1]), track(starting[2])]).catch(
+      async (error: unknown) => {
+        // Every start must settle before the finally below stops what did start: nothing is left running.
+        await Promise.allSettled(starting)
+        throw error
+      },
+    )
     const built = await building
     // Profiled while the servers sit idle, so nothing competes with it for the CPU.
     const bundle: BundleReport = { ...built.report, ...(await profileStartup(state, built.bundleFile, options.quick ? 3 : 7)) }
-    await Promise.all([expectPosts(api.baseUrl, options.posts), expectPosts(apiSmall.baseUrl, options.smallPosts), expectFloorPosts(floor.baseUrl, options.posts)])
-    console.log(`[${stamp()}] servers up (API ${api.baseUrl}, floor ${floor.baseUrl}); bundle ${bundle.gzipKiB.toFixed(1)} KiB gzip, startup ${bundle.startupMs?.toFixed(1) ?? 'n/a'} ms`)
+    await Promise.all([
+      expectPosts(api.baseUrl, options.posts),
+      expectPosts(apiSmall.baseUrl, options.smallPosts),
+      expectFloorPosts(floor.baseUrl, options.posts),
+    ])
+    console.log(
+      `[${stamp()}] servers up (API ${api.baseUrl}, floor ${floor.baseUrl}); bundle ${bundle.gzipKiB.toFixed(1)} KiB gzip, startup ${bundle.startupMs?.toFixed(1) ?? 'n/a'} ms`,
+    )
 
     const { bookmark, ...user } = await logInBenchUser(api.baseUrl)
     // The deepest page that exists, up to 2,000 (the full run's 100,000 posts have 5,000 pages of 20).
@@ -225,7 +277,9 @@ async function main() {
     for (const endpoint of endpoints(api.baseUrl, floor.baseUrl, user, bookmark, deepPage, deepCursor)) {
       // The list on the small table joins its twin's turns, so the rows ratio is measured under the same noise too.
       const isList = endpoint.name === `GET ${listPath}`
-      const targets = isList ? [endpoint.api, endpoint.floor, { ...endpoint.api, url: `${apiSmall.baseUrl}${listPath}` }] : [endpoint.api, endpoint.floor]
+      const targets = isList
+        ? [endpoint.api, endpoint.floor, { ...endpoint.api, url: `${apiSmall.baseUrl}${listPath}` }]
+        : [endpoint.api, endpoint.floor]
       const [measuredApi, measuredFloor, measuredSmall] = await compare(targets, options.seconds, options.connections, options.rounds)
       if (!measuredApi || !measuredFloor) throw new Error(`no measurement for ${endpoint.name}`)
       if (measuredSmall) small = measuredSmall
@@ -263,13 +317,19 @@ async function main() {
     writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
 
     const count = (n: number) => n.toLocaleString('en')
-    console.log(`\n${count(options.users)} users, ${count(options.posts)} posts; ${options.seconds} s per endpoint and server (${options.rounds} alternating turns), ${options.connections} connections, LOG_LEVEL=${options.logLevel}\n`)
+    console.log(
+      `\n${count(options.users)} users, ${count(options.posts)} posts; ${options.seconds} s per endpoint and server (${options.rounds} alternating turns), ${options.connections} connections, LOG_LEVEL=${options.logLevel}\n`,
+    )
     printTable(rows, small, options.smallPosts)
     console.log(`\ndeepPageRatio (p50 page ${deepPage} by cursor / p50 page 1): ${deepPageRatio.toFixed(2)}`)
     console.log(`offsetDeepPageRatio (p50 ?page=${deepPage} / p50 page 1): ${offsetDeepPageRatio.toFixed(2)}`)
-    console.log(`rows100kVs1kRatio (p50 page 1 with ${count(options.posts)} / with ${count(options.smallPosts)} posts): ${rowsRatio.toFixed(2)}`)
+    console.log(
+      `rows100kVs1kRatio (p50 page 1 with ${count(options.posts)} / with ${count(options.smallPosts)} posts): ${rowsRatio.toFixed(2)}`,
+    )
     const parts = bundle.contributors.slice(0, 6).map((c) => `${c.name} ${c.kib.toFixed(0)}`)
-    console.log(`bundle: ${bundle.gzipKiB.toFixed(1)} KiB gzip, ${bundle.rawKiB.toFixed(0)} KiB raw; largest parts (raw KiB): ${parts.join(', ')}`)
+    console.log(
+      `bundle: ${bundle.gzipKiB.toFixed(1)} KiB gzip, ${bundle.rawKiB.toFixed(0)} KiB raw; largest parts (raw KiB): ${parts.join(', ')}`,
+    )
     printBudgets(rows, deepPageRatio, rowsRatio, bundle, options)
     console.log(`\nwrote bench/results.json in ${stamp()}`)
   } catch (error) {

@@ -12,7 +12,9 @@ const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'
 const document = readJson(fileURLToPath(new URL('../openapi/openapi.json', import.meta.url))) as { info: { version: string } }
 const pkg = readJson(`${generated}package.json`) as { name: string; version: string }
 if (pkg.version !== document.info.version) {
-  console.error(`generated/package.json has version ${pkg.version} but openapi/openapi.json has info.version ${document.info.version}; make them equal.`)
+  console.error(
+    `generated/package.json has version ${pkg.version} but openapi/openapi.json has info.version ${document.info.version}; make them equal.`,
+  )
   process.exit(1)
 }
 

@@ -27,7 +27,8 @@ function parseOptions(argv: string[]): Options {
     const flag = argv[i]
     const value = argv[i + 1]
     if (flag === '--remote') fail('refusing --remote: seeding replaces all users and posts, so it only ever runs against the local D1')
-    if (flag !== '--users' && flag !== '--posts' && flag !== '--persist-to') fail(`unknown option ${flag}; use --users N --posts M --persist-to <dir>`)
+    if (flag !== '--users' && flag !== '--posts' && flag !== '--persist-to')
+      fail(`unknown option ${flag}; use --users N --posts M --persist-to <dir>`)
     if (value === undefined) fail(`${flag} needs a value`)
     i += 1
     if (flag === '--persist-to') {
@@ -69,7 +70,8 @@ function insertStatements(table: string, columns: string[], rows: string[][]): s
 function buildSeed() {
   const options = parseOptions(process.argv.slice(2))
   const environment = process.env.ENVIRONMENT
-  if (environment === 'staging' || environment === 'production') fail(`refusing to run with ENVIRONMENT=${environment}: seeding is for the local D1 only`)
+  if (environment === 'staging' || environment === 'production')
+    fail(`refusing to run with ENVIRONMENT=${environment}: seeding is for the local D1 only`)
 
   const started = performance.now()
   const rows = seedRows(options.users, options.posts)
@@ -95,15 +97,27 @@ async function run() {
   }
 
   // Read the counts back rather than trusting the script ran to the end.
-  const output = await runWrangler(['d1', 'execute', 'DB', '--local', ...persist, '--json', '--command', 'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM posts) AS posts'])
-  const counts = (JSON.parse(output.slice(output.indexOf('['))) as Array<{ results: Array<{ users: number; posts: number }> }>)[0]?.results[0]
+  const output = await runWrangler([
+    'd1',
+    'execute',
+    'DB',
+    '--local',
+    ...persist,
+    '--json',
+    '--command',
+    'SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM posts) AS posts',
+  ])
+  const counts = (JSON.parse(output.slice(output.indexOf('['))) as Array<{ results: Array<{ users: number; posts: number }> }>)[0]
+    ?.results[0]
   const expectedUsers = options.users + 1
   if (counts?.users !== expectedUsers || counts.posts !== options.posts) {
     fail(`expected ${expectedUsers} users and ${options.posts} posts, the database holds ${counts?.users} and ${counts?.posts}`)
   }
 
   const where = options.persistTo ? ` in ${options.persistTo}` : ''
-  console.log(`seeded the local D1${where}: 1 admin + ${options.users} users, ${options.posts} posts in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  console.log(
+    `seeded the local D1${where}: 1 admin + ${options.users} users, ${options.posts} posts in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  )
   console.log(`admin: ${ADMIN_EMAIL} / ${ADMIN_PASSWORD}`)
   console.log(`users: user1@example.com .. user${options.users}@example.com / ${USER_PASSWORD}`)
 }

@@ -30,7 +30,8 @@ function expectStatus(result: Result, status: number) {
 
 function expectShape<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
   const parsed = schema.safeParse(body)
-  if (!parsed.success) throw new StepFailure(`${what} does not match the contract:\n${z.prettifyError(parsed.error)}\nbody: ${JSON.stringify(body)}`)
+  if (!parsed.success)
+    throw new StepFailure(`${what} does not match the contract:\n${z.prettifyError(parsed.error)}\nbody: ${JSON.stringify(body)}`)
   return parsed.data
 }
 
@@ -86,126 +87,184 @@ async function main() {
   let userDeleted = false
 
   const steps: Array<[string, () => Promise<void>]> = [
-    ['GET /health answers 200 healthy', async () => {
-      const result = await anonymous.GET('/health')
-      expectStatus(result, 200)
-      const health = expectShape(HealthStatus, result.data, 'the health body')
-      expect(health.status === 'healthy', `status is ${health.status}`)
-    }],
-    ['GET /openapi.json is an OpenAPI 3.1 document', async () => {
-      const response = await fetch(`${baseUrl}/openapi.json`)
-      expect(response.status === 200, `expected HTTP 200, got ${response.status}`)
-      const document = expectShape(z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }), await response.json(), 'the document')
-      expect(/^3\.1\.\d+$/.test(document.openapi), `openapi is ${document.openapi}, expected 3.1.x`)
-      expect('/api/users/{id}/posts' in document.paths, 'the document lacks /api/users/{id}/posts')
-    }],
-    ['POST /api/auth/register answers 201 with Location and a token', async () => {
-      const result = await anonymous.POST('/api/auth/register', { body: { email, name: 'Smoke Test', password } })
-      expectStatus(result, 201)
-      const { data } = expectData(result, AuthSession)
-      expect(data.user.email === email, `registered as ${data.user.email}, expected ${email}`)
-      expect(data.user.role === 'user', `a self-registered user has role ${data.user.role}`)
-      userId = data.user.id
-      const location = result.response.headers.get('Location')
-      expect(location === `/api/users/${userId}`, `Location is ${location}, expected /api/users/${userId}`)
-    }],
-    ['POST /api/auth/login answers 200 with a token', async () => {
-      const result = await anonymous.POST('/api/auth/login', { body: { email, password } })
-      expectStatus(result, 200)
-      const { data } = expectData(result, AuthSession)
-      expect(data.user.id === userId, `logged in as ${data.user.id}, expected ${userId}`)
-      expect(data.tokenType === 'Bearer' && data.token.length > 0, 'no bearer token')
-      client = createApiClient({ baseUrl, token: data.token })
-    }],
-    ['GET /api/profile answers 200 with my record', async () => {
-      const result = await client.GET('/api/profile')
-      expectStatus(result, 200)
-      const { data } = expectData(result, User)
-      expect(data.id === userId && data.email === email, `profile is ${data.id} ${data.email}`)
-    }],
-    ['POST /api/users/{id}/posts answers 201 with Location', async () => {
-      const result = await client.POST('/api/users/{id}/posts', {
-        params: { path: { id: userId } },
-        body: { title: `Smoke post ${suffix}`, body: 'Written by the smoke test, deleted a moment later.' },
-      })
-      expectStatus(result, 201)
-      const { data } = expectData(result, Post)
-      expect(data.authorId === userId, `authorId is ${data.authorId}, expected ${userId}`)
-      postId = data.id
-      const location = result.response.headers.get('Location')
-      expect(location === `/api/posts/${postId}`, `Location is ${location}, expected /api/posts/${postId}`)
-    }],
-    ['GET /api/posts/{id} answers 200 with the post', async () => {
-      const result = await anonymous.GET('/api/posts/{id}', { params: { path: { id: postId } } })
-      expectStatus(result, 200)
-      const { data } = expectData(result, Post)
-      expect(data.id === postId && data.title === `Smoke post ${suffix}`, `got post ${data.id} "${data.title}"`)
-    }],
-    ['PATCH /api/users/{id}/posts/{postId} answers 200 with the change', async () => {
-      const title = `Smoke post ${suffix}, edited`
-      const result = await client.PATCH('/api/users/{id}/posts/{postId}', { params: { path: { id: userId, postId } }, body: { title } })
-      expectStatus(result, 200)
-      const { data } = expectData(result, Post)
-      expect(data.title === title, `title is "${data.title}", expected "${title}"`)
-      expect(data.body === 'Written by the smoke test, deleted a moment later.', 'PATCH changed a field it was not given')
-      expect(data.updatedAt >= data.createdAt, `updatedAt ${data.updatedAt} is before createdAt ${data.createdAt}`)
-    }],
-    ['GET /api/users/{id}/posts pages with meta', async () => {
-      const result = await anonymous.GET('/api/users/{id}/posts', { params: { path: { id: userId }, query: { page: 1, pageSize: 10 } } })
-      expectStatus(result, 200)
-      const { data, meta } = expectPage(result, Post)
-      expect(meta.page === 1 && meta.pageSize === 10, `meta page/pageSize are ${meta.page}/${meta.pageSize}, expected 1/10`)
-      expect(meta.total === 1 && meta.totalPages === 1, `meta total/totalPages are ${meta.total}/${meta.totalPages}, expected 1/1`)
-      expect(data.length === 1 && data[0]?.id === postId, `expected exactly the smoke post, got ${data.map((p) => p.id).join(', ')}`)
-    }],
-    ['GET /api/posts pages with meta', async () => {
-      const pageSize = 5
-      const result = await anonymous.GET('/api/posts', { params: { query: { page: 1, pageSize } } })
-      expectStatus(result, 200)
-      const { data, meta } = expectPage(result, Post)
-      expect(meta.page === 1 && meta.pageSize === pageSize, `meta page/pageSize are ${meta.page}/${meta.pageSize}, expected 1/${pageSize}`)
-      expect(meta.total >= 1, `meta.total is ${meta.total} although the smoke post exists`)
-      expect(meta.totalPages === Math.ceil(meta.total / pageSize), `totalPages ${meta.totalPages} is not ceil(${meta.total} / ${pageSize})`)
-      expect(data.length === Math.min(pageSize, meta.total), `page holds ${data.length} posts, expected ${Math.min(pageSize, meta.total)}`)
-    }],
-    ['GET /api/users pages by cursor: the next page by cursor is the next page by number', async () => {
-      // Oldest first, so users who register meanwhile (on staging, say) join the end, not the pages compared.
-      const query = { pageSize: 1, sort: 'createdAt', order: 'asc' } as const
-      const first = await anonymous.GET('/api/users', { params: { query } })
-      expectStatus(first, 200)
-      const { meta } = expectPage(first, PublicUser)
-      if (meta.totalPages < 2) {
-        expect(meta.nextCursor === null, `one page only, yet nextCursor is ${meta.nextCursor}`)
-        return
-      }
-      expect(typeof meta.nextCursor === 'string', 'a first page of several has no nextCursor')
-      const byCursor = await anonymous.GET('/api/users', { params: { query: { ...query, cursor: meta.nextCursor! } } })
-      const byNumber = await anonymous.GET('/api/users', { params: { query: { ...query, page: 2 } } })
-      expectStatus(byCursor, 200)
-      expectStatus(byNumber, 200)
-      const [a, b] = [expectPage(byCursor, PublicUser), expectPage(byNumber, PublicUser)]
-      expect(a.meta.page === 2, `the cursor's page is ${a.meta.page}, expected 2`)
-      expect(a.data[0]?.id === b.data[0]?.id, `page 2 by cursor holds ${a.data[0]?.id}, by number ${b.data[0]?.id}`)
-    }],
-    ['DELETE /api/users/{id}/posts/{postId} answers 204 with no body', async () => {
-      const result = await client.DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: userId, postId } } })
-      expectStatus(result, 204)
-      await expectEmpty(result.response)
-    }],
-    ['GET /api/posts/{id} of the deleted post answers 404 NOT_FOUND', async () => {
-      const result = await anonymous.GET('/api/posts/{id}', { params: { path: { id: postId } } })
-      expectError(result, 404, 'NOT_FOUND')
-    }],
-    ['DELETE /api/users/{id} (myself) answers 204 with no body', async () => {
-      const result = await client.DELETE('/api/users/{id}', { params: { path: { id: userId } } })
-      expectStatus(result, 204)
-      userDeleted = true
-      await expectEmpty(result.response)
-    }],
-    ["GET /api/profile with the deleted user's token answers 401 UNAUTHORIZED", async () => {
-      const result = await client.GET('/api/profile')
-      expectError(result, 401, 'UNAUTHORIZED')
-    }],
+    [
+      'GET /health answers 200 healthy',
+      async () => {
+        const result = await anonymous.GET('/health')
+        expectStatus(result, 200)
+        const health = expectShape(HealthStatus, result.data, 'the health body')
+        expect(health.status === 'healthy', `status is ${health.status}`)
+      },
+    ],
+    [
+      'GET /openapi.json is an OpenAPI 3.1 document',
+      async () => {
+        const response = await fetch(`${baseUrl}/openapi.json`)
+        expect(response.status === 200, `expected HTTP 200, got ${response.status}`)
+        const document = expectShape(
+          z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }),
+          await response.json(),
+          'the document',
+        )
+        expect(/^3\.1\.\d+$/.test(document.openapi), `openapi is ${document.openapi}, expected 3.1.x`)
+        expect('/api/users/{id}/posts' in document.paths, 'the document lacks /api/users/{id}/posts')
+      },
+    ],
+    [
+      'POST /api/auth/register answers 201 with Location and a token',
+      async () => {
+        const result = await anonymous.POST('/api/auth/register', { body: { email, name: 'Smoke Test', password } })
+        expectStatus(result, 201)
+        const { data } = expectData(result, AuthSession)
+        expect(data.user.email === email, `registered as ${data.user.email}, expected ${email}`)
+        expect(data.user.role === 'user', `a self-registered user has role ${data.user.role}`)
+        userId = data.user.id
+        const location = result.response.headers.get('Location')
+        expect(location === `/api/users/${userId}`, `Location is ${location}, expected /api/users/${userId}`)
+      },
+    ],
+    [
+      'POST /api/auth/login answers 200 with a token',
+      async () => {
+        const result = await anonymous.POST('/api/auth/login', { body: { email, password } })
+        expectStatus(result, 200)
+        const { data } = expectData(result, AuthSession)
+        expect(data.user.id === userId, `logged in as ${data.user.id}, expected ${userId}`)
+        expect(data.tokenType === 'Bearer' && data.token.length > 0, 'no bearer token')
+        client = createApiClient({ baseUrl, token: data.token })
+      },
+    ],
+    [
+      'GET /api/profile answers 200 with my record',
+      async () => {
+        const result = await client.GET('/api/profile')
+        expectStatus(result, 200)
+        const { data } = expectData(result, User)
+        expect(data.id === userId && data.email === email, `profile is ${data.id} ${data.email}`)
+      },
+    ],
+    [
+      'POST /api/users/{id}/posts answers 201 with Location',
+      async () => {
+        const result = await client.POST('/api/users/{id}/posts', {
+          params: { path: { id: userId } },
+          body: { title: `Smoke post ${suffix}`, body: 'Written by the smoke test, deleted a moment later.' },
+        })
+        expectStatus(result, 201)
+        const { data } = expectData(result, Post)
+        expect(data.authorId === userId, `authorId is ${data.authorId}, expected ${userId}`)
+        postId = data.id
+        const location = result.response.headers.get('Location')
+        expect(location === `/api/posts/${postId}`, `Location is ${location}, expected /api/posts/${postId}`)
+      },
+    ],
+    [
+      'GET /api/posts/{id} answers 200 with the post',
+      async () => {
+        const result = await anonymous.GET('/api/posts/{id}', { params: { path: { id: postId } } })
+        expectStatus(result, 200)
+        const { data } = expectData(result, Post)
+        expect(data.id === postId && data.title === `Smoke post ${suffix}`, `got post ${data.id} "${data.title}"`)
+      },
+    ],
+    [
+      'PATCH /api/users/{id}/posts/{postId} answers 200 with the change',
+      async () => {
+        const title = `Smoke post ${suffix}, edited`
+        const result = await client.PATCH('/api/users/{id}/posts/{postId}', { params: { path: { id: userId, postId } }, body: { title } })
+        expectStatus(result, 200)
+        const { data } = expectData(result, Post)
+        expect(data.title === title, `title is "${data.title}", expected "${title}"`)
+        expect(data.body === 'Written by the smoke test, deleted a moment later.', 'PATCH changed a field it was not given')
+        expect(data.updatedAt >= data.createdAt, `updatedAt ${data.updatedAt} is before createdAt ${data.createdAt}`)
+      },
+    ],
+    [
+      'GET /api/users/{id}/posts pages with meta',
+      async () => {
+        const result = await anonymous.GET('/api/users/{id}/posts', { params: { path: { id: userId }, query: { page: 1, pageSize: 10 } } })
+        expectStatus(result, 200)
+        const { data, meta } = expectPage(result, Post)
+        expect(meta.page === 1 && meta.pageSize === 10, `meta page/pageSize are ${meta.page}/${meta.pageSize}, expected 1/10`)
+        expect(meta.total === 1 && meta.totalPages === 1, `meta total/totalPages are ${meta.total}/${meta.totalPages}, expected 1/1`)
+        expect(data.length === 1 && data[0]?.id === postId, `expected exactly the smoke post, got ${data.map((p) => p.id).join(', ')}`)
+      },
+    ],
+    [
+      'GET /api/posts pages with meta',
+      async () => {
+        const pageSize = 5
+        const result = await anonymous.GET('/api/posts', { params: { query: { page: 1, pageSize } } })
+        expectStatus(result, 200)
+        const { data, meta } = expectPage(result, Post)
+        expect(
+          meta.page === 1 && meta.pageSize === pageSize,
+          `meta page/pageSize are ${meta.page}/${meta.pageSize}, expected 1/${pageSize}`,
+        )
+        expect(meta.total >= 1, `meta.total is ${meta.total} although the smoke post exists`)
+        expect(
+          meta.totalPages === Math.ceil(meta.total / pageSize),
+          `totalPages ${meta.totalPages} is not ceil(${meta.total} / ${pageSize})`,
+        )
+        expect(
+          data.length === Math.min(pageSize, meta.total),
+          `page holds ${data.length} posts, expected ${Math.min(pageSize, meta.total)}`,
+        )
+      },
+    ],
+    [
+      'GET /api/users pages by cursor: the next page by cursor is the next page by number',
+      async () => {
+        // Oldest first, so users who register meanwhile (on staging, say) join the end, not the pages compared.
+        const query = { pageSize: 1, sort: 'createdAt', order: 'asc' } as const
+        const first = await anonymous.GET('/api/users', { params: { query } })
+        expectStatus(first, 200)
+        const { meta } = expectPage(first, PublicUser)
+        if (meta.totalPages < 2) {
+          expect(meta.nextCursor === null, `one page only, yet nextCursor is ${meta.nextCursor}`)
+          return
+        }
+        expect(typeof meta.nextCursor === 'string', 'a first page of several has no nextCursor')
+        const byCursor = await anonymous.GET('/api/users', { params: { query: { ...query, cursor: meta.nextCursor! } } })
+        const byNumber = await anonymous.GET('/api/users', { params: { query: { ...query, page: 2 } } })
+        expectStatus(byCursor, 200)
+        expectStatus(byNumber, 200)
+        const [a, b] = [expectPage(byCursor, PublicUser), expectPage(byNumber, PublicUser)]
+        expect(a.meta.page === 2, `the cursor's page is ${a.meta.page}, expected 2`)
+        expect(a.data[0]?.id === b.data[0]?.id, `page 2 by cursor holds ${a.data[0]?.id}, by number ${b.data[0]?.id}`)
+      },
+    ],
+    [
+      'DELETE /api/users/{id}/posts/{postId} answers 204 with no body',
+      async () => {
+        const result = await client.DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: userId, postId } } })
+        expectStatus(result, 204)
+        await expectEmpty(result.response)
+      },
+    ],
+    [
+      'GET /api/posts/{id} of the deleted post answers 404 NOT_FOUND',
+      async () => {
+        const result = await anonymous.GET('/api/posts/{id}', { params: { path: { id: postId } } })
+        expectError(result, 404, 'NOT_FOUND')
+      },
+    ],
+    [
+      'DELETE /api/users/{id} (myself) answers 204 with no body',
+      async () => {
+        const result = await client.DELETE('/api/users/{id}', { params: { path: { id: userId } } })
+        expectStatus(result, 204)
+        userDeleted = true
+        await expectEmpty(result.response)
+      },
+    ],
+    [
+      "GET /api/profile with the deleted user's token answers 401 UNAUTHORIZED",
+      async () => {
+        const result = await client.GET('/api/profile')
+        expectError(result, 401, 'UNAUTHORIZED')
+      },
+    ],
   ]
 
   let passed = 0

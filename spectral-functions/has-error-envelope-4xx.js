@@ -14,7 +14,10 @@ export default function hasErrorEnvelope4xx(operation, options, context) {
   }
   return errors
     .filter(([, response]) => !isEnvelope(response))
-    .map(([status]) => ({ message: `The ${status} response must be the error envelope: application/json schema $ref ${options.ref}.`, path: [...context.path, 'responses', status] }))
+    .map(([status]) => ({
+      message: `The ${status} response must be the error envelope: application/json schema $ref ${options.ref}.`,
+      path: [...context.path, 'responses', status],
+    }))
 }
 
 // A local reference such as #/components/responses/NotFound; other references count as not documented.

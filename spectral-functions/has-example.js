@@ -5,5 +5,7 @@
 export default function hasExample(node, options) {
   const carries = (value) => value != null && (value.example !== undefined || value.examples !== undefined)
   if (carries(node) || (options?.orSchema === true && carries(node?.schema))) return []
-  return [{ message: options?.orSchema ? 'Carry an example or examples, on the parameter or its schema.' : 'Carry an example or examples.' }]
+  return [
+    { message: options?.orSchema ? 'Carry an example or examples, on the parameter or its schema.' : 'Carry an example or examples.' },
+  ]
 }

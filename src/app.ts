@@ -22,7 +22,16 @@ export const MAX_BODY_BYTES = 64 * 1024
 const originLists = new Map<string, Set<string>>()
 function allowedOrigins(list = ''): Set<string> {
   let found = originLists.get(list)
-  if (!found) originLists.set(list, (found = new Set(list.split(',').map((origin) => origin.trim()).filter(Boolean))))
+  if (!found)
+    originLists.set(
+      list,
+      (found = new Set(
+        list
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )),
+    )
   return found
 }
 

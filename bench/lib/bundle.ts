@@ -43,7 +43,11 @@ export function owner(source: string): string {
     if (parts[0] === 'src') return 'drizzle-orm'
     return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? source)
   }
-  return `(project) ${source.replace(/^(\.\.\/)*(work\/main\/)?/, '').split('/').slice(0, 2).join('/')}`
+  return `(project) ${source
+    .replace(/^(\.\.\/)*(work\/main\/)?/, '')
+    .split('/')
+    .slice(0, 2)
+    .join('/')}`
 }
 
 /** The source file a generated position (0-based line and column) maps to. */
@@ -96,7 +100,12 @@ export async function buildBundle(workDir: string): Promise<{ report: BundleRepo
   const size = measureBundle(outDir)
   const code = readFileSync(join(outDir, 'index.js'), 'utf8')
   const map = JSON.parse(readFileSync(join(outDir, 'index.js.map'), 'utf8')) as { sources: string[]; mappings: string }
-  const report: BundleReport = { gzipKiB: size.gzipBytes / 1024, rawKiB: size.rawBytes / 1024, contributors: contributors(code, map), startupMs: null }
+  const report: BundleReport = {
+    gzipKiB: size.gzipBytes / 1024,
+    rawKiB: size.rawBytes / 1024,
+    contributors: contributors(code, map),
+    startupMs: null,
+  }
   return { report, bundleFile }
 }
 
@@ -106,7 +115,11 @@ export async function buildBundle(workDir: string): Promise<{ report: BundleRepo
  * coarse (0, 10, 15, 20 ms for the same bundle): the median of `attempts` profiles. Null, with the reason, when it
  * cannot run.
  */
-export async function profileStartup(workDir: string, bundleFile: string, attempts: number): Promise<Pick<BundleReport, 'startupMs' | 'startupProblem'>> {
+export async function profileStartup(
+  workDir: string,
+  bundleFile: string,
+  attempts: number,
+): Promise<Pick<BundleReport, 'startupMs' | 'startupProblem'>> {
   try {
     const profiles: number[] = []
     for (let i = 0; i < attempts; i += 1) {

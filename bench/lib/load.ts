@@ -62,7 +62,8 @@ export async function warmUp(target: Target, connections: number) {
   await run(target, { connections, amount: connections * 3 })
 }
 
-export const loadFor = (target: Target, seconds: number, connections: number): Promise<Run> => run(target, { connections, duration: seconds })
+export const loadFor = (target: Target, seconds: number, connections: number): Promise<Run> =>
+  run(target, { connections, duration: seconds })
 
 /** Pools several runs of one target: rps over their summed time, percentiles over all their responses. */
 export function summarize(runs: Run[]): Measured {

@@ -16,7 +16,8 @@ function d1File(persistTo: string): string {
   return join(dir, files[0] ?? '')
 }
 
-const insert = (table: string, columns: string[]) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
+const insert = (table: string, columns: string[]) =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
 
 /**
  * Inserts the rows in one transaction (the row_counts triggers keep the totals). Only while no wrangler/workerd has

@@ -367,12 +367,7 @@ export function findBreakingChanges(baseDocument: OpenApiDocument, headDocument:
       if (!requiresAuth(baseDocument, baseOp) && requiresAuth(headDocument, headOp)) {
         cmp.report(`${op}: now requires authentication`)
       }
-      compareParameters(
-        cmp,
-        op,
-        effectiveParameters(cmp.base, basePathItem, baseOp),
-        effectiveParameters(cmp.head, headPathItem, headOp),
-      )
+      compareParameters(cmp, op, effectiveParameters(cmp.base, basePathItem, baseOp), effectiveParameters(cmp.head, headPathItem, headOp))
       compareRequestBodies(cmp, op, baseOp.requestBody, headOp.requestBody)
       compareResponses(cmp, op, baseOp.responses ?? {}, headOp.responses ?? {})
     }

@@ -43,10 +43,70 @@ function seededRandom(seed: number): () => number {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-const firstNames = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin', 'Frank', 'Grace', 'Heidi', 'Ivan', 'Judy', 'Mallory', 'Niaj', 'Olivia', 'Peggy', 'Rupert', 'Sybil', 'Trent', 'Uma', 'Victor', 'Wendy']
-const lastNames = ['Adams', 'Baker', 'Clark', 'Davis', 'Evans', 'Garcia', 'Hughes', 'Ito', 'Jones', 'Khan', 'Lopez', 'Moreau', 'Novak', 'Okafor', 'Patel', 'Quinn', 'Rossi', 'Silva', 'Tanaka', 'Weber']
-const topics = ['edge caching', 'pagination', 'API contracts', 'SQLite indexes', 'error envelopes', 'rate limits', 'ETags', 'schema migrations', 'typed clients', 'request ids']
-const angles = ['A practical guide to', 'Lessons learned from', 'Why we changed our mind about', 'Five mistakes with', 'Measuring', 'Notes on']
+const firstNames = [
+  'Alice',
+  'Bob',
+  'Carol',
+  'Dave',
+  'Erin',
+  'Frank',
+  'Grace',
+  'Heidi',
+  'Ivan',
+  'Judy',
+  'Mallory',
+  'Niaj',
+  'Olivia',
+  'Peggy',
+  'Rupert',
+  'Sybil',
+  'Trent',
+  'Uma',
+  'Victor',
+  'Wendy',
+]
+const lastNames = [
+  'Adams',
+  'Baker',
+  'Clark',
+  'Davis',
+  'Evans',
+  'Garcia',
+  'Hughes',
+  'Ito',
+  'Jones',
+  'Khan',
+  'Lopez',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Patel',
+  'Quinn',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+  'Weber',
+]
+const topics = [
+  'edge caching',
+  'pagination',
+  'API contracts',
+  'SQLite indexes',
+  'error envelopes',
+  'rate limits',
+  'ETags',
+  'schema migrations',
+  'typed clients',
+  'request ids',
+]
+const angles = [
+  'A practical guide to',
+  'Lessons learned from',
+  'Why we changed our mind about',
+  'Five mistakes with',
+  'Measuring',
+  'Notes on',
+]
 const sentences = [
   'We started with the simplest thing that could work and measured before changing it.',
   'The contract is the single source of truth, so the docs never drift from the code.',

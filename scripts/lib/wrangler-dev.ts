@@ -76,7 +76,20 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   const inspectorPort = await freePort()
   const vars = Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`])
   const config = options.config ? ['--config', options.config] : []
-  const args = ['dev', ...config, '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', persistTo, '--show-interactive-dev-session=false', ...vars]
+  const args = [
+    'dev',
+    ...config,
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspectorPort),
+    '--persist-to',
+    persistTo,
+    '--show-interactive-dev-session=false',
+    ...vars,
+  ]
   // detached: wrangler leads its own process group, so stop() can kill workerd with it and Ctrl-C of ours does not race it.
   const child = spawn(wranglerBin, args, { cwd: projectRoot, env: wranglerEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   const pid = child.pid
@@ -127,10 +140,13 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
       lastProblem = `GET /health answered ${response.status}`
     } catch (error) {
       // fetch keeps the reason (ECONNREFUSED, ...) in `cause`.
-      lastProblem = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error)
+      lastProblem =
+        error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error)
     }
     await sleep(250)
   }
   await stop()
-  throw new Error(`wrangler dev on ${baseUrl} did not answer GET /health with 200 within ${timeoutMs} ms (${lastProblem}). Its output:\n${output}`)
+  throw new Error(
+    `wrangler dev on ${baseUrl} did not answer GET /health with 200 within ${timeoutMs} ms (${lastProblem}). Its output:\n${output}`,
+  )
 }

@@ -30,9 +30,13 @@ export async function checkHealth(probes: { database: Probe; cache: Probe } & Re
   const names = Object.keys(probes)
   // One timer for all the probes (they run at once), cleared as soon as they are all answered.
   let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`No answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS)))
+  const deadline = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`No answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS)),
+  )
   deadline.catch(() => undefined)
-  const results = await Promise.all(names.map((name) => run(probes[name]!, deadline))).finally(() => timer !== undefined && clearTimeout(timer))
+  const results = await Promise.all(names.map((name) => run(probes[name]!, deadline))).finally(
+    () => timer !== undefined && clearTimeout(timer),
+  )
   const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!])) as HealthReport['checks']
   return {
     status: results.every((r) => r.healthy) ? 'healthy' : 'unhealthy',

@@ -1,6 +1,15 @@
 import { notFound } from '../domain/errors'
 import { toPage, type Page, type PageRequest } from '../domain/page'
-import { assertAdmin, assertCanActAs, assertCanSetRole, type Actor, type PublicUser, type Role, type User, toPublicUser } from '../domain/user'
+import {
+  assertAdmin,
+  assertCanActAs,
+  assertCanSetRole,
+  type Actor,
+  type PublicUser,
+  type Role,
+  type User,
+  toPublicUser,
+} from '../domain/user'
 import type { NewUser, UserRepository, UserSort } from './ports'
 
 type Deps = { users: UserRepository }

@@ -81,10 +81,7 @@ export interface StoredResponse {
 }
 
 export type IdempotencyBegin =
-  | { state: 'started' }
-  | { state: 'replay'; response: StoredResponse }
-  | { state: 'in-progress' }
-  | { state: 'mismatch' }
+  { state: 'started' } | { state: 'replay'; response: StoredResponse } | { state: 'in-progress' } | { state: 'mismatch' }
 
 /** Remembers the first response to a (scope, key) so a retried POST replays it instead of acting twice. */
 export interface IdempotencyStore {

@@ -9,7 +9,13 @@ export interface RegisterInput {
 
 /** Self-service sign-up: always the `user` role; the welcome email never blocks or fails it. */
 export async function registerUser(
-  deps: { users: UserRepository; tokens: TokenService; email: EmailService; background: Background; onEmailError: (error: unknown) => void },
+  deps: {
+    users: UserRepository
+    tokens: TokenService
+    email: EmailService
+    background: Background
+    onEmailError: (error: unknown) => void
+  },
   input: RegisterInput,
 ): Promise<{ user: User } & IssuedToken> {
   const user = await deps.users.create({ ...input, role: 'user' })

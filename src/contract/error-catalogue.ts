@@ -13,7 +13,8 @@ export const errorCatalogue: Record<ErrorCodeValue, CatalogueEntry> = {
   VALIDATION_ERROR: {
     title: 'The request is invalid',
     when: 'A body field, query or path parameter or header breaks the schema: a wrong type, a value out of range, a missing required field or an unknown field.',
-    action: 'Fix the input and send it again; `details` lists each problem with its `field` and where it was (`in`). Do not retry unchanged.',
+    action:
+      'Fix the input and send it again; `details` lists each problem with its `field` and where it was (`in`). Do not retry unchanged.',
   },
   INVALID_JSON: {
     title: 'The body is not JSON',
@@ -93,7 +94,8 @@ export const errorAnchor = (code: ErrorCodeValue) => `error-${code.toLowerCase()
 /** The catalogue as Markdown, for the document's description. */
 export function errorCatalogueMarkdown(): string {
   const entries = Object.entries(errorCatalogue).map(
-    ([code, entry]) => `### <a id="${errorAnchor(code as ErrorCodeValue)}"></a>${code}: ${entry.title}\n**When:** ${entry.when}\n\n**What to do:** ${entry.action}`,
+    ([code, entry]) =>
+      `### <a id="${errorAnchor(code as ErrorCodeValue)}"></a>${code}: ${entry.title}\n**When:** ${entry.when}\n\n**What to do:** ${entry.action}`,
   )
   return `## Errors\nEvery error body is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`; \`docs\` links to the entry below.\n\n${entries.join('\n\n')}`
 }

@@ -50,7 +50,10 @@ export const getHealth = createRoute({
           example: {
             status: 'unhealthy',
             timestamp: examples.time,
-            checks: { database: { healthy: false, latencyMs: 3000.4, error: 'No answer within 3000 ms' }, cache: { healthy: true, latencyMs: 0.8 } },
+            checks: {
+              database: { healthy: false, latencyMs: 3000.4, error: 'No answer within 3000 ms' },
+              cache: { healthy: true, latencyMs: 0.8 },
+            },
           },
         },
       },

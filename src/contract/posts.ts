@@ -60,12 +60,20 @@ const sort = z
   .enum(['createdAt', 'title'])
   .openapi('PostSortField', { description: 'A field posts can be sorted by.', example: 'createdAt' })
   .default('createdAt')
-  .openapi({ param: { name: 'sort', in: 'query' }, description: 'Field to sort by (default createdAt); ties break on id.', example: 'createdAt' })
+  .openapi({
+    param: { name: 'sort', in: 'query' },
+    description: 'Field to sort by (default createdAt); ties break on id.',
+    example: 'createdAt',
+  })
 
 export const PostListQuery = z.strictObject({
   ...PageQuery,
   sort,
-  authorId: Uuid.optional().openapi({ param: { name: 'authorId', in: 'query' }, description: 'Only posts by this user.', example: examplePost.authorId }),
+  authorId: Uuid.optional().openapi({
+    param: { name: 'authorId', in: 'query' },
+    description: 'Only posts by this user.',
+    example: examplePost.authorId,
+  }),
 })
 export const UserPostListQuery = z.strictObject({ ...PageQuery, sort })
 
@@ -103,7 +111,10 @@ export const getPost = createRoute({
   tags: ['Posts'],
   summary: 'Get a post',
   description: 'One post.',
-  request: { params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }), headers: SessionHeaders },
+  request: {
+    params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }),
+    headers: SessionHeaders,
+  },
   responses: {
     200: dataResponse('Post', Post, 'The post.', { ...cacheHeaders, ...workerCacheHeader }),
     304: notModified,
@@ -117,7 +128,7 @@ export const listUserPosts = createRoute({
   operationId: 'listUserPosts',
   tags: ['Posts'],
   summary: "List a user's posts",
-  description: "The posts one user wrote, paginated. 404 when the user does not exist.",
+  description: 'The posts one user wrote, paginated. 404 when the user does not exist.',
   request: { params: userParams, query: UserPostListQuery, headers: SessionHeaders },
   responses: {
     200: {
@@ -137,7 +148,11 @@ export const createUserPost = createRoute({
   summary: 'Create a post',
   description: 'The user (or an admin) publishes a post as that user.',
   security,
-  request: { params: userParams, headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreatePostRequest } } } },
+  request: {
+    params: userParams,
+    headers: IdempotencyHeaders,
+    body: { required: true, content: { 'application/json': { schema: CreatePostRequest } } },
+  },
   responses: {
     201: {
       ...dataResponse('Post', Post, 'Created.', {
@@ -147,8 +162,14 @@ export const createUserPost = createRoute({
       }),
       links: {
         getPost: link('getPost', 'Read the created post.', { id: '$response.body#/data/id' }),
-        updateUserPost: link('updateUserPost', 'Edit the created post.', { id: '$response.body#/data/authorId', postId: '$response.body#/data/id' }),
-        deleteUserPost: link('deleteUserPost', 'Delete the created post.', { id: '$response.body#/data/authorId', postId: '$response.body#/data/id' }),
+        updateUserPost: link('updateUserPost', 'Edit the created post.', {
+          id: '$response.body#/data/authorId',
+          postId: '$response.body#/data/id',
+        }),
+        deleteUserPost: link('deleteUserPost', 'Delete the created post.', {
+          id: '$response.body#/data/authorId',
+          postId: '$response.body#/data/id',
+        }),
       },
     },
     ...errorResponses(...bodyErrors, 401, 403, 404, ...idempotencyErrors),
@@ -161,9 +182,13 @@ export const updateUserPost = createRoute({
   operationId: 'updateUserPost',
   tags: ['Posts'],
   summary: 'Update a post',
-  description: 'The author (or an admin) changes the fields given. 404 when the post is not that user\'s.',
+  description: "The author (or an admin) changes the fields given. 404 when the post is not that user's.",
   security,
-  request: { params: postParams, headers: IfMatchHeaders, body: { required: true, content: { 'application/json': { schema: UpdatePostRequest } } } },
+  request: {
+    params: postParams,
+    headers: IfMatchHeaders,
+    body: { required: true, content: { 'application/json': { schema: UpdatePostRequest } } },
+  },
   responses: {
     200: dataResponse('Post', Post, 'Updated.', etagHeader),
     ...errorResponses(...bodyErrors, 401, 403, 404, 412),

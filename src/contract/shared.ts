@@ -60,43 +60,56 @@ const requestIdMaxLength = 128
 
 const metaFields = {
   timestamp: Timestamp.openapi({ example: exampleTime, description: 'When the response was produced (UTC).' }),
-  requestId: z.string().max(requestIdMaxLength).openapi({ example: exampleRequestId, description: 'Also sent as the X-Request-Id header.' }),
+  requestId: z
+    .string()
+    .max(requestIdMaxLength)
+    .openapi({ example: exampleRequestId, description: 'Also sent as the X-Request-Id header.' }),
 }
 
 export const Meta = z.object(metaFields).openapi('Meta', { example: { timestamp: exampleTime, requestId: exampleRequestId } })
 
 const cursorMaxLength = 1024
-const exampleCursor = 'eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ'
+const exampleCursor =
+  'eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ'
 
 // Flat rather than Meta.extend(): extend emits allOf, which SDK generators turn into awkward intersection types.
-export const PageMeta = z.object({
-  ...metaFields,
-  // page echoes the query's 1..1,000,000; int32 bounds the counts, as no D1 database (10 GB at most) holds 2^31 rows.
-  page: z.int().min(1).max(1_000_000).openapi({ format: 'int32', example: 1 }),
-  pageSize: z.int().min(1).max(100).openapi({ format: 'int32', example: 20 }),
-  total: z.int().min(0).max(2_147_483_647).openapi({ format: 'int32', example: 42, description: 'Number of items across all pages.' }),
-  totalPages: z
-    .int()
-    .min(0)
-    .max(2_147_483_647)
-    .openapi({ format: 'int32', example: 3, description: 'ceil(total / pageSize); 0 when there are no items.' }),
-  nextCursor: z
-    .string()
-    .max(cursorMaxLength)
-    .nullable()
-    .openapi({
-      description: 'Send as `cursor` (with the same sort, order, pageSize and filters) for the next page at constant cost however deep; null on the last page.',
+export const PageMeta = z
+  .object({
+    ...metaFields,
+    // page echoes the query's 1..1,000,000; int32 bounds the counts, as no D1 database (10 GB at most) holds 2^31 rows.
+    page: z.int().min(1).max(1_000_000).openapi({ format: 'int32', example: 1 }),
+    pageSize: z.int().min(1).max(100).openapi({ format: 'int32', example: 20 }),
+    total: z.int().min(0).max(2_147_483_647).openapi({ format: 'int32', example: 42, description: 'Number of items across all pages.' }),
+    totalPages: z
+      .int()
+      .min(0)
+      .max(2_147_483_647)
+      .openapi({ format: 'int32', example: 3, description: 'ceil(total / pageSize); 0 when there are no items.' }),
+    nextCursor: z.string().max(cursorMaxLength).nullable().openapi({
+      description:
+        'Send as `cursor` (with the same sort, order, pageSize and filters) for the next page at constant cost however deep; null on the last page.',
       example: exampleCursor,
     }),
-}).openapi('PageMeta', {
-  example: { timestamp: exampleTime, requestId: exampleRequestId, page: 1, pageSize: 20, total: 42, totalPages: 3, nextCursor: exampleCursor },
-})
+  })
+  .openapi('PageMeta', {
+    example: {
+      timestamp: exampleTime,
+      requestId: exampleRequestId,
+      page: 1,
+      pageSize: 20,
+      total: 42,
+      totalPages: 3,
+      nextCursor: exampleCursor,
+    },
+  })
 
 export const ErrorDetail = z
   .object({
     field: z.string().openapi({ example: 'email', description: 'Dotted path of the offending field; empty for the whole input.' }),
     message: z.string().openapi({ example: 'Invalid email address' }),
-    in: z.enum(['body', 'query', 'path', 'header']).openapi('ErrorLocation', { description: 'Where the field was in the request.', example: 'body' }),
+    in: z
+      .enum(['body', 'query', 'path', 'header'])
+      .openapi('ErrorLocation', { description: 'Where the field was in the request.', example: 'body' }),
   })
   .openapi('ErrorDetail', { example: { field: 'email', message: 'Invalid email address', in: 'body' } })
 
@@ -128,7 +141,10 @@ export const ErrorResponse = z
   .openapi('ErrorResponse', { example: errorExample })
 export type ErrorResponseBody = z.infer<typeof ErrorResponse>
 
-const requestIdHeader = z.string().max(requestIdMaxLength).openapi({ description: 'The request id, also in meta.requestId.', example: exampleRequestId })
+const requestIdHeader = z
+  .string()
+  .max(requestIdMaxLength)
+  .openapi({ description: 'The request id, also in meta.requestId.', example: exampleRequestId })
 
 // One schema object per component name, so a name used by several routes is one component.
 const envelopes = new Map<string, z.ZodType>()
@@ -168,19 +184,29 @@ export const etagHeader = { ETag: entityTag }
 
 export const cacheHeaders = {
   ETag: z.string().max(44).openapi({
-    description: 'Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match.',
+    description:
+      'Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match.',
     example: '"v3"',
   }),
-  'Cache-Control': z.string().max(128).openapi({ description: 'How long shared caches may keep the response.', example: 'public, max-age=60, stale-while-revalidate=300' }),
+  'Cache-Control': z
+    .string()
+    .max(128)
+    .openapi({ description: 'How long shared caches may keep the response.', example: 'public, max-age=60, stale-while-revalidate=300' }),
 }
 
 /** Sent on a POST response that replays the stored first response to an Idempotency-Key. */
 export const replayedHeader = {
-  'Idempotent-Replayed': z.enum(['true']).optional().openapi({ description: 'Present when this is a replay of the first response to the Idempotency-Key.', example: 'true' }),
+  'Idempotent-Replayed': z
+    .enum(['true'])
+    .optional()
+    .openapi({ description: 'Present when this is a replay of the first response to the Idempotency-Key.', example: 'true' }),
 }
 
 export const locationHeader = {
-  Location: z.string().max(128).openapi({ description: 'Path of the created resource.', example: '/api/users/3b241101-e2bb-4255-8caf-4136c566a962' }),
+  Location: z
+    .string()
+    .max(128)
+    .openapi({ description: 'Path of the created resource.', example: '/api/users/3b241101-e2bb-4255-8caf-4136c566a962' }),
 }
 
 /** `{ data, meta }` as a named component `<name>Response`. */
@@ -248,7 +274,9 @@ type ExampleCodes = Partial<Record<ErrorHttpStatus, ErrorCodeValue[]>>
 function codesFor(status: ErrorHttpStatus, statuses: readonly ErrorHttpStatus[], only: ExampleCodes): ErrorCodeValue[] {
   return (
     only[status] ??
-    errorCodes.filter((code) => errorStatus[code] === status && code !== 'INVALID_CREDENTIALS' && (code !== 'INVALID_JSON' || statuses.includes(415)))
+    errorCodes.filter(
+      (code) => errorStatus[code] === status && code !== 'INVALID_CREDENTIALS' && (code !== 'INVALID_JSON' || statuses.includes(415)),
+    )
   )
 }
 
@@ -302,7 +330,11 @@ export const errorResponses = <const S extends ErrorHttpStatus[]>(...statuses: S
 export const serverErrorResponses = () => errorResponsesOf([500])
 
 /** An OpenAPI link: the operation a client can call next, with its parameters taken from this response. */
-export const link = (operationId: string, description: string, parameters: Record<string, string> = {}) => ({ operationId, description, parameters })
+export const link = (operationId: string, description: string, parameters: Record<string, string> = {}) => ({
+  operationId,
+  description,
+  parameters,
+})
 
 /** Errors every JSON-body route can return before its handler runs. */
 export const bodyErrors = [400, 413, 415] as const
@@ -328,7 +360,8 @@ export const IdempotencyHeaders = z.object({ ...sessionHeaders, 'Idempotency-Key
 /** Set on single-resource GETs: whether the Worker's own cache answered. */
 export const workerCacheHeader = {
   'X-Cache': z.enum(['HIT', 'MISS', 'BYPASS']).openapi({
-    description: "Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1.",
+    description:
+      "Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1.",
     example: 'HIT',
   }),
 }
@@ -342,7 +375,8 @@ export const IfMatchHeaders = z.object({
     .optional()
     .openapi({
       param: { name: 'If-Match', in: 'header', required: false },
-      description: 'The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version.',
+      description:
+        'The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version.',
       example: '"v3"',
     }),
 })
@@ -382,9 +416,11 @@ export const PageQuery = {
   // No `default` in the document: generators send a parameter's default on every call, and page=1 beside a cursor is a 400.
   page: queryInteger('page', 1, 1_000_000, 1, '1-based page number; 1 when neither page nor cursor is given.', { documentDefault: false }),
   pageSize: queryInteger('pageSize', 1, 100, 20, 'Items per page (1..100).'),
-  order: SortOrder
-    .default('desc')
-    .openapi({ param: { name: 'order', in: 'query' }, description: 'Sort direction (default desc).', example: 'desc' }),
+  order: SortOrder.default('desc').openapi({
+    param: { name: 'order', in: 'query' },
+    description: 'Sort direction (default desc).',
+    example: 'desc',
+  }),
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'Must be a cursor from meta.nextCursor')

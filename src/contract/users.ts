@@ -33,26 +33,28 @@ const timestamps = {
   updatedAt: Timestamp.openapi({ example: examples.time }),
 }
 
-export const PublicUser = z
-  .object({ id: userId, name: userName, role: Role, ...timestamps })
-  .openapi('PublicUser', {
-    description: 'What anyone may see of a user: no email.',
-    example: { id: '3b241101-e2bb-4255-8caf-4136c566a962', name: 'Alice Example', role: 'user', createdAt: examples.time, updatedAt: examples.time },
-  })
+export const PublicUser = z.object({ id: userId, name: userName, role: Role, ...timestamps }).openapi('PublicUser', {
+  description: 'What anyone may see of a user: no email.',
+  example: {
+    id: '3b241101-e2bb-4255-8caf-4136c566a962',
+    name: 'Alice Example',
+    role: 'user',
+    createdAt: examples.time,
+    updatedAt: examples.time,
+  },
+})
 
-export const User = z
-  .object({ id: userId, email: Email, name: userName, role: Role, ...timestamps })
-  .openapi('User', {
-    description: 'The full record, seen only by the user and by admins.',
-    example: {
-      id: '3b241101-e2bb-4255-8caf-4136c566a962',
-      email: 'alice@example.com',
-      name: 'Alice Example',
-      role: 'user',
-      createdAt: examples.time,
-      updatedAt: examples.time,
-    },
-  })
+export const User = z.object({ id: userId, email: Email, name: userName, role: Role, ...timestamps }).openapi('User', {
+  description: 'The full record, seen only by the user and by admins.',
+  example: {
+    id: '3b241101-e2bb-4255-8caf-4136c566a962',
+    email: 'alice@example.com',
+    name: 'Alice Example',
+    role: 'user',
+    createdAt: examples.time,
+    updatedAt: examples.time,
+  },
+})
 
 export const CreateUserRequest = z
   .strictObject({
@@ -61,10 +63,16 @@ export const CreateUserRequest = z
     password: z.string().min(8).max(128).openapi({ example: 'correct-horse-battery' }),
     role: Role.default('user'),
   })
-  .openapi('CreateUserRequest', { example: { email: 'bob@example.com', name: 'Bob Example', password: 'correct-horse-battery', role: 'user' } })
+  .openapi('CreateUserRequest', {
+    example: { email: 'bob@example.com', name: 'Bob Example', password: 'correct-horse-battery', role: 'user' },
+  })
 
 export const ReplaceUserRequest = z
-  .strictObject({ email: Email, name: userName, role: Role.optional().openapi({ description: 'Admins only; when omitted the role is kept.' }) })
+  .strictObject({
+    email: Email,
+    name: userName,
+    role: Role.optional().openapi({ description: 'Admins only; when omitted the role is kept.' }),
+  })
   .openapi('ReplaceUserRequest', { example: { email: 'alice@example.com', name: 'Alice Example' } })
 
 export const UpdateUserRequest = z
@@ -78,7 +86,11 @@ export const UserListQuery = z.strictObject({
     .enum(['createdAt', 'name'])
     .openapi('UserSortField', { description: 'A field users can be sorted by.', example: 'createdAt' })
     .default('createdAt')
-    .openapi({ param: { name: 'sort', in: 'query' }, description: 'Field to sort by (default createdAt); ties break on id.', example: 'createdAt' }),
+    .openapi({
+      param: { name: 'sort', in: 'query' },
+      description: 'Field to sort by (default createdAt); ties break on id.',
+      example: 'createdAt',
+    }),
 })
 
 const idParams = z.object({ id: IdParam })
@@ -147,7 +159,11 @@ export const replaceUser = createRoute({
   summary: 'Replace a user',
   description: 'The user or an admin replaces `email` and `name`. Only an admin may send a `role` different from the current one.',
   security,
-  request: { params: idParams, headers: IfMatchHeaders, body: { required: true, content: { 'application/json': { schema: ReplaceUserRequest } } } },
+  request: {
+    params: idParams,
+    headers: IfMatchHeaders,
+    body: { required: true, content: { 'application/json': { schema: ReplaceUserRequest } } },
+  },
   responses: {
     200: dataResponse('User', User, 'Replaced.', etagHeader),
     ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
@@ -162,7 +178,11 @@ export const updateUser = createRoute({
   summary: 'Update a user',
   description: 'The user or an admin changes the fields given (at least one). Only an admin may change `role`.',
   security,
-  request: { params: idParams, headers: IfMatchHeaders, body: { required: true, content: { 'application/json': { schema: UpdateUserRequest } } } },
+  request: {
+    params: idParams,
+    headers: IfMatchHeaders,
+    body: { required: true, content: { 'application/json': { schema: UpdateUserRequest } } },
+  },
   responses: {
     200: dataResponse('User', User, 'Updated.', etagHeader),
     ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
@@ -175,7 +195,8 @@ export const deleteUser = createRoute({
   operationId: 'deleteUser',
   tags: ['Users'],
   summary: 'Delete a user and their posts',
-  description: 'The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.',
+  description:
+    'The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.',
   security,
   request: { params: idParams, headers: IfMatchHeaders },
   responses: {

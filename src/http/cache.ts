@@ -40,7 +40,10 @@ export function ifMatchVersions(header: string | undefined): number[] | undefine
  * A list's tag: a hash of each item's id and version (a version changes with every write to its row) and the paging,
  * not of meta's timestamp and request id, so an unchanged page keeps its tag. Hashing ids, not the whole page, keeps it cheap.
  */
-export async function listTag(c: Context<AppEnv>, { items, total, page, pageSize }: { items: Array<{ id: string; version: number }>; total: number; page: number; pageSize: number }) {
+export async function listTag(
+  c: Context<AppEnv>,
+  { items, total, page, pageSize }: { items: Array<{ id: string; version: number }>; total: number; page: number; pageSize: number },
+) {
   const key = `${page}/${pageSize}/${total}/${items.map((item) => `${item.id}@${item.version}`).join(',')}`
   c.header('ETag', `W/"${await digestHex('SHA-1', key)}"`)
   publicCache(c)

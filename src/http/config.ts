@@ -1,21 +1,31 @@
 import { z } from 'zod'
 
 /** What the Worker needs from its bindings and vars; checked once per isolate, before the first request uses them. */
-const ConfigSchema = z.object({
-  DB: z.custom<D1Database>((value) => typeof value === 'object' && value !== null && 'prepare' in value, 'D1 binding DB is missing'),
-  CACHE: z.custom<KVNamespace>((value) => typeof value === 'object' && value !== null && 'get' in value, 'KV binding CACHE is missing'),
-  JWT_SECRET: z.string({ error: 'JWT_SECRET is missing' }).min(32, 'JWT_SECRET must be at least 32 characters'),
-  ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production'], { error: 'ENVIRONMENT must be development, test, staging or production' }),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  CORS_ORIGINS: z.string().default(''),
-  RATE_LIMITER: z.custom<RateLimit>((value) => typeof value === 'object' && value !== null && 'limit' in value, 'Rate limiting binding RATE_LIMITER is missing'),
-  AUTH_RATE_LIMITER: z.custom<RateLimit>((value) => typeof value === 'object' && value !== null && 'limit' in value, 'Rate limiting binding AUTH_RATE_LIMITER is missing'),
-  // `off` exists for local load tests only (npm run bench); never in a deployed environment.
-  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
-}).refine((config) => config.RATE_LIMITS === 'on' || ['development', 'test'].includes(config.ENVIRONMENT), {
-  message: 'RATE_LIMITS=off is allowed only in development and test',
-  path: ['RATE_LIMITS'],
-})
+const ConfigSchema = z
+  .object({
+    DB: z.custom<D1Database>((value) => typeof value === 'object' && value !== null && 'prepare' in value, 'D1 binding DB is missing'),
+    CACHE: z.custom<KVNamespace>((value) => typeof value === 'object' && value !== null && 'get' in value, 'KV binding CACHE is missing'),
+    JWT_SECRET: z.string({ error: 'JWT_SECRET is missing' }).min(32, 'JWT_SECRET must be at least 32 characters'),
+    ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production'], {
+      error: 'ENVIRONMENT must be development, test, staging or production',
+    }),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    CORS_ORIGINS: z.string().default(''),
+    RATE_LIMITER: z.custom<RateLimit>(
+      (value) => typeof value === 'object' && value !== null && 'limit' in value,
+      'Rate limiting binding RATE_LIMITER is missing',
+    ),
+    AUTH_RATE_LIMITER: z.custom<RateLimit>(
+      (value) => typeof value === 'object' && value !== null && 'limit' in value,
+      'Rate limiting binding AUTH_RATE_LIMITER is missing',
+    ),
+    // `off` exists for local load tests only (npm run bench); never in a deployed environment.
+    RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  })
+  .refine((config) => config.RATE_LIMITS === 'on' || ['development', 'test'].includes(config.ENVIRONMENT), {
+    message: 'RATE_LIMITS=off is allowed only in development and test',
+    path: ['RATE_LIMITS'],
+  })
 export type Config = z.infer<typeof ConfigSchema>
 
 export class ConfigError extends Error {

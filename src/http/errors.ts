@@ -36,7 +36,8 @@ const httpExceptionCodes: Record<number, [ErrorCodeValue, string]> = {
 
 export function onError(error: Error, c: Context<AppEnv>) {
   if (error instanceof DomainError) return sendError(c, error.code, error.message)
-  if (error instanceof InvalidQuery) return sendError(c, 'VALIDATION_ERROR', 'The request is invalid', [{ field: error.field, message: error.message, in: 'query' }])
+  if (error instanceof InvalidQuery)
+    return sendError(c, 'VALIDATION_ERROR', 'The request is invalid', [{ field: error.field, message: error.message, in: 'query' }])
   if (error instanceof HTTPException && httpExceptionCodes[error.status]) {
     const [code, message] = httpExceptionCodes[error.status]!
     return sendError(c, code, message)
@@ -71,7 +72,8 @@ export function notFound(c: Context<AppEnv>) {
   if (!match) return sendError(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)
   const method = c.req.method === 'HEAD' ? 'GET' : c.req.method
   // Only a trailing slash stood between this request and its route: that is not a wrong method.
-  if (match.methods.includes(method)) return sendError(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}; the path has no trailing slash`)
+  if (match.methods.includes(method))
+    return sendError(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}; the path has no trailing slash`)
   const allow = [...match.methods, 'OPTIONS'].join(', ')
   c.header('Allow', allow)
   if (c.req.method === 'OPTIONS') return c.body(null, 204)

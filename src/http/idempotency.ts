@@ -48,7 +48,9 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     throw error
   }
   if (c.res.status >= 200 && c.res.status < 300) {
-    const headers = Object.fromEntries(REPLAYED_HEADERS.flatMap((name) => (c.res.headers.has(name) ? [[name, c.res.headers.get(name)!]] : [])))
+    const headers = Object.fromEntries(
+      REPLAYED_HEADERS.flatMap((name) => (c.res.headers.has(name) ? [[name, c.res.headers.get(name)!]] : [])),
+    )
     // Sealed: a register or login response holds a token, which must not sit readable in the database.
     await idempotency.complete(scope, key, { status: c.res.status, body: await sealer.seal(await c.res.clone().text()), headers })
   } else {

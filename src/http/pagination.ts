@@ -53,13 +53,20 @@ interface ListQuery<Sort extends string> {
  * The page the client asked for: by number (offset), or after a cursor's position (keyset). `scope` names the listing
  * and its filters; a cursor made for another scope, sort, order or page size is a 400 naming `cursor`.
  */
-export function pageRequest<Sort extends string>(c: Context<AppEnv>, { cursor, ...query }: ListQuery<Sort>, scope: string): PageRequest<Sort> {
+export function pageRequest<Sort extends string>(
+  c: Context<AppEnv>,
+  { cursor, ...query }: ListQuery<Sort>,
+  scope: string,
+): PageRequest<Sort> {
   if (cursor === undefined) return query
   if (c.req.query('page') !== undefined) throw new InvalidQuery('page', 'Give page or cursor, not both')
   const payload = decode(cursor)
   if (!payload) throw new InvalidQuery('cursor', 'Not a cursor this API made; use meta.nextCursor as it was sent')
   if (payload.k !== scope || payload.s !== query.sort || payload.o !== query.order || payload.n !== query.pageSize) {
-    throw new InvalidQuery('cursor', 'This cursor belongs to another listing: send the same sort, order, pageSize and filters as the page it came from')
+    throw new InvalidQuery(
+      'cursor',
+      'This cursor belongs to another listing: send the same sort, order, pageSize and filters as the page it came from',
+    )
   }
   return { ...query, page: payload.p, after: { value: payload.v, id: payload.i } }
 }
@@ -73,6 +80,14 @@ export function nextCursor<T extends { id: string }, Sort extends string>(
 ): string | null {
   const last = page.items.at(-1)
   if (!last || page.page >= page.totalPages) return null
-  const payload: CursorPayload = { p: page.page + 1, n: request.pageSize, s: request.sort, o: request.order, k: scope, v: sortValue(last, request.sort), i: last.id }
+  const payload: CursorPayload = {
+    p: page.page + 1,
+    n: request.pageSize,
+    s: request.sort,
+    o: request.order,
+    k: scope,
+    v: sortValue(last, request.sort),
+    i: last.id,
+  }
   return encode(JSON.stringify(payload))
 }

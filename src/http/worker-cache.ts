@@ -6,7 +6,8 @@ import type { AppEnv } from './app-env'
 const TTL_SECONDS = 60
 
 const keyFor = (c: Context<AppEnv>, path: string) => new Request(new URL(path, c.req.url).toString())
-const store = (key: Request, value: unknown) => caches.default.put(key, new Response(JSON.stringify(value), { headers: { 'Cache-Control': `max-age=${TTL_SECONDS}` } }))
+const store = (key: Request, value: unknown) =>
+  caches.default.put(key, new Response(JSON.stringify(value), { headers: { 'Cache-Control': `max-age=${TTL_SECONDS}` } }))
 
 /**
  * The resource at this request's path from the Cache API, or from `load` (and then stored). The cached copy is

@@ -7,7 +7,10 @@ export function jwtTokenService(secret: string, now: () => number = Date.now): T
   // Imported once, not on every sign and verify (hono/jwt imports a string secret each call).
   let imported: Promise<CryptoKey> | undefined
   const key = () =>
-    (imported ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']))
+    (imported ??= crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]))
   return {
     async issue(user): Promise<IssuedToken> {
       const issuedAt = Math.floor(now() / 1000)

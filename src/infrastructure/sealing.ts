@@ -21,7 +21,9 @@ export function idempotencySealer(secret: string) {
       const base = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey'])
       const purpose = (label: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: encoder.encode(label) })
       const [mac, aead] = await Promise.all([
-        crypto.subtle.deriveKey(purpose('idempotency fingerprint v1'), base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign']),
+        crypto.subtle.deriveKey(purpose('idempotency fingerprint v1'), base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
+          'sign',
+        ]),
         crypto.subtle.deriveKey(purpose('idempotency response v1'), base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
       ])
       return { mac, aead }
@@ -40,7 +42,11 @@ export function idempotencySealer(secret: string) {
     async open(stored: string): Promise<string | null> {
       const [iv, sealed] = stored.split('.')
       try {
-        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(iv ?? '') }, (await derive()).aead, fromBase64(sealed ?? ''))
+        const plain = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: fromBase64(iv ?? '') },
+          (await derive()).aead,
+          fromBase64(sealed ?? ''),
+        )
         return new TextDecoder().decode(plain)
       } catch {
         return null

@@ -41,7 +41,16 @@ async function main() {
     server = await startWranglerDev({ persistTo: '.wrangler/browser-test' })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     })
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
 
@@ -85,7 +94,8 @@ async function main() {
     // The error catalogue: every code's entry is on the page with the anchor that error.docs links to.
     await expectVisible(page, `PRECONDITION_FAILED: ${errorCatalogue.PRECONDITION_FAILED.title}`)
     for (const code of errorCodes) {
-      if ((await page.locator(`[id="${errorAnchor(code)}"]`).count()) !== 1) throw new Error(`/docs has no anchor #${errorAnchor(code)} for ${code}`)
+      if ((await page.locator(`[id="${errorAnchor(code)}"]`).count()) !== 1)
+        throw new Error(`/docs has no anchor #${errorAnchor(code)} for ${code}`)
     }
     console.log(`ok   the error catalogue has an anchor for each of the ${errorCodes.length} codes`)
 
@@ -102,7 +112,10 @@ async function main() {
     console.log('PASS docs page renders the operations offline')
   } catch (error) {
     // What the page looked like when it failed is the fastest clue in CI.
-    await page?.screenshot({ path: failurePath }).then(() => console.error(`screenshot of the failure: ${failurePath}`), () => undefined)
+    await page?.screenshot({ path: failurePath }).then(
+      () => console.error(`screenshot of the failure: ${failurePath}`),
+      () => undefined,
+    )
     throw error
   } finally {
     await browser?.close()

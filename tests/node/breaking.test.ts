@@ -28,7 +28,12 @@ const listedIn = (stdout: string): string[] =>
 function gate(args: string[], env: NodeJS.ProcessEnv = {}): GateResult {
   const out: string[] = []
   const err: string[] = []
-  const exitCode = runGate(args, (line) => out.push(line), (line) => err.push(line), { GITHUB_ACTIONS: 'false', ...env })
+  const exitCode = runGate(
+    args,
+    (line) => out.push(line),
+    (line) => err.push(line),
+    { GITHUB_ACTIONS: 'false', ...env },
+  )
   const stdout = out.join('\n')
   return { exitCode, listed: listedIn(stdout), stdout, stderr: err.join('\n') }
 }

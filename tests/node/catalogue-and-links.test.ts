@@ -5,8 +5,16 @@ import { errorCodes } from '../../src/contract/shared'
 
 type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; items?: Schema; enum?: string[]; allOf?: Schema[] }
 type Link = { operationId: string; parameters?: Record<string, string> }
-type Operation = { operationId: string; parameters?: { name: string; in: string }[]; responses: Record<string, { links?: Record<string, Link>; content?: Record<string, { schema: Schema }> }> }
-type Document = { info: { description: string }; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } }
+type Operation = {
+  operationId: string
+  parameters?: { name: string; in: string }[]
+  responses: Record<string, { links?: Record<string, Link>; content?: Record<string, { schema: Schema }> }>
+}
+type Document = {
+  info: { description: string }
+  paths: Record<string, Record<string, Operation>>
+  components: { schemas: Record<string, Schema> }
+}
 
 const document = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')) as Document
 const resolve = (schema: Schema): Schema => (schema.$ref ? resolve(document.components.schemas[schema.$ref.split('/').pop()!]!) : schema)
@@ -36,7 +44,9 @@ describe('named examples', () => {
     Object.values(item as unknown as Record<string, { operationId: string; requestBody?: unknown; responses: Responses }>),
   )
   const codesOf = (op: (typeof operations)[number]) =>
-    Object.values(op.responses).flatMap((response) => Object.values(response.content?.['application/json']?.examples ?? {}).map((example) => example.value.error?.code))
+    Object.values(op.responses).flatMap((response) =>
+      Object.values(response.content?.['application/json']?.examples ?? {}).map((example) => example.value.error?.code),
+    )
 
   it('show only codes the operation can send: INVALID_JSON where it reads a body, INVALID_CREDENTIALS on login alone', () => {
     for (const op of operations) {
@@ -64,7 +74,11 @@ function resolvesIn(schema: Schema, pointer: string): boolean {
   let node: Schema | undefined = resolve(schema)
   for (const segment of pointer.split('/').filter(Boolean)) {
     if (!node) return false
-    node = /^\d+$/.test(segment) ? (node.items ? resolve(node.items) : undefined) : node.properties?.[segment] && resolve(node.properties[segment]!)
+    node = /^\d+$/.test(segment)
+      ? node.items
+        ? resolve(node.items)
+        : undefined
+      : node.properties?.[segment] && resolve(node.properties[segment]!)
   }
   return Boolean(node)
 }
@@ -74,13 +88,25 @@ describe('OpenAPI links', () => {
   const ids = new Set(operations.map((op) => op.operationId))
   const links = operations.flatMap((op) =>
     Object.entries(op.responses).flatMap(([status, response]) =>
-      Object.entries(response.links ?? {}).map(([name, link]) => ({ from: `${op.operationId} ${status}`, name, link, schema: response.content?.['application/json']?.schema })),
+      Object.entries(response.links ?? {}).map(([name, link]) => ({
+        from: `${op.operationId} ${status}`,
+        name,
+        link,
+        schema: response.content?.['application/json']?.schema,
+      })),
     ),
   )
 
   it('exist for the flows a client follows', () => {
     const names = links.map((l) => `${l.from} -> ${l.link.operationId}`)
-    for (const expected of ['createUser 201 -> getUser', 'createUserPost 201 -> getPost', 'createUserPost 201 -> updateUserPost', 'login 200 -> getProfile', 'listUsers 200 -> getUser', 'listPosts 200 -> getPost']) {
+    for (const expected of [
+      'createUser 201 -> getUser',
+      'createUserPost 201 -> getPost',
+      'createUserPost 201 -> updateUserPost',
+      'login 200 -> getProfile',
+      'listUsers 200 -> getUser',
+      'listPosts 200 -> getPost',
+    ]) {
       expect(names).toContain(expected)
     }
   })

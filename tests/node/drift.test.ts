@@ -14,9 +14,14 @@ function check(documentText: string): Promise<{ code: number; output: string }> 
   const file = join(temp, `openapi-${Math.random().toString(36).slice(2)}.json`)
   writeFileSync(file, documentText)
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/emit-openapi.ts', '--check'], { cwd: root, env: { ...process.env, OPENAPI_FILE: file } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr })
-    })
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/emit-openapi.ts', '--check'],
+      { cwd: root, env: { ...process.env, OPENAPI_FILE: file } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr })
+      },
+    )
   })
 }
 

@@ -21,7 +21,18 @@ const loadDocument = () => JSON.parse(documentText) as JsonObject
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']
-const SUBSCHEMA = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames', 'unevaluatedItems', 'unevaluatedProperties']
+const SUBSCHEMA = [
+  'items',
+  'additionalProperties',
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'propertyNames',
+  'unevaluatedItems',
+  'unevaluatedProperties',
+]
 const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems']
 const SUBSCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'dependentSchemas']
 
@@ -84,7 +95,8 @@ function findExamples(document: JsonObject, seen: Set<string>, problems: string[
         usedComponentExamples.add(pointer)
         target = resolve(document, pointer)
       }
-      if (!isObject(target) || !('value' in target)) problems.push(`${pointer}: an Example Object without an inline value cannot be checked`)
+      if (!isObject(target) || !('value' in target))
+        problems.push(`${pointer}: an Example Object without an inline value cannot be checked`)
       else if (!hasSchema) problems.push(`${pointer}: an example beside no schema illustrates nothing`)
       else found.push({ pointer: `${pointer}/value`, schemaPointer: `${at}/schema`, value: target.value ?? null })
     }
@@ -130,7 +142,8 @@ function findExamples(document: JsonObject, seen: Set<string>, problems: string[
   if ('examples' in components) seen.add('/components/examples')
   for (const [name] of entries(components.examples)) {
     const pointer = `/components/examples/${escape(name)}`
-    if (!usedComponentExamples.has(pointer)) problems.push(`${pointer}: not used by any parameter, header or media type, so it illustrates no schema`)
+    if (!usedComponentExamples.has(pointer))
+      problems.push(`${pointer}: not used by any parameter, header or media type, so it illustrates no schema`)
   }
   return found
 }
@@ -175,8 +188,10 @@ function unrealistic(document: JsonObject, value: Json, schemaNode: Json | undef
   }
   gather(schemaNode)
   for (const s of schemas) {
-    if (typeof value === 'string' && s.format === 'uuid' && !UUID.test(value)) problems.push(`${at}: ${JSON.stringify(value)} is not a UUID`)
-    if (typeof value === 'string' && s.format === 'date-time' && !value.endsWith('Z')) problems.push(`${at}: ${JSON.stringify(value)} is not a UTC time`)
+    if (typeof value === 'string' && s.format === 'uuid' && !UUID.test(value))
+      problems.push(`${at}: ${JSON.stringify(value)} is not a UUID`)
+    if (typeof value === 'string' && s.format === 'date-time' && !value.endsWith('Z'))
+      problems.push(`${at}: ${JSON.stringify(value)} is not a UTC time`)
   }
   if (Array.isArray(value)) {
     value.forEach((item, i) => {
@@ -214,7 +229,9 @@ function exampleProblems(document: JsonObject): { examples: Example[]; problems:
     const validate = ajv.compile({ $ref: `${id}#${fragment}` })
     if (!validate(example.value)) {
       for (const error of validate.errors ?? []) {
-        problems.push(`${example.pointer}${error.instancePath}: ${error.message ?? error.keyword} ${JSON.stringify(error.params)} (schema ${example.schemaPointer})`)
+        problems.push(
+          `${example.pointer}${error.instancePath}: ${error.message ?? error.keyword} ${JSON.stringify(error.params)} (schema ${example.schemaPointer})`,
+        )
       }
     }
     unrealistic(document, example.value, resolve(document, example.schemaPointer), example.pointer, problems)
@@ -228,7 +245,9 @@ describe('examples in openapi/openapi.json', () => {
     expect(problems).toEqual([])
     // Every named schema carries an example (design.md), so there are at least that many; the walker must find them.
     const document = loadDocument()
-    const named = entries(isObject(document.components) ? document.components.schemas : undefined).map(([name]) => `/components/schemas/${escape(name)}/example`)
+    const named = entries(isObject(document.components) ? document.components.schemas : undefined).map(
+      ([name]) => `/components/schemas/${escape(name)}/example`,
+    )
     expect(examples.map((example) => example.pointer)).toEqual(expect.arrayContaining(named))
   })
 
@@ -239,13 +258,41 @@ describe('examples in openapi/openapi.json', () => {
     return node
   }
   const mutations: Mutation[] = [
-    ['a value outside an enum', (d) => (at(d, '/components/schemas/User/example').role = 'superuser'), '/components/schemas/User/example/role: must be equal to one of the allowed values'],
-    ['a missing required property', (d) => delete at(d, '/components/schemas/Post/example').title, "/components/schemas/Post/example: must have required property 'title'"],
-    ['a property the schema does not declare', (d) => (at(d, '/components/schemas/Post/example').tags = ['api']), '/components/schemas/Post/example: must NOT have additional properties'],
-    ['a "string" placeholder', (d) => (at(d, '/components/schemas/Post/example').title = 'string'), '/components/schemas/Post/example/title: "string" is a placeholder'],
-    ['an email not at example.com', (d) => (at(d, '/components/schemas/User/example').email = 'alice@gmail.com'), '/components/schemas/User/example/email: email "alice@gmail.com" is not @example.com'],
-    ['an id that is not a UUID', (d) => (at(d, '/components/schemas/Post/properties/authorId').example = '00000000-0000-0000-0000-000000000000'), '/components/schemas/Post/properties/authorId/example: "00000000-0000-0000-0000-000000000000" is not a UUID'],
-    ['a local time', (d) => (at(d, '/components/schemas/Post/example').createdAt = '2026-11-25T10:30:00+01:00'), '/components/schemas/Post/example/createdAt: "2026-11-25T10:30:00+01:00" is not a UTC time'],
+    [
+      'a value outside an enum',
+      (d) => (at(d, '/components/schemas/User/example').role = 'superuser'),
+      '/components/schemas/User/example/role: must be equal to one of the allowed values',
+    ],
+    [
+      'a missing required property',
+      (d) => delete at(d, '/components/schemas/Post/example').title,
+      "/components/schemas/Post/example: must have required property 'title'",
+    ],
+    [
+      'a property the schema does not declare',
+      (d) => (at(d, '/components/schemas/Post/example').tags = ['api']),
+      '/components/schemas/Post/example: must NOT have additional properties',
+    ],
+    [
+      'a "string" placeholder',
+      (d) => (at(d, '/components/schemas/Post/example').title = 'string'),
+      '/components/schemas/Post/example/title: "string" is a placeholder',
+    ],
+    [
+      'an email not at example.com',
+      (d) => (at(d, '/components/schemas/User/example').email = 'alice@gmail.com'),
+      '/components/schemas/User/example/email: email "alice@gmail.com" is not @example.com',
+    ],
+    [
+      'an id that is not a UUID',
+      (d) => (at(d, '/components/schemas/Post/properties/authorId').example = '00000000-0000-0000-0000-000000000000'),
+      '/components/schemas/Post/properties/authorId/example: "00000000-0000-0000-0000-000000000000" is not a UUID',
+    ],
+    [
+      'a local time',
+      (d) => (at(d, '/components/schemas/Post/example').createdAt = '2026-11-25T10:30:00+01:00'),
+      '/components/schemas/Post/example/createdAt: "2026-11-25T10:30:00+01:00" is not a UTC time',
+    ],
     [
       'a bad media-type example through a component example',
       (d) => {
@@ -255,8 +302,16 @@ describe('examples in openapi/openapi.json', () => {
       },
       "/components/examples/EmptyPage/value: must have required property 'meta'",
     ],
-    ['an unused component example', (d) => (at(d, '/components').examples = { Orphan: { value: 1 } }), '/components/examples/Orphan: not used by any parameter'],
-    ['an example where OpenAPI defines none', (d) => (at(d, '/paths/~1api~1posts/get/responses/200').example = { data: [] }), '/paths/~1api~1posts/get/responses/200/example: an example where OpenAPI does not define one'],
+    [
+      'an unused component example',
+      (d) => (at(d, '/components').examples = { Orphan: { value: 1 } }),
+      '/components/examples/Orphan: not used by any parameter',
+    ],
+    [
+      'an example where OpenAPI defines none',
+      (d) => (at(d, '/paths/~1api~1posts/get/responses/200').example = { data: [] }),
+      '/paths/~1api~1posts/get/responses/200/example: an example where OpenAPI does not define one',
+    ],
   ]
 
   it.each(mutations)('bite: %s is reported with its JSON pointer', (_what, mutate, expected) => {

@@ -16,10 +16,15 @@ function generate(name: string, schema: string): Promise<{ output: string; files
   const out = join(scratch, name)
   cpSync(join(root, 'migrations'), join(root, out), { recursive: true })
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [drizzleKit, 'generate', '--dialect', 'sqlite', '--schema', schema, '--out', out], { cwd: root }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`drizzle-kit generate failed: ${stdout}\n${stderr}`))
-      resolve({ output: stdout + stderr, files: readdirSync(join(root, out)).filter((file) => file.endsWith('.sql')) })
-    })
+    execFile(
+      process.execPath,
+      [drizzleKit, 'generate', '--dialect', 'sqlite', '--schema', schema, '--out', out],
+      { cwd: root },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`drizzle-kit generate failed: ${stdout}\n${stderr}`))
+        resolve({ output: stdout + stderr, files: readdirSync(join(root, out)).filter((file) => file.endsWith('.sql')) })
+      },
+    )
   })
 }
 

@@ -25,9 +25,14 @@ interface Run {
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   const PATH = `${join(root, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}`
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env: { ...process.env, PATH, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
-    })
+    execFile(
+      command,
+      args,
+      { cwd, env: { ...process.env, PATH, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr })
+      },
+    )
   })
 }
 
@@ -116,8 +121,16 @@ describe('the SDK package', () => {
   }, 30_000)
 
   it('ships only the built output and the README, versioned as the document, needing only openapi-fetch', () => {
-    expect(packed.files.map((file) => file.path).sort()).toEqual(['README.md', 'dist/client.d.ts', 'dist/client.js', 'dist/schema.d.ts', 'package.json'])
-    const installed = JSON.parse(readFileSync(join(project, 'node_modules/@contract-first-api/client/package.json'), 'utf8')) as InstalledPackage
+    expect(packed.files.map((file) => file.path).sort()).toEqual([
+      'README.md',
+      'dist/client.d.ts',
+      'dist/client.js',
+      'dist/schema.d.ts',
+      'package.json',
+    ])
+    const installed = JSON.parse(
+      readFileSync(join(project, 'node_modules/@contract-first-api/client/package.json'), 'utf8'),
+    ) as InstalledPackage
     expect(installed.name).toBe('@contract-first-api/client')
     expect(installed.version).toBe(document.info.version)
     expect(installed.type).toBe('module')
@@ -166,8 +179,12 @@ describe('the SDK package', () => {
     const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.negative.json', '--pretty', 'false'], project)
     expect(checked.code).not.toBe(0)
     const errors = checked.stdout.split('\n').filter((line) => line.includes(': error TS'))
-    expect(errors.filter((line) => line.startsWith('negative/titel.ts'))).toEqual([expect.stringMatching(/error TS\d+: .*'titel' does not exist/)])
-    expect(errors.filter((line) => line.startsWith('negative/tittle.ts'))).toEqual([expect.stringMatching(/error TS\d+: Property 'tittle' does not exist/)])
+    expect(errors.filter((line) => line.startsWith('negative/titel.ts'))).toEqual([
+      expect.stringMatching(/error TS\d+: .*'titel' does not exist/),
+    ])
+    expect(errors.filter((line) => line.startsWith('negative/tittle.ts'))).toEqual([
+      expect.stringMatching(/error TS\d+: Property 'tittle' does not exist/),
+    ])
   })
 
   it("type-checks the README's example as written, so the first code an integrator copies compiles", { timeout: 60_000 }, async () => {
@@ -181,7 +198,10 @@ describe('the SDK package', () => {
       writeFileSync(join(project, file), `${code}\nexport {}\n`)
       return file
     })
-    writeFileSync(join(project, 'tsconfig.readme.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, files }))
+    writeFileSync(
+      join(project, 'tsconfig.readme.json'),
+      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, files }),
+    )
     const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.readme.json', '--pretty', 'false'], project)
     expect(checked.stdout + checked.stderr).toBe('')
     expect(checked.code).toBe(0)

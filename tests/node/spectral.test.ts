@@ -66,7 +66,9 @@ describe('a document that breaks every convention (tests/node/fixtures/spectral-
   })
 
   it('covers every custom rule that .spectral.yaml defines', () => {
-    const defined = [...readFileSync(new URL('../../.spectral.yaml', import.meta.url), 'utf8').matchAll(/^ {2}(contract-[a-z0-9-]+):/gm)].map((m) => m[1])
+    const defined = [
+      ...readFileSync(new URL('../../.spectral.yaml', import.meta.url), 'utf8').matchAll(/^ {2}(contract-[a-z0-9-]+):/gm),
+    ].map((m) => m[1])
     expect(defined.length).toBeGreaterThan(0)
     expect(Object.keys(expected).sort()).toEqual(defined.sort())
   })

@@ -20,14 +20,18 @@ describe('register', () => {
     const email = uniqueEmail('case')
     const first = await register({ email: `  ${email.toUpperCase()} ` })
     expect(first.user.email).toBe(email)
-    const { error, response } = await client().POST('/api/auth/register', { body: { email: email.replace('case', 'CASE'), name: 'Dup', password: PASSWORD } })
+    const { error, response } = await client().POST('/api/auth/register', {
+      body: { email: email.replace('case', 'CASE'), name: 'Dup', password: PASSWORD },
+    })
     expect(response.status).toBe(409)
     expect(error?.error.code).toBe('CONFLICT')
   })
 
   it('two racing registrations with one email: exactly one 201 and one 409, never a 500', async () => {
     const email = uniqueEmail('race')
-    const attempts = await Promise.all([1, 2, 3].map(() => json('POST', '/api/auth/register', { email, name: 'Racer', password: PASSWORD })))
+    const attempts = await Promise.all(
+      [1, 2, 3].map(() => json('POST', '/api/auth/register', { email, name: 'Racer', password: PASSWORD })),
+    )
     expect(attempts.map((r) => r.status).sort()).toEqual([201, 409, 409])
   })
 
@@ -52,7 +56,9 @@ describe('register', () => {
   it('stores a salted PBKDF2-SHA256 hash, never the password', async () => {
     const a = await register()
     const b = await register()
-    const rows = await env.DB.prepare('SELECT password_hash FROM users WHERE id IN (?, ?)').bind(a.user.id, b.user.id).all<{ password_hash: string }>()
+    const rows = await env.DB.prepare('SELECT password_hash FROM users WHERE id IN (?, ?)')
+      .bind(a.user.id, b.user.id)
+      .all<{ password_hash: string }>()
     const hashes = rows.results.map((r) => r.password_hash)
     for (const hash of hashes) {
       expect(hash).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/)
@@ -72,7 +78,9 @@ describe('register', () => {
 describe('login', () => {
   it('returns a token that works on /api/profile', async () => {
     const session = await register()
-    const { data, response } = await client().POST('/api/auth/login', { body: { email: session.user.email.toUpperCase(), password: PASSWORD } })
+    const { data, response } = await client().POST('/api/auth/login', {
+      body: { email: session.user.email.toUpperCase(), password: PASSWORD },
+    })
     expect(response.status).toBe(200)
     expect(response.headers.get('cache-control')).toBe(NO_STORE)
     const profile = await client(data?.data.token).GET('/api/profile')
@@ -118,7 +126,7 @@ describe('profile', () => {
     for (const token of [forged, expired]) expect((await client(token).GET('/api/profile')).response.status).toBe(401)
   })
 
-  it("stops working at once when the user is deleted", async () => {
+  it('stops working at once when the user is deleted', async () => {
     const session = await register()
     expect((await client(session.token).DELETE('/api/users/{id}', { params: { path: { id: session.user.id } } })).response.status).toBe(204)
     const { response, error } = await client(session.token).GET('/api/profile')

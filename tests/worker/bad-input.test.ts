@@ -30,7 +30,13 @@ const bodies: [string, string | undefined, Record<string, string>, number, strin
   ['a form body', 'title=x&body=y', { 'content-type': 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
   ['text/plain JSON', '{"title":"x","body":"y"}', { 'content-type': 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
   ['no content type', '{"title":"x","body":"y"}', {}, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-  ['a body over 64 KiB', JSON.stringify({ title: 'x', body: 'y'.repeat(70_000) }), { 'content-type': 'application/json' }, 413, 'PAYLOAD_TOO_LARGE'],
+  [
+    'a body over 64 KiB',
+    JSON.stringify({ title: 'x', body: 'y'.repeat(70_000) }),
+    { 'content-type': 'application/json' },
+    413,
+    'PAYLOAD_TOO_LARGE',
+  ],
 ]
 
 describe('bad bodies on every write route: a 4xx envelope and nothing written', () => {

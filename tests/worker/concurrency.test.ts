@@ -48,10 +48,16 @@ describe('optimistic concurrency with ETag / If-Match', () => {
     const session = await register()
     await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: 'Kept', body: 'B' } })
     const before = [await count('users'), await count('posts')]
-    const stale = await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}`, 'If-Match': '"v99"' } })
+    const stale = await call(`/api/users/${session.user.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${session.token}`, 'If-Match': '"v99"' },
+    })
     expect(stale.status).toBe(412)
     expect([await count('users'), await count('posts')]).toEqual(before)
-    const current = await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}`, 'If-Match': '"v1"' } })
+    const current = await call(`/api/users/${session.user.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${session.token}`, 'If-Match': '"v1"' },
+    })
     expect(current.status).toBe(204)
   })
 

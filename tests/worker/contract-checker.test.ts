@@ -19,15 +19,31 @@ describe('the contract checker bites', () => {
   })
 
   it.each([
-    ['an undeclared field', respond(200, { data: { ...user, email: 'leak@example.com' }, meta }), /must NOT have additional properties.*email/],
+    [
+      'an undeclared field',
+      respond(200, { data: { ...user, email: 'leak@example.com' }, meta }),
+      /must NOT have additional properties.*email/,
+    ],
     ['a wrong type', respond(200, { data: { ...user, role: 7 }, meta }), /role/],
     ['a missing required field', respond(200, { data: { ...user, name: undefined }, meta }), /name/],
     ['an undeclared status', respond(418, { data: user, meta }), /status 418 is not declared for getUser/],
-    ['a missing declared header', new Response(JSON.stringify({ data: user, meta }), { status: 200, headers: { 'content-type': 'application/json' } }), /required header/],
+    [
+      'a missing declared header',
+      new Response(JSON.stringify({ data: user, meta }), { status: 200, headers: { 'content-type': 'application/json' } }),
+      /required header/,
+    ],
     ['another content type', respond(200, { data: user, meta }, { 'content-type': 'text/plain' }), /content-type/],
     ['an error that is not the envelope', respond(404, { message: 'nope' }), /ErrorResponse|error/],
-    ['an undeclared header of ours', respond(200, { data: user, meta }, { 'x-debug-sql': 'SELECT 1' }), /header x-debug-sql is not declared for 200/],
-    ['a declared header with a value its schema refuses', respond(200, { data: user, meta }, { 'x-cache': 'STALE' }), /header X-Cache: "STALE" does not match its schema/],
+    [
+      'an undeclared header of ours',
+      respond(200, { data: user, meta }, { 'x-debug-sql': 'SELECT 1' }),
+      /header x-debug-sql is not declared for 200/,
+    ],
+    [
+      'a declared header with a value its schema refuses',
+      respond(200, { data: user, meta }, { 'x-cache': 'STALE' }),
+      /header X-Cache: "STALE" does not match its schema/,
+    ],
   ])('rejects %s', async (_what, response, message) => {
     const failure = assertConforms('GET', `http://t/api/users/${id}`, response)
     await expect(failure).rejects.toBeInstanceOf(ContractViolation)
@@ -35,7 +51,9 @@ describe('the contract checker bites', () => {
   })
 
   it('rejects a non-envelope answer to an undocumented path', async () => {
-    await expect(assertConforms('GET', 'http://t/nope', new Response('404 Not Found', { status: 404 }))).rejects.toBeInstanceOf(ContractViolation)
+    await expect(assertConforms('GET', 'http://t/nope', new Response('404 Not Found', { status: 404 }))).rejects.toBeInstanceOf(
+      ContractViolation,
+    )
   })
 
   it('fails a real handler that starts leaking a field through the Worker', async () => {
@@ -48,7 +66,11 @@ describe('the contract checker bites', () => {
     })
     app.route('/', createApp())
     const session = await register()
-    const response = await app.request('/api/profile', { headers: { Authorization: `Bearer ${session.token}` } }, env, { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext)
+    const response = await app.request('/api/profile', { headers: { Authorization: `Bearer ${session.token}` } }, env, {
+      waitUntil: () => {},
+      passThroughOnException: () => {},
+      props: {},
+    } as unknown as ExecutionContext)
     await expect(assertConforms('GET', 'http://t/api/profile', response)).rejects.toThrow(/passwordHint/)
   })
 })

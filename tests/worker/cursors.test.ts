@@ -12,7 +12,10 @@ beforeAll(async () => {
   author = await register()
   // Several posts share a createdAt millisecond and two share a title, so ties must break on id.
   for (const title of TITLES) {
-    const made = await client(author.token).POST('/api/users/{id}/posts', { params: { path: { id: author.user.id } }, body: { title, body: 'B' } })
+    const made = await client(author.token).POST('/api/users/{id}/posts', {
+      params: { path: { id: author.user.id } },
+      body: { title, body: 'B' },
+    })
     expect(made.response.status).toBe(201)
   }
 })
@@ -35,32 +38,38 @@ describe('cursor pagination (keyset)', () => {
     ['createdAt', 'asc'],
     ['title', 'asc'],
     ['title', 'desc'],
-  ] as const)('walking by cursor (%s %s) gives the same items as walking by page, with page numbers and a null cursor at the end', async (sort, order) => {
-    const expected = await walkByPage(3, sort, order)
-    expect(expected).toHaveLength(TITLES.length)
-    const first = await listPage({ pageSize: 3, sort, order })
-    const seen = first.data!.data.map((post) => post.id)
-    let meta = first.data!.meta
-    const pages = [meta.page]
-    while (meta.nextCursor) {
-      const next = await listPage({ cursor: meta.nextCursor, pageSize: 3, sort, order })
-      expect(next.response.status).toBe(200)
-      seen.push(...next.data!.data.map((post) => post.id))
-      meta = next.data!.meta
-      pages.push(meta.page)
-    }
-    expect(seen).toEqual(expected)
-    expect(pages).toEqual([1, 2, 3])
-    expect(meta).toMatchObject({ total: TITLES.length, totalPages: 3, nextCursor: null })
-  })
+  ] as const)(
+    'walking by cursor (%s %s) gives the same items as walking by page, with page numbers and a null cursor at the end',
+    async (sort, order) => {
+      const expected = await walkByPage(3, sort, order)
+      expect(expected).toHaveLength(TITLES.length)
+      const first = await listPage({ pageSize: 3, sort, order })
+      const seen = first.data!.data.map((post) => post.id)
+      let meta = first.data!.meta
+      const pages = [meta.page]
+      while (meta.nextCursor) {
+        const next = await listPage({ cursor: meta.nextCursor, pageSize: 3, sort, order })
+        expect(next.response.status).toBe(200)
+        seen.push(...next.data!.data.map((post) => post.id))
+        meta = next.data!.meta
+        pages.push(meta.page)
+      }
+      expect(seen).toEqual(expected)
+      expect(pages).toEqual([1, 2, 3])
+      expect(meta).toMatchObject({ total: TITLES.length, totalPages: 3, nextCursor: null })
+    },
+  )
 
   it('a cursor keeps its place when newer posts arrive; an offset would shift', async () => {
     const session = await register()
     const path = { id: session.user.id }
-    for (const title of ['one', 'two', 'three', 'four']) await client(session.token).POST('/api/users/{id}/posts', { params: { path }, body: { title, body: 'B' } })
+    for (const title of ['one', 'two', 'three', 'four'])
+      await client(session.token).POST('/api/users/{id}/posts', { params: { path }, body: { title, body: 'B' } })
     const first = await client().GET('/api/users/{id}/posts', { params: { path, query: { pageSize: 2 } } })
     await client(session.token).POST('/api/users/{id}/posts', { params: { path }, body: { title: 'newest', body: 'B' } })
-    const second = await client().GET('/api/users/{id}/posts', { params: { path, query: { pageSize: 2, cursor: first.data!.meta.nextCursor! } } })
+    const second = await client().GET('/api/users/{id}/posts', {
+      params: { path, query: { pageSize: 2, cursor: first.data!.meta.nextCursor! } },
+    })
     expect(second.data!.data.map((post) => post.title)).toEqual(['two', 'one'])
     expect(second.data!.meta.total).toBe(5)
   })
@@ -68,7 +77,9 @@ describe('cursor pagination (keyset)', () => {
   it('the users list walks by cursor too (sorted by name)', async () => {
     for (let i = 0; i < 3; i++) await register()
     const first = await client().GET('/api/users', { params: { query: { pageSize: 2, sort: 'name', order: 'asc' } } })
-    const second = await client().GET('/api/users', { params: { query: { pageSize: 2, sort: 'name', order: 'asc', cursor: first.data!.meta.nextCursor! } } })
+    const second = await client().GET('/api/users', {
+      params: { query: { pageSize: 2, sort: 'name', order: 'asc', cursor: first.data!.meta.nextCursor! } },
+    })
     const byPage = await client().GET('/api/users', { params: { query: { pageSize: 2, sort: 'name', order: 'asc', page: 2 } } })
     expect(first.data!.meta).toMatchObject({ page: 1, nextCursor: expect.any(String) })
     expect(second.data!.meta.page).toBe(2)

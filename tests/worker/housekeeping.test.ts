@@ -5,13 +5,17 @@ import worker from '../../src/index'
 const HOUR = 60 * 60 * 1000
 
 async function insertKey(key: string, expiresAt: Date) {
-  await env.DB.prepare('INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, headers, created_at, expires_at) VALUES (?, ?, ?, 201, ?, ?, ?, ?)')
+  await env.DB.prepare(
+    'INSERT INTO idempotency_keys (scope, key, fingerprint, status, body, headers, created_at, expires_at) VALUES (?, ?, ?, 201, ?, ?, ?, ?)',
+  )
     .bind('housekeeping-test', key, 'f', '{}', '{}', new Date(expiresAt.getTime() - 24 * HOUR).toISOString(), expiresAt.toISOString())
     .run()
 }
 
 const keysLeft = async () =>
-  (await env.DB.prepare("SELECT key FROM idempotency_keys WHERE scope = 'housekeeping-test' ORDER BY key").all<{ key: string }>()).results.map((r) => r.key)
+  (
+    await env.DB.prepare("SELECT key FROM idempotency_keys WHERE scope = 'housekeeping-test' ORDER BY key").all<{ key: string }>()
+  ).results.map((r) => r.key)
 
 describe('the hourly cron trigger', () => {
   it('deletes idempotency keys past their 24 hours, keeps live ones, and logs how many it deleted', async () => {
@@ -26,7 +30,9 @@ describe('the hourly cron trigger', () => {
       spy.mockRestore()
     }
     expect(await keysLeft()).toEqual(['live'])
-    const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.message === 'housekeeping.idempotency_keys_purged')
+    const logged = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => line.message === 'housekeeping.idempotency_keys_purged')
     expect(logged).toMatchObject({ level: 'info', cron: '17 * * * *' })
     expect(logged?.deleted).toBeGreaterThanOrEqual(2)
   })

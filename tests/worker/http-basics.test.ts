@@ -5,7 +5,10 @@ import { createApp } from '../../src/app'
 import { call, client, json, uniqueEmail } from './support/api'
 import { assertConforms, document } from './support/contract'
 
-type ErrorJson = { error: { code: string; message: string; details?: { field: string; message: string; in: string }[] }; meta: { requestId: string; timestamp: string } }
+type ErrorJson = {
+  error: { code: string; message: string; details?: { field: string; message: string; in: string }[] }
+  meta: { requestId: string; timestamp: string }
+}
 
 describe('health', () => {
   it('reports the database check with its latency', async () => {
@@ -75,7 +78,11 @@ describe('the document', () => {
 
 describe('bad input is a 4xx envelope, never a 500', () => {
   it('malformed JSON -> 400 INVALID_JSON', async () => {
-    const response = await call('/api/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": ' })
+    const response = await call('/api/auth/register', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email": ',
+    })
     expect(response.status).toBe(400)
     const body = await response.json<ErrorJson>()
     expect(body.error.code).toBe('INVALID_JSON')

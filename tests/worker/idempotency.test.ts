@@ -50,7 +50,9 @@ describe('Idempotency-Key on POST', () => {
     const key = crypto.randomUUID()
     const before = await count('posts')
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => json('POST', `/api/users/${session.user.id}/posts`, { title: 'Race', body: 'B' }, auth(session.token, key))),
+      Array.from({ length: 5 }, () =>
+        json('POST', `/api/users/${session.user.id}/posts`, { title: 'Race', body: 'B' }, auth(session.token, key)),
+      ),
     )
     const statuses = results.map((r) => r.status)
     // Each is either the one creation, its replay, or 409 "still processing"; never a second row.
@@ -63,14 +65,24 @@ describe('Idempotency-Key on POST', () => {
   it('a failed request does not burn the key: after a 409 conflict the same key can succeed', async () => {
     const taken = await register()
     const key = crypto.randomUUID()
-    const conflict = await json('POST', '/api/auth/register', { email: taken.user.email, name: 'N', password: PASSWORD }, { 'Idempotency-Key': key })
+    const conflict = await json(
+      'POST',
+      '/api/auth/register',
+      { email: taken.user.email, name: 'N', password: PASSWORD },
+      { 'Idempotency-Key': key },
+    )
     expect(conflict.status).toBe(409)
     const stored = await env.DB.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE key = ?').bind(key).first<{ n: number }>()
     expect(stored?.n).toBe(0)
     // Once the email is free, the very same request with the very same key is processed (not a replayed 409).
     const freed = await call(`/api/users/${taken.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${taken.token}` } })
     expect(freed.status).toBe(204)
-    const retry = await json('POST', '/api/auth/register', { email: taken.user.email, name: 'N', password: PASSWORD }, { 'Idempotency-Key': key })
+    const retry = await json(
+      'POST',
+      '/api/auth/register',
+      { email: taken.user.email, name: 'N', password: PASSWORD },
+      { 'Idempotency-Key': key },
+    )
     expect(retry.status).toBe(201)
     expect(retry.headers.get('idempotent-replayed')).toBeNull()
   })
@@ -81,8 +93,14 @@ describe('Idempotency-Key on POST', () => {
     const first = await json('POST', '/api/auth/register', body, { 'Idempotency-Key': key })
     expect(first.status).toBe(201)
     const { data } = await first.json<{ data: { token: string } }>()
-    const row = await env.DB.prepare('SELECT fingerprint, body FROM idempotency_keys WHERE key = ?').bind(key).first<{ fingerprint: string; body: string }>()
-    const plainHash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`POST /api/auth/register\n${JSON.stringify(body)}`)))]
+    const row = await env.DB.prepare('SELECT fingerprint, body FROM idempotency_keys WHERE key = ?')
+      .bind(key)
+      .first<{ fingerprint: string; body: string }>()
+    const plainHash = [
+      ...new Uint8Array(
+        await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`POST /api/auth/register\n${JSON.stringify(body)}`)),
+      ),
+    ]
       .map((b) => b.toString(16).padStart(2, '0'))
       .join('')
     expect(row?.fingerprint).toMatch(/^[0-9a-f]{64}$/)
@@ -116,7 +134,12 @@ describe('Idempotency-Key on POST', () => {
 
   it('a malformed key is a 400 naming the header', async () => {
     const session = await register()
-    const response = await json('POST', `/api/users/${session.user.id}/posts`, { title: 'T', body: 'B' }, auth(session.token, 'x'.repeat(256)))
+    const response = await json(
+      'POST',
+      `/api/users/${session.user.id}/posts`,
+      { title: 'T', body: 'B' },
+      auth(session.token, 'x'.repeat(256)),
+    )
     expect(response.status).toBe(400)
     expect((await response.json<{ error: { details: { field: string; in: string }[] } }>()).error.details).toEqual([
       expect.objectContaining({ field: 'Idempotency-Key', in: 'header' }),

@@ -35,7 +35,11 @@ describe('structured logs', () => {
     let userId = ''
     const lines = await logged('info', async (send) => {
       const email = uniqueEmail('log')
-      const registered = await send('/api/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, name: 'Log', password: PASSWORD }) })
+      const registered = await send('/api/auth/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, name: 'Log', password: PASSWORD }),
+      })
       const { data } = await registered.json<{ data: { token: string; user: { id: string } } }>()
       userId = data.user.id
       const profile = await send('/api/profile', { headers: { Authorization: `Bearer ${data.token}`, 'X-Request-Id': 'trace-123' } })
@@ -58,7 +62,11 @@ describe('structured logs', () => {
       const body = JSON.stringify({ email, name: 'S', password: PASSWORD })
       const registered = await send('/api/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body })
       token = (await registered.json<{ data: { token: string } }>()).data.token
-      await send('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'wrong-password' }) })
+      await send('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'wrong-password' }),
+      })
       await send('/api/profile', { headers: { Authorization: `Bearer ${token}` } })
     })
     const text = lines.map((line) => JSON.stringify(line)).join('\n')
@@ -100,7 +108,11 @@ describe('structured logs', () => {
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)))
     const response = await createApp().request(
       '/api/auth/register',
-      { method: 'POST', headers: { 'content-type': 'application/json', 'CF-Connecting-IP': '192.0.2.77' }, body: JSON.stringify({ email, name: 'Leak', password: PASSWORD }) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'CF-Connecting-IP': '192.0.2.77' },
+        body: JSON.stringify({ email, name: 'Leak', password: PASSWORD }),
+      },
       { ...env, LOG_LEVEL: 'info', DB: failingInserts(env.DB) },
       createExecutionContext(),
     )

@@ -6,14 +6,20 @@ const postPath = (id: string, postId: string) => ({ params: { path: { id, postId
 
 async function authorWithPost() {
   const author = await register()
-  const { data } = await client(author.token).POST('/api/users/{id}/posts', { ...userPath(author.user.id), body: { title: 'Hello', body: 'World' } })
+  const { data } = await client(author.token).POST('/api/users/{id}/posts', {
+    ...userPath(author.user.id),
+    body: { title: 'Hello', body: 'World' },
+  })
   return { author, post: data!.data }
 }
 
 describe('posts', () => {
   it('create: 201, Location /api/posts/{postId}, and the post is readable there', async () => {
     const author = await register()
-    const { data, response } = await client(author.token).POST('/api/users/{id}/posts', { ...userPath(author.user.id), body: { title: ' Title ', body: 'Body' } })
+    const { data, response } = await client(author.token).POST('/api/users/{id}/posts', {
+      ...userPath(author.user.id),
+      body: { title: ' Title ', body: 'Body' },
+    })
     expect(response.status).toBe(201)
     expect(response.headers.get('location')).toBe(`/api/posts/${data?.data.id}`)
     expect(data?.data).toMatchObject({ authorId: author.user.id, title: 'Title', body: 'Body' })
@@ -24,9 +30,15 @@ describe('posts', () => {
   it('an admin posts as another user; posting for a missing user is 404', async () => {
     const author = await register()
     const admin = await registerAdmin()
-    const made = await client(admin.token).POST('/api/users/{id}/posts', { ...userPath(author.user.id), body: { title: 'By admin', body: 'B' } })
+    const made = await client(admin.token).POST('/api/users/{id}/posts', {
+      ...userPath(author.user.id),
+      body: { title: 'By admin', body: 'B' },
+    })
     expect(made.data?.data.authorId).toBe(author.user.id)
-    const missing = await client(admin.token).POST('/api/users/{id}/posts', { ...userPath(crypto.randomUUID()), body: { title: 'T', body: 'B' } })
+    const missing = await client(admin.token).POST('/api/users/{id}/posts', {
+      ...userPath(crypto.randomUUID()),
+      body: { title: 'T', body: 'B' },
+    })
     expect(missing.response.status).toBe(404)
   })
 
@@ -34,7 +46,8 @@ describe('posts', () => {
     const { author, post } = await authorWithPost()
     const other = await register()
     const admin = await registerAdmin()
-    const edit = (token?: string) => client(token).PATCH('/api/users/{id}/posts/{postId}', { ...postPath(author.user.id, post.id), body: { title: 'Edited' } })
+    const edit = (token?: string) =>
+      client(token).PATCH('/api/users/{id}/posts/{postId}', { ...postPath(author.user.id, post.id), body: { title: 'Edited' } })
     expect((await edit()).response.status).toBe(401)
     expect((await edit(other.token)).response.status).toBe(403)
     const own = await edit(author.token)
@@ -47,7 +60,9 @@ describe('posts', () => {
     const admin = await registerAdmin()
     const stranger = await register()
     const wrongOwner = postPath(stranger.user.id, post.id)
-    expect((await client(admin.token).PATCH('/api/users/{id}/posts/{postId}', { ...wrongOwner, body: { title: 'X' } })).response.status).toBe(404)
+    expect(
+      (await client(admin.token).PATCH('/api/users/{id}/posts/{postId}', { ...wrongOwner, body: { title: 'X' } })).response.status,
+    ).toBe(404)
     expect((await client(stranger.token).DELETE('/api/users/{id}/posts/{postId}', wrongOwner)).response.status).toBe(404)
     expect((await client().GET('/api/posts/{id}', userPath(post.id))).data?.data.title).toBe('Hello')
   })
@@ -57,7 +72,9 @@ describe('posts', () => {
     const { response } = await client(author.token).DELETE('/api/users/{id}/posts/{postId}', postPath(author.user.id, post.id))
     expect(response.status).toBe(204)
     expect((await client().GET('/api/posts/{id}', userPath(post.id))).response.status).toBe(404)
-    expect((await client(author.token).DELETE('/api/users/{id}/posts/{postId}', postPath(author.user.id, post.id))).response.status).toBe(404)
+    expect((await client(author.token).DELETE('/api/users/{id}/posts/{postId}', postPath(author.user.id, post.id))).response.status).toBe(
+      404,
+    )
   })
 
   it('PATCH with an empty body or an unknown field is 400', async () => {
@@ -70,7 +87,9 @@ describe('posts', () => {
       body: JSON.stringify({ title: 'T', authorId: 'someone-else' }),
     })
     expect(unknown.status).toBe(400)
-    expect((await unknown.json<{ error: { details: unknown[] } }>()).error.details).toEqual([{ field: 'authorId', message: 'Unknown field', in: 'body' }])
+    expect((await unknown.json<{ error: { details: unknown[] } }>()).error.details).toEqual([
+      { field: 'authorId', message: 'Unknown field', in: 'body' },
+    ])
     // Neither changed the post.
     expect((await client().GET('/api/posts/{id}', { params: { path: { id: post.id } } })).data?.data.title).toBe(post.title)
   })
@@ -88,14 +107,18 @@ describe('pagination', () => {
   async function authorWith(n: number) {
     const author = await register()
     for (let i = 0; i < n; i++) {
-      await client(author.token).POST('/api/users/{id}/posts', { ...userPath(author.user.id), body: { title: `Post ${String(i).padStart(2, '0')}`, body: 'B' } })
+      await client(author.token).POST('/api/users/{id}/posts', {
+        ...userPath(author.user.id),
+        body: { title: `Post ${String(i).padStart(2, '0')}`, body: 'B' },
+      })
     }
     return author
   }
 
   it('meta is right on the first page, the last (partial) page and past the end', async () => {
     const author = await authorWith(5)
-    const page = (n: number) => client().GET('/api/users/{id}/posts', { params: { path: { id: author.user.id }, query: { page: n, pageSize: 2 } } })
+    const page = (n: number) =>
+      client().GET('/api/users/{id}/posts', { params: { path: { id: author.user.id }, query: { page: n, pageSize: 2 } } })
     const first = await page(1)
     expect(first.data?.meta).toMatchObject({ page: 1, pageSize: 2, total: 5, totalPages: 3 })
     expect(first.data?.data).toHaveLength(2)
@@ -112,7 +135,9 @@ describe('pagination', () => {
     const author = await authorWith(5)
     const ids: string[] = []
     for (const n of [1, 2, 3]) {
-      const { data } = await client().GET('/api/users/{id}/posts', { params: { path: { id: author.user.id }, query: { page: n, pageSize: 2 } } })
+      const { data } = await client().GET('/api/users/{id}/posts', {
+        params: { path: { id: author.user.id }, query: { page: n, pageSize: 2 } },
+      })
       ids.push(...data!.data.map((p) => p.id))
     }
     expect(new Set(ids).size).toBe(5)
@@ -120,9 +145,13 @@ describe('pagination', () => {
 
   it('sort and order apply on documented fields', async () => {
     const author = await authorWith(3)
-    const { data } = await client().GET('/api/users/{id}/posts', { params: { path: { id: author.user.id }, query: { sort: 'title', order: 'asc' } } })
+    const { data } = await client().GET('/api/users/{id}/posts', {
+      params: { path: { id: author.user.id }, query: { sort: 'title', order: 'asc' } },
+    })
     expect(data?.data.map((p) => p.title)).toEqual(['Post 00', 'Post 01', 'Post 02'])
-    const desc = await client().GET('/api/users/{id}/posts', { params: { path: { id: author.user.id }, query: { sort: 'title', order: 'desc' } } })
+    const desc = await client().GET('/api/users/{id}/posts', {
+      params: { path: { id: author.user.id }, query: { sort: 'title', order: 'desc' } },
+    })
     expect(desc.data?.data.map((p) => p.title)).toEqual(['Post 02', 'Post 01', 'Post 00'])
   })
 

@@ -28,7 +28,12 @@ function requestArbitrary(op: Operation): fc.Arbitrary<Request> {
   // Half the path ids are rows that exist (a user and their post), so success paths are fuzzed too, not only 404s.
   const pathValue = (p: Parameter) => {
     const random = valid(p.schema).map(String)
-    return p.name === 'id' || p.name === 'postId' ? fc.oneof(random, fc.constant(null).map(() => existing[p.name as 'id' | 'postId'])) : random
+    return p.name === 'id' || p.name === 'postId'
+      ? fc.oneof(
+          random,
+          fc.constant(null).map(() => existing[p.name as 'id' | 'postId']),
+        )
+      : random
   }
   const path = fc.record(Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(p)])))
   const optional = (where: 'query' | 'header') => {
@@ -39,7 +44,12 @@ function requestArbitrary(op: Operation): fc.Arbitrary<Request> {
     })
   }
   const bodySchema = op.requestBody?.content['application/json'].schema
-  return fc.record({ path, query: optional('query'), header: optional('header'), ...(bodySchema ? { body: valid(bodySchema) } : {}) }) as fc.Arbitrary<Request>
+  return fc.record({
+    path,
+    query: optional('query'),
+    header: optional('header'),
+    ...(bodySchema ? { body: valid(bodySchema) } : {}),
+  }) as fc.Arbitrary<Request>
 }
 
 type Mutation = { request: Request; field: string; where: 'body' | 'query' | 'path' | 'header' }
@@ -75,9 +85,26 @@ function mutationArbitrary(op: Operation): fc.Arbitrary<Mutation> {
     for (const [name, schema] of Object.entries(bodySchema.properties)) {
       const withBody = (change: (body: Record<string, unknown>) => Record<string, unknown>) =>
         base.map((request) => ({ ...request, body: change({ ...(request.body as Record<string, unknown>) }) }))
-      choices.push(fc.tuple(base, wrongType(schema)).map(([request, value]) => ({ request: { ...request, body: { ...(request.body as object), [name]: value } }, field: name, where: 'body' as const })))
+      choices.push(
+        fc
+          .tuple(base, wrongType(schema))
+          .map(([request, value]) => ({
+            request: { ...request, body: { ...(request.body as object), [name]: value } },
+            field: name,
+            where: 'body' as const,
+          })),
+      )
       const bad = outOfBounds(schema)
-      if (bad) choices.push(fc.tuple(base, bad).map(([request, value]) => ({ request: { ...request, body: { ...(request.body as object), [name]: value } }, field: name, where: 'body' as const })))
+      if (bad)
+        choices.push(
+          fc
+            .tuple(base, bad)
+            .map(([request, value]) => ({
+              request: { ...request, body: { ...(request.body as object), [name]: value } },
+              field: name,
+              where: 'body' as const,
+            })),
+        )
       if (bodySchema.required?.includes(name)) {
         choices.push(withBody(({ [name]: _drop, ...rest }) => rest).map((request) => ({ request, field: name, where: 'body' as const })))
       }
@@ -117,7 +144,10 @@ describe.each(operations)('$method $template', ({ template, method, op }) => {
   beforeAll(async () => {
     token = (await registerAdmin()).token
     const target = await register()
-    const made = await client(target.token).POST('/api/users/{id}/posts', { params: { path: { id: target.user.id } }, body: { title: 'Fuzzed', body: 'B' } })
+    const made = await client(target.token).POST('/api/users/{id}/posts', {
+      params: { path: { id: target.user.id } },
+      body: { title: 'Fuzzed', body: 'B' },
+    })
     existing = { id: target.user.id, postId: made.data!.data.id }
   })
 
@@ -133,30 +163,32 @@ describe.each(operations)('$method $template', ({ template, method, op }) => {
   })
 
   const hasInputs = (op.parameters ?? []).some((p) => outOfBounds(p.schema)) || op.requestBody
-  if (hasInputs) it('each invalid input is a 400 whose details name the field', async () => {
-    await fc.assert(
-      fc.asyncProperty(mutationArbitrary(op), async ({ request, field, where }) => {
-        const response = await send(template, method, op, request)
-        const text = await response.clone().text()
-        // A body over 64 KiB is rejected as a whole before validation; that is the one other right answer.
-        if (response.status === 413) return
-        expect(response.status, text).toBe(400)
-        const body = JSON.parse(text) as { error: { code: string; details?: { field: string; in: string }[] } }
-        expect(body.error.code).toBe('VALIDATION_ERROR')
-        expect(body.error.details, text).toEqual(expect.arrayContaining([expect.objectContaining({ field, in: where })]))
-      }),
-      { seed, numRuns: Math.ceil(runs * 1.5) },
-    )
-  })
+  if (hasInputs)
+    it('each invalid input is a 400 whose details name the field', async () => {
+      await fc.assert(
+        fc.asyncProperty(mutationArbitrary(op), async ({ request, field, where }) => {
+          const response = await send(template, method, op, request)
+          const text = await response.clone().text()
+          // A body over 64 KiB is rejected as a whole before validation; that is the one other right answer.
+          if (response.status === 413) return
+          expect(response.status, text).toBe(400)
+          const body = JSON.parse(text) as { error: { code: string; details?: { field: string; in: string }[] } }
+          expect(body.error.code).toBe('VALIDATION_ERROR')
+          expect(body.error.details, text).toEqual(expect.arrayContaining([expect.objectContaining({ field, in: where })]))
+        }),
+        { seed, numRuns: Math.ceil(runs * 1.5) },
+      )
+    })
 
-  if (op.requestBody) it('a body that is not an object is a 400, never a 500', async () => {
-    const notObjects = fc.oneof(fc.array(fc.anything(), { maxLength: 3 }), fc.string(), fc.integer(), fc.constant(null), fc.boolean())
-    await fc.assert(
-      fc.asyncProperty(requestArbitrary(op), notObjects, async (request, body) => {
-        const response = await send(template, method, op, { ...request, body })
-        expect(response.status).toBe(400)
-      }),
-      { seed, numRuns: Math.ceil(runs / 2) },
-    )
-  })
+  if (op.requestBody)
+    it('a body that is not an object is a 400, never a 500', async () => {
+      const notObjects = fc.oneof(fc.array(fc.anything(), { maxLength: 3 }), fc.string(), fc.integer(), fc.constant(null), fc.boolean())
+      await fc.assert(
+        fc.asyncProperty(requestArbitrary(op), notObjects, async (request, body) => {
+          const response = await send(template, method, op, { ...request, body })
+          expect(response.status).toBe(400)
+        }),
+        { seed, numRuns: Math.ceil(runs / 2) },
+      )
+    })
 })

@@ -10,7 +10,12 @@ describe('rate limits', () => {
     const attempts: number[] = []
     for (let i = 0; i < 6; i++) {
       // A different address every time: the per-email limit still applies (credential stuffing from a botnet).
-      const response = await json('POST', '/api/auth/login', { email: session.user.email, password: 'wrong-password' }, from(`192.0.2.${i + 1}`))
+      const response = await json(
+        'POST',
+        '/api/auth/login',
+        { email: session.user.email, password: 'wrong-password' },
+        from(`192.0.2.${i + 1}`),
+      )
       attempts.push(response.status)
       if (i === 5) {
         expect(response.headers.get('retry-after')).toBe('60')
@@ -23,7 +28,9 @@ describe('rate limits', () => {
   it('one address trying many emails is limited too', async () => {
     const statuses: number[] = []
     for (let i = 0; i < 6; i++) {
-      statuses.push((await json('POST', '/api/auth/login', { email: uniqueEmail('spray'), password: PASSWORD }, from('198.51.100.7'))).status)
+      statuses.push(
+        (await json('POST', '/api/auth/login', { email: uniqueEmail('spray'), password: PASSWORD }, from('198.51.100.7'))).status,
+      )
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429])
   })
@@ -31,14 +38,19 @@ describe('rate limits', () => {
   it('registration is limited per address', async () => {
     const statuses: number[] = []
     for (let i = 0; i < 6; i++) {
-      statuses.push((await json('POST', '/api/auth/register', { email: uniqueEmail('bulk'), name: 'Bulk', password: PASSWORD }, from('198.51.100.8'))).status)
+      statuses.push(
+        (await json('POST', '/api/auth/register', { email: uniqueEmail('bulk'), name: 'Bulk', password: PASSWORD }, from('198.51.100.8')))
+          .status,
+      )
     }
     expect(statuses).toEqual([201, 201, 201, 201, 201, 429])
   })
 
   it('anonymous calls are limited per address: 300 a minute, then 429; another address is unaffected', async () => {
     const ip = '203.0.113.9'
-    const statuses = await Promise.all(Array.from({ length: 301 }, () => call('/api/users?pageSize=1', { headers: from(ip) }).then((r) => r.status)))
+    const statuses = await Promise.all(
+      Array.from({ length: 301 }, () => call('/api/users?pageSize=1', { headers: from(ip) }).then((r) => r.status)),
+    )
     expect(statuses.filter((s) => s === 200)).toHaveLength(300)
     expect(statuses.filter((s) => s === 429)).toHaveLength(1)
     expect((await call('/api/users?pageSize=1', { headers: from('203.0.113.10') })).status).toBe(200)
@@ -47,13 +59,17 @@ describe('rate limits', () => {
   it('signed-in calls are limited per user, whatever the address', async () => {
     const session = await register()
     const statuses = await Promise.all(
-      Array.from({ length: 301 }, (_, i) => call('/api/profile', { headers: from(`100.64.${i % 250}.1`, { Authorization: `Bearer ${session.token}` }) }).then((r) => r.status)),
+      Array.from({ length: 301 }, (_, i) =>
+        call('/api/profile', { headers: from(`100.64.${i % 250}.1`, { Authorization: `Bearer ${session.token}` }) }).then((r) => r.status),
+      ),
     )
     expect(statuses.filter((s) => s === 429)).toHaveLength(1)
   })
 
   it('/health is never rate limited', async () => {
-    const statuses = await Promise.all(Array.from({ length: 310 }, () => call('/health', { headers: from('203.0.113.77') }).then((r) => r.status)))
+    const statuses = await Promise.all(
+      Array.from({ length: 310 }, () => call('/health', { headers: from('203.0.113.77') }).then((r) => r.status)),
+    )
     expect(new Set(statuses)).toEqual(new Set([200]))
   })
 })

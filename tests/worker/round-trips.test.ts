@@ -121,7 +121,10 @@ describe('D1 round trips per operation', () => {
   })
 
   it('register: 1, and the welcome email (waitUntil) adds none', async () => {
-    const measured = await measure('/api/auth/register', jsonInit('POST', { email: uniqueEmail('trips'), name: 'Trips', password: PASSWORD }))
+    const measured = await measure(
+      '/api/auth/register',
+      jsonInit('POST', { email: uniqueEmail('trips'), name: 'Trips', password: PASSWORD }),
+    )
     expectTrips(measured, 201, 1)
   })
 
@@ -147,7 +150,12 @@ describe('D1 round trips per operation', () => {
     expectTrips(await measure(`/api/posts/${post.id}`), 200, 1)
     const again = await measure(`/api/posts/${post.id}`)
     expectTrips(again, 200, 0)
-    const first = await app.request(`/api/posts/${post.id}`, { headers: { 'CF-Connecting-IP': '198.18.0.1' } }, env, createExecutionContext())
+    const first = await app.request(
+      `/api/posts/${post.id}`,
+      { headers: { 'CF-Connecting-IP': '198.18.0.1' } },
+      env,
+      createExecutionContext(),
+    )
     const tag = first.headers.get('etag') ?? ''
     expectTrips(await measure(`/api/posts/${post.id}`, { headers: { 'if-none-match': tag } }), 304, 0)
   })
@@ -178,7 +186,14 @@ describe('D1 round trips per operation', () => {
 
   it('admin creates a user: 1 + 1', async () => {
     const admin = await registerAdmin()
-    expectTrips(await measure('/api/users', jsonInit('POST', { email: uniqueEmail('trips'), name: 'Made', password: PASSWORD, role: 'guest' }, admin.token)), 201, 2)
+    expectTrips(
+      await measure(
+        '/api/users',
+        jsonInit('POST', { email: uniqueEmail('trips'), name: 'Made', password: PASSWORD, role: 'guest' }, admin.token),
+      ),
+      201,
+      2,
+    )
   })
 
   it('update post (PATCH): 1 + 1; delete post: 1 + 1', async () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { call } from './support/api'
 
 const preflight = (origin: string) =>
-  call('/api/users', { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type, authorization' } })
+  call('/api/users', {
+    method: 'OPTIONS',
+    headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type, authorization' },
+  })
 
 describe('CORS from the CORS_ORIGINS allow-list', () => {
   it('grants a listed origin its preflight', async () => {
@@ -12,7 +15,8 @@ describe('CORS from the CORS_ORIGINS allow-list', () => {
     expect(response.headers.get('access-control-allow-methods')).toContain('PATCH')
     expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization')
     // Read-your-writes and safe retries from a browser need these too.
-    for (const header of ['x-d1-bookmark', 'idempotency-key', 'if-match']) expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(header)
+    for (const header of ['x-d1-bookmark', 'idempotency-key', 'if-match'])
+      expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(header)
   })
 
   it('gives an unlisted origin no grant', async () => {

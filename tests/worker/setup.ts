@@ -11,6 +11,8 @@ afterAll(() => {
   const passwords = [...sentPasswords].filter((password) => ![...sentTexts].some((text) => text.includes(password)))
   const secrets = [PASSWORD, ...passwords, env.JWT_SECRET, 'pbkdf2-sha256$', 'password_hash']
   // JSON.stringify: a fuzzed body may hold lone surrogates, which must not reach the test runner's channel raw.
-  const leaks = bodies.flatMap((body) => secrets.filter((secret) => body.includes(secret)).map((secret) => JSON.stringify(`${secret.slice(0, 3)}… in ${body.slice(0, 120)}`)))
+  const leaks = bodies.flatMap((body) =>
+    secrets.filter((secret) => body.includes(secret)).map((secret) => JSON.stringify(`${secret.slice(0, 3)}… in ${body.slice(0, 120)}`)),
+  )
   expect(leaks, 'a response carried a password, a password hash or the secret').toEqual([])
 })

@@ -56,24 +56,67 @@ describe('authorization matrix for mutating user routes', () => {
     return { target, token }
   }
 
-  const postOf = async (t: Session) => (await client(t.token).POST('/api/users/{id}/posts', { ...path(t.user.id), body: { title: 'Mine', body: 'B' } })).data!.data.id
+  const postOf = async (t: Session) =>
+    (await client(t.token).POST('/api/users/{id}/posts', { ...path(t.user.id), body: { title: 'Mine', body: 'B' } })).data!.data.id
 
   const routes: [string, number, (target: Session, token?: string) => Promise<Response>][] = [
-    ['PUT', 200, (t, token) => client(token).PUT('/api/users/{id}', { ...path(t.user.id), body: { email: uniqueEmail('put'), name: 'Put' } }).then((r) => r.response)],
-    ['PATCH', 200, (t, token) => client(token).PATCH('/api/users/{id}', { ...path(t.user.id), body: { name: 'Patched' } }).then((r) => r.response)],
-    ['DELETE', 204, (t, token) => client(token).DELETE('/api/users/{id}', path(t.user.id)).then((r) => r.response)],
-    ['POST posts', 201, (t, token) => client(token).POST('/api/users/{id}/posts', { ...path(t.user.id), body: { title: 'T', body: 'B' } }).then((r) => r.response)],
-    ['PATCH post', 200, async (t, token) => {
-      const postId = await postOf(t)
-      return (await client(token).PATCH('/api/users/{id}/posts/{postId}', { params: { path: { id: t.user.id, postId } }, body: { title: 'Edited' } })).response
-    }],
-    ['DELETE post', 204, async (t, token) => {
-      const postId = await postOf(t)
-      const response = (await client(token).DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: t.user.id, postId } } })).response
-      // Refused means untouched: the post is still there.
-      if (response.status >= 400) expect((await client().GET('/api/posts/{id}', path(postId))).response.status).toBe(200)
-      return response
-    }],
+    [
+      'PUT',
+      200,
+      (t, token) =>
+        client(token)
+          .PUT('/api/users/{id}', { ...path(t.user.id), body: { email: uniqueEmail('put'), name: 'Put' } })
+          .then((r) => r.response),
+    ],
+    [
+      'PATCH',
+      200,
+      (t, token) =>
+        client(token)
+          .PATCH('/api/users/{id}', { ...path(t.user.id), body: { name: 'Patched' } })
+          .then((r) => r.response),
+    ],
+    [
+      'DELETE',
+      204,
+      (t, token) =>
+        client(token)
+          .DELETE('/api/users/{id}', path(t.user.id))
+          .then((r) => r.response),
+    ],
+    [
+      'POST posts',
+      201,
+      (t, token) =>
+        client(token)
+          .POST('/api/users/{id}/posts', { ...path(t.user.id), body: { title: 'T', body: 'B' } })
+          .then((r) => r.response),
+    ],
+    [
+      'PATCH post',
+      200,
+      async (t, token) => {
+        const postId = await postOf(t)
+        return (
+          await client(token).PATCH('/api/users/{id}/posts/{postId}', {
+            params: { path: { id: t.user.id, postId } },
+            body: { title: 'Edited' },
+          })
+        ).response
+      },
+    ],
+    [
+      'DELETE post',
+      204,
+      async (t, token) => {
+        const postId = await postOf(t)
+        const response = (await client(token).DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: t.user.id, postId } } }))
+          .response
+        // Refused means untouched: the post is still there.
+        if (response.status >= 400) expect((await client().GET('/api/posts/{id}', path(postId))).response.status).toBe(200)
+        return response
+      },
+    ],
   ]
 
   for (const [name, success, run] of routes) {
@@ -109,7 +152,10 @@ describe('roles', () => {
     expect(denied.error?.error.code).toBe('FORBIDDEN')
     const profile = await client(session.token).GET('/api/profile')
     expect(profile.data?.data.role).toBe('user')
-    const same = await client(session.token).PUT('/api/users/{id}', { ...path(session.user.id), body: { email: session.user.email, name: 'Same', role: 'user' } })
+    const same = await client(session.token).PUT('/api/users/{id}', {
+      ...path(session.user.id),
+      body: { email: session.user.email, name: 'Same', role: 'user' },
+    })
     expect(same.response.status).toBe(200)
   })
 
@@ -179,7 +225,9 @@ describe('PUT replaces, PATCH changes what is given', () => {
     const admin = await registerAdmin()
     const id = crypto.randomUUID()
     expect((await client(admin.token).PATCH('/api/users/{id}', { ...path(id), body: { name: 'N' } })).response.status).toBe(404)
-    expect((await client(admin.token).PUT('/api/users/{id}', { ...path(id), body: { name: 'N', email: uniqueEmail() } })).response.status).toBe(404)
+    expect(
+      (await client(admin.token).PUT('/api/users/{id}', { ...path(id), body: { name: 'N', email: uniqueEmail() } })).response.status,
+    ).toBe(404)
     expect((await client(admin.token).DELETE('/api/users/{id}', path(id))).response.status).toBe(404)
   })
 })
@@ -188,11 +236,15 @@ describe('delete', () => {
   it('removes the user and all their posts in one step, answering 204 with no body', async () => {
     const session = await register()
     const other = await register()
-    for (let i = 0; i < 3; i++) await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: `P${i}`, body: 'B' } })
+    for (let i = 0; i < 3; i++)
+      await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: `P${i}`, body: 'B' } })
     await client(other.token).POST('/api/users/{id}/posts', { ...path(other.user.id), body: { title: 'Keep', body: 'B' } })
     const [users, posts] = [await count('users'), await count('posts')]
 
-    const response = await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}` } })
+    const response = await call(`/api/users/${session.user.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${session.token}` },
+    })
     expect(response.status).toBe(204)
     expect(await response.text()).toBe('')
     expect(await count('users')).toBe(users - 1)
@@ -203,14 +255,23 @@ describe('delete', () => {
   })
 
   it("list totals (kept by triggers, not counted per request) stay exact through creates, a cascading delete and a post's delete", async () => {
-    const totals = async () => [(await client().GET('/api/users', {})).data?.meta.total, (await client().GET('/api/posts', {})).data?.meta.total]
+    const totals = async () => [
+      (await client().GET('/api/users', {})).data?.meta.total,
+      (await client().GET('/api/posts', {})).data?.meta.total,
+    ]
     const exact = async () => expect(await totals()).toEqual([await count('users'), await count('posts')])
     await exact()
     const session = await register()
     const made = []
-    for (let i = 0; i < 2; i++) made.push((await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: `P${i}`, body: 'B' } })).data!.data)
+    for (let i = 0; i < 2; i++)
+      made.push(
+        (await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: `P${i}`, body: 'B' } })).data!
+          .data,
+      )
     await exact()
-    const removed = await client(session.token).DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: session.user.id, postId: made[0]!.id } } })
+    const removed = await client(session.token).DELETE('/api/users/{id}/posts/{postId}', {
+      params: { path: { id: session.user.id, postId: made[0]!.id } },
+    })
     expect(removed.response.status).toBe(204)
     await exact()
     await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}` } })

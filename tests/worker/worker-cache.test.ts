@@ -8,7 +8,10 @@ describe("the Worker's cache (Cache API) for single resources", () => {
     const second = await call(`/api/users/${user.id}`, { headers: { 'X-Request-Id': 'second-read' } })
     expect(first.headers.get('x-cache')).toBe('MISS')
     expect(second.headers.get('x-cache')).toBe('HIT')
-    const [a, b] = [await first.json<{ data: unknown; meta: { requestId: string } }>(), await second.json<{ data: unknown; meta: { requestId: string } }>()]
+    const [a, b] = [
+      await first.json<{ data: unknown; meta: { requestId: string } }>(),
+      await second.json<{ data: unknown; meta: { requestId: string } }>(),
+    ]
     expect(b.data).toEqual(a.data)
     expect(b.meta.requestId).toBe('second-read')
     expect(second.headers.get('etag')).toBe(first.headers.get('etag'))
@@ -55,7 +58,12 @@ describe("the Worker's cache (Cache API) for single resources", () => {
 describe('D1 sessions (read replication ready)', () => {
   it('answers with a bookmark and accepts it back: a read with the bookmark of a write sees the write', async () => {
     const session = await register()
-    const created = await json('POST', `/api/users/${session.user.id}/posts`, { title: 'Mine', body: 'B' }, { Authorization: `Bearer ${session.token}` })
+    const created = await json(
+      'POST',
+      `/api/users/${session.user.id}/posts`,
+      { title: 'Mine', body: 'B' },
+      { Authorization: `Bearer ${session.token}` },
+    )
     const bookmark = created.headers.get('x-d1-bookmark')
     expect(bookmark).toBeTruthy()
     const list = await call(`/api/users/${session.user.id}/posts`, { headers: { 'X-D1-Bookmark': bookmark! } })
@@ -71,7 +79,10 @@ describe('D1 sessions (read replication ready)', () => {
     const bookmark = cached.headers.get('x-d1-bookmark')!
     // What a copy purged in one data center but not in this one looks like: an older name under the same key.
     const stale = { ...(await cached.json<{ data: Record<string, unknown> }>()).data, version: 1, name: 'Stale Name' }
-    await caches.default.put(new Request(`http://api.test${path}`), new Response(JSON.stringify(stale), { headers: { 'Cache-Control': 'max-age=60' } }))
+    await caches.default.put(
+      new Request(`http://api.test${path}`),
+      new Response(JSON.stringify(stale), { headers: { 'Cache-Control': 'max-age=60' } }),
+    )
     expect((await (await call(path)).json<{ data: { name: string } }>()).data.name).toBe('Stale Name')
 
     const fresh = await call(path, { headers: { 'X-D1-Bookmark': bookmark } })

@@ -10,7 +10,8 @@ import { idempotent } from '../idempotency'
 import { nextCursor, pageRequest } from '../pagination'
 import { cachedRead, invalidate } from '../worker-cache'
 
-const postSortValue = (post: { title: string; createdAt: string }, sort: 'createdAt' | 'title') => (sort === 'title' ? post.title : post.createdAt)
+const postSortValue = (post: { title: string; createdAt: string }, sort: 'createdAt' | 'title') =>
+  sort === 'title' ? post.title : post.createdAt
 
 export function postRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi({ ...listPosts, middleware: [conditionalGet] }, async (c) => {

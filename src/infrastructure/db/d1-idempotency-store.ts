@@ -23,14 +23,22 @@ export class D1IdempotencyStore implements IdempotencyStore {
         .onConflictDoNothing()
         .returning({ key: idempotencyKeys.key }),
       this.db
-        .select({ fingerprint: idempotencyKeys.fingerprint, status: idempotencyKeys.status, body: idempotencyKeys.body, headers: idempotencyKeys.headers })
+        .select({
+          fingerprint: idempotencyKeys.fingerprint,
+          status: idempotencyKeys.status,
+          body: idempotencyKeys.body,
+          headers: idempotencyKeys.headers,
+        })
         .from(idempotencyKeys)
         .where(this.row(scope, key)),
     ])
     if (claimed.length) return { state: 'started' }
     if (!held || held.fingerprint !== fingerprint) return { state: 'mismatch' }
     if (held.status === null) return { state: 'in-progress' }
-    return { state: 'replay', response: { status: held.status, body: held.body ?? '', headers: JSON.parse(held.headers ?? '{}') as Record<string, string> } }
+    return {
+      state: 'replay',
+      response: { status: held.status, body: held.body ?? '', headers: JSON.parse(held.headers ?? '{}') as Record<string, string> },
+    }
   }
 
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
@@ -42,7 +50,10 @@ export class D1IdempotencyStore implements IdempotencyStore {
 
   /** Deletes every key past its 24 hours (the scheduled housekeeping); returns how many. Uses the expires_at index. */
   async purgeExpired(now = new Date()): Promise<number> {
-    const removed = await this.db.delete(idempotencyKeys).where(lt(idempotencyKeys.expiresAt, now.toISOString())).returning({ key: idempotencyKeys.key })
+    const removed = await this.db
+      .delete(idempotencyKeys)
+      .where(lt(idempotencyKeys.expiresAt, now.toISOString()))
+      .returning({ key: idempotencyKeys.key })
     return removed.length
   }
 

@@ -42,17 +42,42 @@ const toPost = (row: PostRow): Post => ({
 
 // The hot reads, built by drizzle once per shape and run with bound values (compiled.ts says why).
 const pageOfPosts = compiled((sort: PostSort, order: 'asc' | 'desc', keyset: boolean, byAuthor: boolean) =>
-  pageQuery(posts, postColumns, { sortColumn: sortColumns[sort], idColumn: posts.id }, order, keyset, byAuthor ? eq(posts.userId, value('authorId')) : undefined),
+  pageQuery(
+    posts,
+    postColumns,
+    { sortColumn: sortColumns[sort], idColumn: posts.id },
+    order,
+    keyset,
+    byAuthor ? eq(posts.userId, value('authorId')) : undefined,
+  ),
 )
 // Unfiltered, the total is the trigger-kept count (one row); per author, a count over that author's index range.
 // Aliased, because these rows are read by column name, not mapped by drizzle.
 const totalOfPosts = compiled((byAuthor: boolean) =>
   byAuthor
-    ? qb.select({ total: count().as('total') }).from(posts).where(eq(posts.userId, value('authorId')))
-    : qb.select({ total: sql<number>`${rowCounts.count}`.as('total') }).from(rowCounts).where(eq(rowCounts.name, 'posts')),
+    ? qb
+        .select({ total: count().as('total') })
+        .from(posts)
+        .where(eq(posts.userId, value('authorId')))
+    : qb
+        .select({ total: sql<number>`${rowCounts.count}`.as('total') })
+        .from(rowCounts)
+        .where(eq(rowCounts.name, 'posts')),
 )
-const userExists = compiled(() => qb.select({ id: users.id }).from(users).where(eq(users.id, value('authorId'))).limit(1))
-const postById = compiled(() => qb.select(postColumns).from(posts).where(eq(posts.id, value('id'))).limit(1))
+const userExists = compiled(() =>
+  qb
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.id, value('authorId')))
+    .limit(1),
+)
+const postById = compiled(() =>
+  qb
+    .select(postColumns)
+    .from(posts)
+    .where(eq(posts.id, value('id')))
+    .limit(1),
+)
 
 export class D1PostRepository implements PostRepository {
   /** The request's D1 session (drizzle's own client), for the compiled reads. */
@@ -65,7 +90,10 @@ export class D1PostRepository implements PostRepository {
   private page(request: PageRequest<PostSort>, authorId?: string) {
     const values = { ...pageValues(request), authorId }
     const byAuthor = authorId !== undefined
-    return [pageOfPosts(this.client, [request.sort, request.order, request.after !== undefined, byAuthor], values), totalOfPosts(this.client, [byAuthor], values)]
+    return [
+      pageOfPosts(this.client, [request.sort, request.order, request.after !== undefined, byAuthor], values),
+      totalOfPosts(this.client, [byAuthor], values),
+    ]
   }
 
   async list(request: PageRequest<PostSort> & { authorId?: string }) {
@@ -74,7 +102,10 @@ export class D1PostRepository implements PostRepository {
   }
 
   async listByAuthor(authorId: string, request: PageRequest<PostSort>) {
-    const [author, rows, totals] = await this.client.batch<PostRow & { total: number }>([userExists(this.client, [], { authorId }), ...this.page(request, authorId)])
+    const [author, rows, totals] = await this.client.batch<PostRow & { total: number }>([
+      userExists(this.client, [], { authorId }),
+      ...this.page(request, authorId),
+    ])
     return author?.results.length ? { items: (rows?.results ?? []).map(toPost), total: totals?.results[0]?.total ?? 0 } : null
   }
 
@@ -113,7 +144,11 @@ export class D1PostRepository implements PostRepository {
   async update(id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null> {
     const values = { title: changes.title, body: changes.body, version: sql`${posts.version} + 1`, updatedAt: new Date().toISOString() }
     const [[post], [current]] = await this.db.batch([
-      this.db.update(posts).set(values).where(this.matching(id, authorId, ifVersion)).returning(postColumns),
+      this.db
+        .update(posts)
+        .set(values)
+        .where(this.matching(id, authorId, ifVersion))
+        .returning(postColumns),
       this.exists(id, authorId),
     ])
     if (post) return post
@@ -123,7 +158,10 @@ export class D1PostRepository implements PostRepository {
 
   async delete(id: string, authorId: string, ifVersion?: number[]): Promise<boolean> {
     const [removed, [remaining]] = await this.db.batch([
-      this.db.delete(posts).where(this.matching(id, authorId, ifVersion)).returning({ id: posts.id }),
+      this.db
+        .delete(posts)
+        .where(this.matching(id, authorId, ifVersion))
+        .returning({ id: posts.id }),
       this.exists(id, authorId),
     ])
     if (removed.length) return true

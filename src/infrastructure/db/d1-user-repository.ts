@@ -46,9 +46,20 @@ const pageOfUsers = compiled((sort: UserSort, order: 'asc' | 'desc', keyset: boo
   pageQuery(users, userColumns, { sortColumn: sortColumns[sort], idColumn: users.id }, order, keyset),
 )
 // Aliased, because the row is read by column name, not mapped by drizzle.
-const totalOfUsers = compiled(() => qb.select({ total: sql<number>`${rowCounts.count}`.as('total') }).from(rowCounts).where(eq(rowCounts.name, 'users')))
+const totalOfUsers = compiled(() =>
+  qb
+    .select({ total: sql<number>`${rowCounts.count}`.as('total') })
+    .from(rowCounts)
+    .where(eq(rowCounts.name, 'users')),
+)
 // Every authenticated request reads its user by id.
-const userById = compiled(() => qb.select(userColumns).from(users).where(eq(users.id, value('id'))).limit(1))
+const userById = compiled(() =>
+  qb
+    .select(userColumns)
+    .from(users)
+    .where(eq(users.id, value('id')))
+    .limit(1),
+)
 
 const emailTaken = () => conflict('A user with this email already exists')
 
@@ -126,7 +137,10 @@ export class D1UserRepository implements UserRepository {
     // One batch is one transaction: the posts and the user go together or not at all.
     const userMatches = exists(this.db.select({ id: users.id }).from(users).where(this.matching(id, ifVersion)))
     const [removedPosts, removedUsers, [remaining]] = await this.db.batch([
-      this.db.delete(posts).where(and(eq(posts.userId, id), userMatches)).returning({ id: posts.id }),
+      this.db
+        .delete(posts)
+        .where(and(eq(posts.userId, id), userMatches))
+        .returning({ id: posts.id }),
       this.db.delete(users).where(this.matching(id, ifVersion)).returning({ id: users.id }),
       this.currentVersion(id),
     ])

@@ -30,9 +30,23 @@ export function pageQuery(
   const ordering = [direction(sortColumn), direction(idColumn)]
   const rows = qb.select(columns).from(table)
   return keyset
-    ? rows.where(and(where, keysetAfter(sortColumn, idColumn, order))).orderBy(...ordering).limit(value('limit'))
+    ? rows
+        .where(and(where, keysetAfter(sortColumn, idColumn, order)))
+        .orderBy(...ordering)
+        .limit(value('limit'))
     : rows
-        .where(inArray(idColumn, qb.select({ id: idColumn }).from(table).where(where).orderBy(...ordering).limit(value('limit')).offset(value('offset'))))
+        .where(
+          inArray(
+            idColumn,
+            qb
+              .select({ id: idColumn })
+              .from(table)
+              .where(where)
+              .orderBy(...ordering)
+              .limit(value('limit'))
+              .offset(value('offset')),
+          ),
+        )
         .orderBy(...ordering)
 }
 

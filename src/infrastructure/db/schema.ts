@@ -7,7 +7,9 @@ export const users = sqliteTable(
     // Always stored trimmed and lower-cased (the contract normalises it), so the unique index is case-insensitive in effect.
     email: text('email').notNull(),
     name: text('name').notNull(),
-    role: text('role', { enum: ['admin', 'user', 'guest'] }).notNull().default('user'),
+    role: text('role', { enum: ['admin', 'user', 'guest'] })
+      .notNull()
+      .default('user'),
     passwordHash: text('password_hash').notNull(),
     // Bumped by every write; the ETag is made from it, so If-Match detects concurrent updates.
     version: integer('version').notNull().default(1),

@@ -113,7 +113,12 @@ export const nastyString = fc.oneof(
 /** A value of the wrong JSON type for the schema. */
 export function wrongType(raw: Schema): fc.Arbitrary<unknown> {
   const schema = resolve(raw)
-  const others: fc.Arbitrary<unknown>[] = [fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.object({ maxDepth: 1 })]
+  const others: fc.Arbitrary<unknown>[] = [
+    fc.constant(null),
+    fc.boolean(),
+    fc.array(fc.integer(), { maxLength: 2 }),
+    fc.object({ maxDepth: 1 }),
+  ]
   if (schema.type !== 'string') others.push(fc.string())
   if (schema.type !== 'integer' && schema.type !== 'number') others.push(fc.integer())
   return fc.oneof(...others)
@@ -125,7 +130,8 @@ export function outOfBounds(raw: Schema): fc.Arbitrary<unknown> | undefined {
   if (schema.enum) return fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !schema.enum!.includes(s))
   if (schema.type === 'string') {
     // Never empty: an empty path segment is another route, not a bad id.
-    if (schema.format === 'uuid') return fc.oneof(fc.constantFrom('not-a-uuid', '1', "' OR 1=1"), nastyString).filter((s) => s.trim().length > 0)
+    if (schema.format === 'uuid')
+      return fc.oneof(fc.constantFrom('not-a-uuid', '1', "' OR 1=1"), nastyString).filter((s) => s.trim().length > 0)
     if (schema.format === 'email') return fc.constantFrom('no-at-sign', 'a@', '@example.com', 'a b@example.com')
     if (schema.maxLength !== undefined) return fc.constant('x'.repeat(schema.maxLength + 1))
     if (schema.minLength) return fc.constant('')

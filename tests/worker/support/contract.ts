@@ -92,7 +92,9 @@ export async function assertConforms(method: string, url: string, response: Resp
     if (response.status >= 400) {
       const validate = validatorFor('/components/schemas/ErrorResponse')
       if (!contentType.startsWith('application/json') || !validate(JSON.parse(text))) {
-        throw new ContractViolation(`${where}: undocumented request not answered with the error envelope: ${formatErrors(validate.errors)} ${text.slice(0, 300)}`)
+        throw new ContractViolation(
+          `${where}: undocumented request not answered with the error envelope: ${formatErrors(validate.errors)} ${text.slice(0, 300)}`,
+        )
       }
     }
     return
@@ -115,11 +117,17 @@ export async function assertConforms(method: string, url: string, response: Resp
   for (const [name, value] of response.headers) {
     const declaredName = declared.get(name)
     if (!declaredName) {
-      if (name.startsWith('x-') && !SECURITY_HEADERS.has(name)) throw new ContractViolation(`${where}: header ${name} is not declared for ${status}`)
+      if (name.startsWith('x-') && !SECURITY_HEADERS.has(name))
+        throw new ContractViolation(`${where}: header ${name} is not declared for ${status}`)
       continue
     }
-    const validate = validatorFor(`/paths/${escape(template)}/${method === 'HEAD' ? 'get' : method.toLowerCase()}/responses/${status}/headers/${escape(declaredName)}/schema`)
-    if (!validate(value)) throw new ContractViolation(`${where}: header ${declaredName}: ${JSON.stringify(value).slice(0, 100)} does not match its schema: ${formatErrors(validate.errors)}`)
+    const validate = validatorFor(
+      `/paths/${escape(template)}/${method === 'HEAD' ? 'get' : method.toLowerCase()}/responses/${status}/headers/${escape(declaredName)}/schema`,
+    )
+    if (!validate(value))
+      throw new ContractViolation(
+        `${where}: header ${declaredName}: ${JSON.stringify(value).slice(0, 100)} does not match its schema: ${formatErrors(validate.errors)}`,
+      )
   }
   if (!spec.content) {
     if (text.length > 0) throw new ContractViolation(`${where}: declared without a body but has one: ${text.slice(0, 200)}`)
@@ -144,7 +152,9 @@ export async function assertConforms(method: string, url: string, response: Resp
   const pointer = `/paths/${escape(template)}/${method.toLowerCase()}/responses/${status}/content/${escape(mediaType)}/schema`
   const validate = validatorFor(pointer)
   if (!validate(body)) {
-    throw new ContractViolation(`${where} (${operation.operationId}): body does not match the schema: ${formatErrors(validate.errors)}\n${text.slice(0, 500)}`)
+    throw new ContractViolation(
+      `${where} (${operation.operationId}): body does not match the schema: ${formatErrors(validate.errors)}\n${text.slice(0, 500)}`,
+    )
   }
 }
 

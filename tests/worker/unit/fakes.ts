@@ -1,4 +1,12 @@
-import type { EmailService, NewPost, NewUser, PostRepository, TokenService, UserChanges, UserRepository } from '../../../src/application/ports'
+import type {
+  EmailService,
+  NewPost,
+  NewUser,
+  PostRepository,
+  TokenService,
+  UserChanges,
+  UserRepository,
+} from '../../../src/application/ports'
 import { conflict, preconditionFailed } from '../../../src/domain/errors'
 import type { Post } from '../../../src/domain/post'
 import type { User } from '../../../src/domain/user'

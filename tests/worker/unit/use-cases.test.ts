@@ -16,7 +16,19 @@ function registerDeps(emailFails = false) {
   const email = recordingEmail(emailFails)
   const background: Promise<unknown>[] = []
   const errors: unknown[] = []
-  return { users, email, background, errors, deps: { users, tokens: fakeTokens, email, background: (p: Promise<unknown>) => void background.push(p), onEmailError: (e: unknown) => void errors.push(e) } }
+  return {
+    users,
+    email,
+    background,
+    errors,
+    deps: {
+      users,
+      tokens: fakeTokens,
+      email,
+      background: (p: Promise<unknown>) => void background.push(p),
+      onEmailError: (e: unknown) => void errors.push(e),
+    },
+  }
 }
 
 describe('registerUser', () => {
@@ -59,7 +71,9 @@ describe('user rules', () => {
     const users = memoryUsers()
     const alice = await users.create({ email: 'alice@example.com', name: 'Alice', role: 'user', password: 'p' })
     const bob = await users.create({ email: 'bob@example.com', name: 'Bob', role: 'user', password: 'p' })
-    await expect(createUser({ users }, alice, { email: 'e@example.com', name: 'E', role: 'user', password: 'p' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    await expect(createUser({ users }, alice, { email: 'e@example.com', name: 'E', role: 'user', password: 'p' })).rejects.toEqual(
+      rejectsWith('FORBIDDEN'),
+    )
     await expect(updateUser({ users }, alice, bob.id, { name: 'Hacked' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
     await expect(updateUser({ users }, alice, alice.id, { role: 'admin' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
     expect((await updateUser({ users }, alice, alice.id, { role: 'user', name: 'Al' })).name).toBe('Al')
@@ -88,7 +102,9 @@ describe('post rules', () => {
     await expect(updatePost({ posts }, u2, 'u2', post.id, { title: 'X' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
     expect((await updatePost({ posts }, admin, 'u1', post.id, { title: 'X' })).title).toBe('X')
     await expect(deletePost({ posts }, u2, 'u2', post.id)).rejects.toBeInstanceOf(DomainError)
-    await expect(listUserPosts({ posts }, 'nobody', { page: 1, pageSize: 5, sort: 'createdAt', order: 'desc' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
+    await expect(listUserPosts({ posts }, 'nobody', { page: 1, pageSize: 5, sort: 'createdAt', order: 'desc' })).rejects.toEqual(
+      rejectsWith('NOT_FOUND'),
+    )
     await deletePost({ posts }, u1, 'u1', post.id)
     expect(await posts.findById(post.id)).toBeNull()
   })
@@ -110,7 +126,10 @@ describe('checkHealth', () => {
   })
 
   it('a probe that throws is unhealthy with its message; all answering is healthy', async () => {
-    const failing = await checkHealth({ database: async () => Promise.reject(new Error('D1 binding DB is missing')), cache: async () => undefined })
+    const failing = await checkHealth({
+      database: async () => Promise.reject(new Error('D1 binding DB is missing')),
+      cache: async () => undefined,
+    })
     expect(failing.checks.database).toMatchObject({ healthy: false, error: 'D1 binding DB is missing' })
     expect((await checkHealth({ database: async () => undefined, cache: async () => undefined })).status).toBe('healthy')
   })
