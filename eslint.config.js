@@ -2,18 +2,26 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-// Layer rules from shared/design.md: dependencies point http -> application -> domain; contract depends on zod alone.
+// Layer rules (docs/architecture.md): http -> application -> domain; infrastructure implements application's ports;
+// runtime wires adapters to ports; contract depends on zod alone. Every layer of src/ has a rule.
 // Bare package names go in `paths` (a `patterns` entry "hono" would also match "hono/jwt" and defeat a negation).
-const restrict = (files, modules, message) => {
+const restrict = (files, modules, message, { allowTypeImports = false } = {}) => {
   const bare = modules.filter((m) => !m.includes('/') && !m.includes('*'))
   const patterns = modules.filter((m) => !bare.includes(m))
   return {
     files,
     rules: {
-      'no-restricted-imports': ['error', { paths: bare.map((name) => ({ name, message })), patterns: [{ group: patterns, message }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: bare.map((name) => ({ name, message, allowTypeImports })), patterns: [{ group: patterns, message, allowTypeImports }] },
+      ],
     },
   }
 }
+// Another layer of src/, however it is reached (../http/x, ../../http/x).
+const layers = (...names) => names.map((name) => `**/${name}/**`)
+const hono = ['hono', 'hono/*', '@hono/*']
+const drizzle = ['drizzle-orm', 'drizzle-orm/*']
 
 export default tseslint.config(
   {
@@ -28,6 +36,7 @@ export default tseslint.config(
       'worker-configuration.d.ts',
       'test-output',
       'bench/results.json',
+      'tools/*/node_modules',
     ],
   },
   js.configs.recommended,
@@ -43,34 +52,32 @@ export default tseslint.config(
   },
   restrict(
     ['src/domain/**'],
-    [
-      'hono',
-      'hono/*',
-      '@hono/*',
-      'drizzle-orm',
-      'drizzle-orm/*',
-      'zod',
-      '**/application/**',
-      '**/infrastructure/**',
-      '**/http/**',
-      '**/contract/**',
-    ],
+    [...hono, ...drizzle, 'zod', ...layers('application', 'infrastructure', 'http', 'contract', 'runtime')],
     'domain is plain TypeScript: no frameworks and no outer layers',
   ),
   restrict(
     ['src/application/**'],
-    ['hono', 'hono/*', '@hono/*', 'drizzle-orm', 'drizzle-orm/*', '**/infrastructure/**', '**/http/**', '**/contract/**'],
+    [...hono, ...drizzle, ...layers('infrastructure', 'http', 'contract', 'runtime')],
     'use cases depend on ports, not on adapters, HTTP or the contract',
   ),
   restrict(
     ['src/contract/**'],
-    ['hono', 'hono/*', 'drizzle-orm', 'drizzle-orm/*', '**/domain/**', '**/application/**', '**/infrastructure/**', '**/http/**'],
+    ['hono', 'hono/*', ...drizzle, ...layers('domain', 'application', 'infrastructure', 'http', 'runtime')],
     'the contract is zod + createRoute only',
   ),
   // hono/jwt is allowed here: it is used as a JWT library, not for HTTP.
   restrict(
     ['src/infrastructure/**'],
-    ['hono', 'hono/*', '!hono/jwt', '@hono/*', '**/http/**', '**/contract/**'],
+    ['hono', 'hono/*', '!hono/jwt', '@hono/*', ...layers('http', 'contract', 'runtime')],
     'adapters implement ports; they do not know HTTP',
   ),
+  restrict(
+    ['src/http/**'],
+    [...drizzle, ...layers('infrastructure')],
+    'handlers reach adapters only through runtime/ (the composition root)',
+  ),
+  // The composition root names every adapter; from http/ it takes only the request context's type.
+  restrict(['src/runtime/**'], layers('http'), 'runtime wires adapters to ports; it does not use handlers or middleware', {
+    allowTypeImports: true,
+  }),
 )

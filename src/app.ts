@@ -1,20 +1,20 @@
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import { Scalar } from '@scalar/hono-api-reference'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
+import { REQUEST_ID_MAX_LENGTH } from './contract/common/primitives'
 import { buildDocument, documentConfig } from './contract/document'
+import { type OperationId, operations } from './contract/operations'
 import type { AppEnv } from './http/app-env'
+import { d1Bookmark } from './http/d1-bookmark'
 import { sendError } from './http/envelope'
 import { notFound, onError, validationHook } from './http/errors'
+import { handlers } from './http/handlers'
+import { middlewareFor } from './http/operation-middleware'
 import { rateLimit } from './http/rate-limit'
-import { sessionBookmark } from './http/d1-session'
 import { requestLog } from './http/request-log'
-import { authRoutes } from './http/routes/auth'
-import { healthRoutes } from './http/routes/health'
-import { postRoutes } from './http/routes/posts'
-import { userRoutes } from './http/routes/users'
 
 export const MAX_BODY_BYTES = 64 * 1024
 
@@ -38,7 +38,7 @@ function allowedOrigins(list = ''): Set<string> {
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
-  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: 128 }))
+  app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: REQUEST_ID_MAX_LENGTH }))
   app.use('*', requestLog)
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }))
   const corsPolicy = cors({
@@ -51,7 +51,7 @@ export function createApp() {
   })
   // Only real preflights are CORS's to answer; a plain OPTIONS falls through to the Allow answer in notFound.
   app.use('*', (c, next) => (c.req.method === 'OPTIONS' && !c.req.header('Access-Control-Request-Method') ? next() : corsPolicy(c, next)))
-  app.use('/api/*', sessionBookmark)
+  app.use('/api/*', d1Bookmark)
   app.use('/api/*', rateLimit)
   app.use(
     '/api/*',
@@ -61,10 +61,13 @@ export function createApp() {
     }),
   )
 
-  healthRoutes(app)
-  authRoutes(app)
-  userRoutes(app)
-  postRoutes(app)
+  // Every operation of the registry, with the handler of the same name and the middleware its contract implies.
+  for (const operationId of Object.keys(operations) as OperationId[]) {
+    const route = operations[operationId]
+    // The registry is a union of routes here; each handler was type-checked against its own route in http/handlers.ts.
+    const bind = app.openapi.bind(app) as (route: RouteConfig, handler: (typeof handlers)[OperationId]) => void
+    bind({ ...route, middleware: middlewareFor(operationId, route) }, handlers[operationId])
+  }
 
   // The served document is the one the emit script writes: both come from buildDocument().
   app.get('/openapi.json', (c) => c.json(buildDocument()))

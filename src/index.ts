@@ -11,7 +11,7 @@ export default {
     return (await app).fetch(request, env, ctx)
   },
   async scheduled(controller, env) {
-    const { runHousekeeping } = await import('./http/housekeeping')
+    const { runHousekeeping } = await import('./runtime/housekeeping')
     await runHousekeeping(env, controller.cron)
   },
 } satisfies ExportedHandler<Env>

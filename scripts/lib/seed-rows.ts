@@ -11,7 +11,7 @@ export const userEmail = (i: number) => `user${i}@example.com`
 export const USER_COLUMNS = ['id', 'email', 'name', 'role', 'password_hash', 'created_at', 'updated_at']
 export const POST_COLUMNS = ['id', 'user_id', 'title', 'body', 'created_at', 'updated_at']
 
-// Must match src/infrastructure/password-hasher.ts, or nobody seeded can log in.
+// Must match src/infrastructure/passwords.ts, or nobody seeded can log in.
 const PBKDF2_ITERATIONS = 100_000
 const SEED_START = Date.UTC(2025, 0, 1)
 const SEED_SPAN_MS = 365 * 24 * 60 * 60 * 1000

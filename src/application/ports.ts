@@ -17,7 +17,7 @@ export type UserChanges = Partial<Pick<User, 'email' | 'name' | 'role'>>
 /** Users and their credentials. Password hashes stay inside the implementation. */
 export interface UserRepository {
   list(request: PageRequest<UserSort>): Promise<{ items: User[]; total: number }>
-  findById(id: string): Promise<User | null>
+  get(id: string): Promise<User | null>
   /** Throws CONFLICT when the email is taken. */
   create(user: NewUser): Promise<User>
   /**
@@ -43,7 +43,7 @@ export interface PostRepository {
   list(request: PageRequest<PostSort> & { authorId?: string }): Promise<{ items: Post[]; total: number }>
   /** Null when the author does not exist (so "no such user" and "no posts" differ). */
   listByAuthor(authorId: string, request: PageRequest<PostSort>): Promise<{ items: Post[]; total: number } | null>
-  findById(id: string): Promise<Post | null>
+  get(id: string): Promise<Post | null>
   /** Null when the author does not exist. */
   create(post: NewPost): Promise<Post | null>
   /** Null when there is no such post by that author; PRECONDITION_FAILED as for users. */

@@ -1,12 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { authRoutes } from './auth'
-import { errorCatalogueMarkdown } from './error-catalogue'
-import { healthRoutes } from './health'
-import { postRoutes } from './posts'
-import { userRoutes } from './users'
-
-/** Every operation of the API, in document order. The app binds exactly these. */
-export const routes = [...healthRoutes, ...authRoutes, ...userRoutes, ...postRoutes]
+import { errorCatalogueMarkdown } from './errors/catalogue'
+import { operations } from './operations'
 
 const description = `
 A contract-first REST API on Cloudflare Workers: this document is generated from the route definitions that also validate every request.
@@ -58,7 +52,7 @@ type Schemas = NonNullable<NonNullable<Document['components']>['schemas']>
 let cached: Document | undefined
 
 /**
- * The `{ data, meta }` envelopes that shared.ts makes have no example of their own; compose one from the
+ * The `{ data, meta }` envelopes that common/envelopes.ts makes have no example of their own; compose one from the
  * examples of their parts, so the docs show a whole response and it cannot drift from those parts.
  */
 function addEnvelopeExamples(schemas: Schemas) {
@@ -120,7 +114,7 @@ export function buildDocument(): Document {
       'The token from `POST /api/auth/login` or `POST /api/auth/register`: an HS256 JWT handled as RFC8725 advises ' +
       '(the algorithm is pinned when verifying, so `none` and algorithm switching are refused; every token carries an `exp` that is checked).',
   })
-  for (const route of routes) registry.registerPath(route)
+  for (const operation of Object.values(operations)) registry.registerPath(operation)
   const document = app.getOpenAPI31Document(documentConfig)
   addEnvelopeExamples(document.components?.schemas ?? {})
   addNamedExamples(document)

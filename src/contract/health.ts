@@ -1,7 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { examples, healthHeaders, serverErrorResponses, Timestamp } from './shared'
+import { healthHeaders } from './common/headers'
+import { examples, Timestamp } from './common/primitives'
+import { serverErrorResponses } from './errors/responses'
 
-export const DependencyCheck = z
+const DependencyCheck = z
   .object({
     healthy: z.boolean().openapi({ example: true }),
     latencyMs: z.number().min(0).openapi({ example: 1.2, description: 'Round-trip time of the check in milliseconds.' }),
@@ -26,41 +28,41 @@ export const HealthStatus = z
   })
   .openapi('HealthStatus', { example: healthyExample })
 
-export const getHealth = createRoute({
-  method: 'get',
-  path: '/health',
-  operationId: 'getHealth',
-  tags: ['Health'],
-  summary: 'Check service health',
-  description:
-    'Runs a live check of every dependency (a `SELECT 1` against D1, timed). Answers 200 when all are healthy and 503 when any is not. ' +
-    'Deliberately not wrapped in the data envelope, so load balancers and uptime monitors can read it as is. Never cached.',
-  responses: {
-    200: {
-      description: 'Every dependency is healthy.',
-      headers: healthHeaders,
-      content: { 'application/json': { schema: HealthStatus } },
-    },
-    503: {
-      description: 'At least one dependency is unhealthy; `checks` names it.',
-      headers: healthHeaders,
-      content: {
-        'application/json': {
-          schema: HealthStatus,
-          example: {
-            status: 'unhealthy',
-            timestamp: examples.time,
-            checks: {
-              database: { healthy: false, latencyMs: 3000.4, error: 'No answer within 3000 ms' },
-              cache: { healthy: true, latencyMs: 0.8 },
+export const healthOperations = {
+  getHealth: createRoute({
+    method: 'get',
+    path: '/health',
+    operationId: 'getHealth',
+    tags: ['Health'],
+    summary: 'Check service health',
+    description:
+      'Runs a live check of every dependency (a `SELECT 1` against D1, timed). Answers 200 when all are healthy and 503 when any is not. ' +
+      'Deliberately not wrapped in the data envelope, so load balancers and uptime monitors can read it as is. Never cached.',
+    responses: {
+      200: {
+        description: 'Every dependency is healthy.',
+        headers: healthHeaders,
+        content: { 'application/json': { schema: HealthStatus } },
+      },
+      503: {
+        description: 'At least one dependency is unhealthy; `checks` names it.',
+        headers: healthHeaders,
+        content: {
+          'application/json': {
+            schema: HealthStatus,
+            example: {
+              status: 'unhealthy',
+              timestamp: examples.time,
+              checks: {
+                database: { healthy: false, latencyMs: 3000.4, error: 'No answer within 3000 ms' },
+                cache: { healthy: true, latencyMs: 0.8 },
+              },
             },
           },
         },
       },
+      // A bug inside the handler still reaches onError, which answers with the error envelope.
+      ...serverErrorResponses(),
     },
-    // A bug inside the handler still reaches onError, which answers with the error envelope.
-    ...serverErrorResponses(),
-  },
-})
-
-export const healthRoutes = [getHealth]
+  }),
+}

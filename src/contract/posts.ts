@@ -1,35 +1,27 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { dataResponse, listResponse, noContent, notModified } from './common/envelopes'
 import {
-  bodyErrors,
   cacheHeaders,
-  SessionHeaders,
-  workerCacheHeader,
   etagHeader,
   IdempotencyHeaders,
-  idempotencyErrors,
-  replayedHeader,
   IfMatchHeaders,
-  dataResponse,
-  errorResponses,
-  examples,
-  IdParam,
-  link,
-  listResponse,
   locationHeader,
-  noContent,
-  notModified,
-  PageQuery,
-  Timestamp,
-  Uuid,
-} from './shared'
+  replayedHeader,
+  SessionHeaders,
+  workerCacheHeader,
+} from './common/headers'
+import { link } from './common/links'
+import { PageQuery, sortParameter } from './common/paging'
+import { examples, IdParam, Timestamp, Uuid } from './common/primitives'
+import { bodyErrors, errorResponses, idempotencyErrors } from './errors/responses'
 
-const postId = Uuid.openapi({ example: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80' })
+const postId = Uuid.openapi({ example: examples.postId })
 const title = z.string().trim().min(1).max(200).openapi({ example: 'Designing contract-first APIs' })
 const body = z.string().min(1).max(20_000).openapi({ example: 'Write the contract once and derive everything else from it.' })
 
 const examplePost = {
-  id: '9c5b94b1-35ad-49bb-b118-8e8fc24abf80',
-  authorId: '3b241101-e2bb-4255-8caf-4136c566a962',
+  id: examples.postId,
+  authorId: examples.userId,
   title: 'Designing contract-first APIs',
   body: 'Write the contract once and derive everything else from it.',
   createdAt: examples.time,
@@ -47,26 +39,18 @@ export const Post = z
   })
   .openapi('Post', { example: examplePost })
 
-export const CreatePostRequest = z
+const CreatePostRequest = z
   .strictObject({ title, body })
   .openapi('CreatePostRequest', { example: { title: examplePost.title, body: examplePost.body } })
 
-export const UpdatePostRequest = z
+const UpdatePostRequest = z
   .strictObject({ title: title.optional(), body: body.optional() })
   .refine((value) => Object.keys(value).length > 0, { message: 'Give at least one field to change' })
   .openapi('UpdatePostRequest', { minProperties: 1, example: { title: 'Designing contract-first APIs, revisited' } })
 
-const sort = z
-  .enum(['createdAt', 'title'])
-  .openapi('PostSortField', { description: 'A field posts can be sorted by.', example: 'createdAt' })
-  .default('createdAt')
-  .openapi({
-    param: { name: 'sort', in: 'query' },
-    description: 'Field to sort by (default createdAt); ties break on id.',
-    example: 'createdAt',
-  })
+const sort = sortParameter(['createdAt', 'title'], 'PostSortField', 'posts')
 
-export const PostListQuery = z.strictObject({
+const PostListQuery = z.strictObject({
   ...PageQuery,
   sort,
   authorId: Uuid.optional().openapi({
@@ -75,7 +59,7 @@ export const PostListQuery = z.strictObject({
     example: examplePost.authorId,
   }),
 })
-export const UserPostListQuery = z.strictObject({ ...PageQuery, sort })
+const UserPostListQuery = z.strictObject({ ...PageQuery, sort })
 
 const PostIdParam = Uuid.openapi({
   param: { name: 'postId', in: 'path', required: true },
@@ -86,128 +70,128 @@ const userParams = z.object({ id: IdParam })
 const postParams = z.object({ id: IdParam, postId: PostIdParam })
 const security = [{ bearerAuth: [] }]
 
-export const listPosts = createRoute({
-  method: 'get',
-  path: '/api/posts',
-  operationId: 'listPosts',
-  tags: ['Posts'],
-  summary: 'List posts',
-  description: 'Every post, paginated, optionally only those of one author.',
-  request: { query: PostListQuery, headers: SessionHeaders },
-  responses: {
-    200: {
-      ...listResponse('Post', Post, 'A page of posts.', cacheHeaders),
-      links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
-    },
-    304: notModified,
-    ...errorResponses(400),
-  },
-})
-
-export const getPost = createRoute({
-  method: 'get',
-  path: '/api/posts/{id}',
-  operationId: 'getPost',
-  tags: ['Posts'],
-  summary: 'Get a post',
-  description: 'One post.',
-  request: {
-    params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }),
-    headers: SessionHeaders,
-  },
-  responses: {
-    200: dataResponse('Post', Post, 'The post.', { ...cacheHeaders, ...workerCacheHeader }),
-    304: notModified,
-    ...errorResponses(400, 404),
-  },
-})
-
-export const listUserPosts = createRoute({
-  method: 'get',
-  path: '/api/users/{id}/posts',
-  operationId: 'listUserPosts',
-  tags: ['Posts'],
-  summary: "List a user's posts",
-  description: 'The posts one user wrote, paginated. 404 when the user does not exist.',
-  request: { params: userParams, query: UserPostListQuery, headers: SessionHeaders },
-  responses: {
-    200: {
-      ...listResponse('Post', Post, "A page of the user's posts.", cacheHeaders),
-      links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
-    },
-    304: notModified,
-    ...errorResponses(400, 404),
-  },
-})
-
-export const createUserPost = createRoute({
-  method: 'post',
-  path: '/api/users/{id}/posts',
-  operationId: 'createUserPost',
-  tags: ['Posts'],
-  summary: 'Create a post',
-  description: 'The user (or an admin) publishes a post as that user.',
-  security,
-  request: {
-    params: userParams,
-    headers: IdempotencyHeaders,
-    body: { required: true, content: { 'application/json': { schema: CreatePostRequest } } },
-  },
-  responses: {
-    201: {
-      ...dataResponse('Post', Post, 'Created.', {
-        Location: locationHeader.Location.openapi({ example: `/api/posts/${examplePost.id}` }),
-        ...etagHeader,
-        ...replayedHeader,
-      }),
-      links: {
-        getPost: link('getPost', 'Read the created post.', { id: '$response.body#/data/id' }),
-        updateUserPost: link('updateUserPost', 'Edit the created post.', {
-          id: '$response.body#/data/authorId',
-          postId: '$response.body#/data/id',
-        }),
-        deleteUserPost: link('deleteUserPost', 'Delete the created post.', {
-          id: '$response.body#/data/authorId',
-          postId: '$response.body#/data/id',
-        }),
+export const postOperations = {
+  listPosts: createRoute({
+    method: 'get',
+    path: '/api/posts',
+    operationId: 'listPosts',
+    tags: ['Posts'],
+    summary: 'List posts',
+    description: 'Every post, paginated, optionally only those of one author.',
+    request: { query: PostListQuery, headers: SessionHeaders },
+    responses: {
+      200: {
+        ...listResponse('Post', Post, 'A page of posts.', cacheHeaders),
+        links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
       },
+      304: notModified,
+      ...errorResponses(400),
     },
-    ...errorResponses(...bodyErrors, 401, 403, 404, ...idempotencyErrors),
-  },
-})
+  }),
 
-export const updateUserPost = createRoute({
-  method: 'patch',
-  path: '/api/users/{id}/posts/{postId}',
-  operationId: 'updateUserPost',
-  tags: ['Posts'],
-  summary: 'Update a post',
-  description: "The author (or an admin) changes the fields given. 404 when the post is not that user's.",
-  security,
-  request: {
-    params: postParams,
-    headers: IfMatchHeaders,
-    body: { required: true, content: { 'application/json': { schema: UpdatePostRequest } } },
-  },
-  responses: {
-    200: dataResponse('Post', Post, 'Updated.', etagHeader),
-    ...errorResponses(...bodyErrors, 401, 403, 404, 412),
-  },
-})
+  getPost: createRoute({
+    method: 'get',
+    path: '/api/posts/{id}',
+    operationId: 'getPost',
+    tags: ['Posts'],
+    summary: 'Get a post',
+    description: 'One post.',
+    request: {
+      params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }),
+      headers: SessionHeaders,
+    },
+    responses: {
+      200: dataResponse('Post', Post, 'The post.', { ...cacheHeaders, ...workerCacheHeader }),
+      304: notModified,
+      ...errorResponses(400, 404),
+    },
+  }),
 
-export const deleteUserPost = createRoute({
-  method: 'delete',
-  path: '/api/users/{id}/posts/{postId}',
-  operationId: 'deleteUserPost',
-  tags: ['Posts'],
-  summary: 'Delete a post',
-  description: "The author (or an admin) deletes one post. 404 when the post is not that user's.",
-  security,
-  request: { params: postParams, headers: IfMatchHeaders },
-  responses: {
-    204: noContent('Deleted the post. No body.'),
-    ...errorResponses(400, 401, 403, 404, 412),
-  },
-})
+  listUserPosts: createRoute({
+    method: 'get',
+    path: '/api/users/{id}/posts',
+    operationId: 'listUserPosts',
+    tags: ['Posts'],
+    summary: "List a user's posts",
+    description: 'The posts one user wrote, paginated. 404 when the user does not exist.',
+    request: { params: userParams, query: UserPostListQuery, headers: SessionHeaders },
+    responses: {
+      200: {
+        ...listResponse('Post', Post, "A page of the user's posts.", cacheHeaders),
+        links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
+      },
+      304: notModified,
+      ...errorResponses(400, 404),
+    },
+  }),
 
-export const postRoutes = [listPosts, getPost, listUserPosts, createUserPost, updateUserPost, deleteUserPost]
+  createUserPost: createRoute({
+    method: 'post',
+    path: '/api/users/{id}/posts',
+    operationId: 'createUserPost',
+    tags: ['Posts'],
+    summary: 'Create a post',
+    description: 'The user (or an admin) publishes a post as that user.',
+    security,
+    request: {
+      params: userParams,
+      headers: IdempotencyHeaders,
+      body: { required: true, content: { 'application/json': { schema: CreatePostRequest } } },
+    },
+    responses: {
+      201: {
+        ...dataResponse('Post', Post, 'Created.', {
+          Location: locationHeader.Location.openapi({ example: `/api/posts/${examplePost.id}` }),
+          ...etagHeader,
+          ...replayedHeader,
+        }),
+        links: {
+          getPost: link('getPost', 'Read the created post.', { id: '$response.body#/data/id' }),
+          updateUserPost: link('updateUserPost', 'Edit the created post.', {
+            id: '$response.body#/data/authorId',
+            postId: '$response.body#/data/id',
+          }),
+          deleteUserPost: link('deleteUserPost', 'Delete the created post.', {
+            id: '$response.body#/data/authorId',
+            postId: '$response.body#/data/id',
+          }),
+        },
+      },
+      ...errorResponses(...bodyErrors, 401, 403, 404, ...idempotencyErrors),
+    },
+  }),
+
+  updateUserPost: createRoute({
+    method: 'patch',
+    path: '/api/users/{id}/posts/{postId}',
+    operationId: 'updateUserPost',
+    tags: ['Posts'],
+    summary: 'Update a post',
+    description: "The author (or an admin) changes the fields given. 404 when the post is not that user's.",
+    security,
+    request: {
+      params: postParams,
+      headers: IfMatchHeaders,
+      body: { required: true, content: { 'application/json': { schema: UpdatePostRequest } } },
+    },
+    responses: {
+      200: dataResponse('Post', Post, 'Updated.', etagHeader),
+      ...errorResponses(...bodyErrors, 401, 403, 404, 412),
+    },
+  }),
+
+  deleteUserPost: createRoute({
+    method: 'delete',
+    path: '/api/users/{id}/posts/{postId}',
+    operationId: 'deleteUserPost',
+    tags: ['Posts'],
+    summary: 'Delete a post',
+    description: "The author (or an admin) deletes one post. 404 when the post is not that user's.",
+    security,
+    request: { params: postParams, headers: IfMatchHeaders },
+    responses: {
+      204: noContent('Deleted the post. No body.'),
+      ...errorResponses(400, 401, 403, 404, 412),
+    },
+  }),
+}

@@ -1,32 +1,23 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { dataResponse, listResponse, noContent, notModified } from './common/envelopes'
 import {
-  bodyErrors,
   cacheHeaders,
-  SessionHeaders,
-  workerCacheHeader,
   etagHeader,
   IdempotencyHeaders,
-  idempotencyErrors,
-  replayedHeader,
   IfMatchHeaders,
-  dataResponse,
-  Email,
-  errorResponses,
-  examples,
-  IdParam,
-  link,
-  listResponse,
   locationHeader,
-  noContent,
-  notModified,
-  PageQuery,
-  Timestamp,
-  Uuid,
-} from './shared'
+  replayedHeader,
+  SessionHeaders,
+  workerCacheHeader,
+} from './common/headers'
+import { link } from './common/links'
+import { PageQuery, sortParameter } from './common/paging'
+import { Email, examples, IdParam, Timestamp, Uuid } from './common/primitives'
+import { bodyErrors, errorResponses, idempotencyErrors } from './errors/responses'
 
 export const Role = z.enum(['admin', 'user', 'guest']).openapi('Role', { description: 'Only an admin can change a role.', example: 'user' })
 
-const userId = Uuid.openapi({ example: '3b241101-e2bb-4255-8caf-4136c566a962' })
+const userId = Uuid.openapi({ example: examples.userId })
 const userName = z.string().trim().min(1).max(100).openapi({ example: 'Alice Example' })
 const timestamps = {
   createdAt: Timestamp.openapi({ example: examples.time }),
@@ -36,7 +27,7 @@ const timestamps = {
 export const PublicUser = z.object({ id: userId, name: userName, role: Role, ...timestamps }).openapi('PublicUser', {
   description: 'What anyone may see of a user: no email.',
   example: {
-    id: '3b241101-e2bb-4255-8caf-4136c566a962',
+    id: examples.userId,
     name: 'Alice Example',
     role: 'user',
     createdAt: examples.time,
@@ -47,7 +38,7 @@ export const PublicUser = z.object({ id: userId, name: userName, role: Role, ...
 export const User = z.object({ id: userId, email: Email, name: userName, role: Role, ...timestamps }).openapi('User', {
   description: 'The full record, seen only by the user and by admins.',
   example: {
-    id: '3b241101-e2bb-4255-8caf-4136c566a962',
+    id: examples.userId,
     email: 'alice@example.com',
     name: 'Alice Example',
     role: 'user',
@@ -56,7 +47,7 @@ export const User = z.object({ id: userId, email: Email, name: userName, role: R
   },
 })
 
-export const CreateUserRequest = z
+const CreateUserRequest = z
   .strictObject({
     email: Email,
     name: userName,
@@ -67,7 +58,7 @@ export const CreateUserRequest = z
     example: { email: 'bob@example.com', name: 'Bob Example', password: 'correct-horse-battery', role: 'user' },
   })
 
-export const ReplaceUserRequest = z
+const ReplaceUserRequest = z
   .strictObject({
     email: Email,
     name: userName,
@@ -75,134 +66,123 @@ export const ReplaceUserRequest = z
   })
   .openapi('ReplaceUserRequest', { example: { email: 'alice@example.com', name: 'Alice Example' } })
 
-export const UpdateUserRequest = z
+const UpdateUserRequest = z
   .strictObject({ email: Email.optional(), name: userName.optional(), role: Role.optional().openapi({ description: 'Admins only.' }) })
   .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })
   .openapi('UpdateUserRequest', { minProperties: 1, example: { name: 'Alice Q. Example' } })
 
-export const UserListQuery = z.strictObject({
-  ...PageQuery,
-  sort: z
-    .enum(['createdAt', 'name'])
-    .openapi('UserSortField', { description: 'A field users can be sorted by.', example: 'createdAt' })
-    .default('createdAt')
-    .openapi({
-      param: { name: 'sort', in: 'query' },
-      description: 'Field to sort by (default createdAt); ties break on id.',
-      example: 'createdAt',
-    }),
-})
+const UserListQuery = z.strictObject({ ...PageQuery, sort: sortParameter(['createdAt', 'name'], 'UserSortField', 'users') })
 
 const idParams = z.object({ id: IdParam })
 const security = [{ bearerAuth: [] }]
 
-export const listUsers = createRoute({
-  method: 'get',
-  path: '/api/users',
-  operationId: 'listUsers',
-  tags: ['Users'],
-  summary: 'List users',
-  description: 'Public representation of every user, paginated. Out-of-range `page` or `pageSize` is a 400, never clamped.',
-  request: { query: UserListQuery, headers: SessionHeaders },
-  responses: {
-    200: {
-      ...listResponse('PublicUser', PublicUser, 'A page of users.', cacheHeaders),
-      links: { getUser: link('getUser', 'Read a listed user (here the first).', { id: '$response.body#/data/0/id' }) },
-    },
-    304: notModified,
-    ...errorResponses(400),
-  },
-})
-
-export const getUser = createRoute({
-  method: 'get',
-  path: '/api/users/{id}',
-  operationId: 'getUser',
-  tags: ['Users'],
-  summary: 'Get a user',
-  description: "One user's public representation.",
-  request: { params: idParams, headers: SessionHeaders },
-  responses: {
-    200: dataResponse('PublicUser', PublicUser, 'The user.', { ...cacheHeaders, ...workerCacheHeader }),
-    304: notModified,
-    ...errorResponses(400, 404),
-  },
-})
-
-export const createUser = createRoute({
-  method: 'post',
-  path: '/api/users',
-  operationId: 'createUser',
-  tags: ['Users'],
-  summary: 'Create a user',
-  description: 'Admins only: creates a user with the given role.',
-  security,
-  request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreateUserRequest } } } },
-  responses: {
-    201: {
-      ...dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader, ...replayedHeader }),
-      links: {
-        getUser: link('getUser', 'Read the created user.', { id: '$response.body#/data/id' }),
-        updateUser: link('updateUser', 'Change fields of the created user.', { id: '$response.body#/data/id' }),
-        deleteUser: link('deleteUser', 'Delete the created user.', { id: '$response.body#/data/id' }),
+export const userOperations = {
+  listUsers: createRoute({
+    method: 'get',
+    path: '/api/users',
+    operationId: 'listUsers',
+    tags: ['Users'],
+    summary: 'List users',
+    description: 'Public representation of every user, paginated. Out-of-range `page` or `pageSize` is a 400, never clamped.',
+    request: { query: UserListQuery, headers: SessionHeaders },
+    responses: {
+      200: {
+        ...listResponse('PublicUser', PublicUser, 'A page of users.', cacheHeaders),
+        links: { getUser: link('getUser', 'Read a listed user (here the first).', { id: '$response.body#/data/0/id' }) },
       },
+      304: notModified,
+      ...errorResponses(400),
     },
-    ...errorResponses(...bodyErrors, 401, 403, ...idempotencyErrors),
-  },
-})
+  }),
 
-export const replaceUser = createRoute({
-  method: 'put',
-  path: '/api/users/{id}',
-  operationId: 'replaceUser',
-  tags: ['Users'],
-  summary: 'Replace a user',
-  description: 'The user or an admin replaces `email` and `name`. Only an admin may send a `role` different from the current one.',
-  security,
-  request: {
-    params: idParams,
-    headers: IfMatchHeaders,
-    body: { required: true, content: { 'application/json': { schema: ReplaceUserRequest } } },
-  },
-  responses: {
-    200: dataResponse('User', User, 'Replaced.', etagHeader),
-    ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
-  },
-})
+  getUser: createRoute({
+    method: 'get',
+    path: '/api/users/{id}',
+    operationId: 'getUser',
+    tags: ['Users'],
+    summary: 'Get a user',
+    description: "One user's public representation.",
+    request: { params: idParams, headers: SessionHeaders },
+    responses: {
+      200: dataResponse('PublicUser', PublicUser, 'The user.', { ...cacheHeaders, ...workerCacheHeader }),
+      304: notModified,
+      ...errorResponses(400, 404),
+    },
+  }),
 
-export const updateUser = createRoute({
-  method: 'patch',
-  path: '/api/users/{id}',
-  operationId: 'updateUser',
-  tags: ['Users'],
-  summary: 'Update a user',
-  description: 'The user or an admin changes the fields given (at least one). Only an admin may change `role`.',
-  security,
-  request: {
-    params: idParams,
-    headers: IfMatchHeaders,
-    body: { required: true, content: { 'application/json': { schema: UpdateUserRequest } } },
-  },
-  responses: {
-    200: dataResponse('User', User, 'Updated.', etagHeader),
-    ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
-  },
-})
+  createUser: createRoute({
+    method: 'post',
+    path: '/api/users',
+    operationId: 'createUser',
+    tags: ['Users'],
+    summary: 'Create a user',
+    description: 'Admins only: creates a user with the given role.',
+    security,
+    request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreateUserRequest } } } },
+    responses: {
+      201: {
+        ...dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader, ...replayedHeader }),
+        links: {
+          getUser: link('getUser', 'Read the created user.', { id: '$response.body#/data/id' }),
+          updateUser: link('updateUser', 'Change fields of the created user.', { id: '$response.body#/data/id' }),
+          deleteUser: link('deleteUser', 'Delete the created user.', { id: '$response.body#/data/id' }),
+        },
+      },
+      ...errorResponses(...bodyErrors, 401, 403, ...idempotencyErrors),
+    },
+  }),
 
-export const deleteUser = createRoute({
-  method: 'delete',
-  path: '/api/users/{id}',
-  operationId: 'deleteUser',
-  tags: ['Users'],
-  summary: 'Delete a user and their posts',
-  description:
-    'The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.',
-  security,
-  request: { params: idParams, headers: IfMatchHeaders },
-  responses: {
-    204: noContent('Deleted the user and all their posts. No body.'),
-    ...errorResponses(400, 401, 403, 404, 412),
-  },
-})
+  replaceUser: createRoute({
+    method: 'put',
+    path: '/api/users/{id}',
+    operationId: 'replaceUser',
+    tags: ['Users'],
+    summary: 'Replace a user',
+    description: 'The user or an admin replaces `email` and `name`. Only an admin may send a `role` different from the current one.',
+    security,
+    request: {
+      params: idParams,
+      headers: IfMatchHeaders,
+      body: { required: true, content: { 'application/json': { schema: ReplaceUserRequest } } },
+    },
+    responses: {
+      200: dataResponse('User', User, 'Replaced.', etagHeader),
+      ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
+    },
+  }),
 
-export const userRoutes = [listUsers, getUser, createUser, replaceUser, updateUser, deleteUser]
+  updateUser: createRoute({
+    method: 'patch',
+    path: '/api/users/{id}',
+    operationId: 'updateUser',
+    tags: ['Users'],
+    summary: 'Update a user',
+    description: 'The user or an admin changes the fields given (at least one). Only an admin may change `role`.',
+    security,
+    request: {
+      params: idParams,
+      headers: IfMatchHeaders,
+      body: { required: true, content: { 'application/json': { schema: UpdateUserRequest } } },
+    },
+    responses: {
+      200: dataResponse('User', User, 'Updated.', etagHeader),
+      ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
+    },
+  }),
+
+  deleteUser: createRoute({
+    method: 'delete',
+    path: '/api/users/{id}',
+    operationId: 'deleteUser',
+    tags: ['Users'],
+    summary: 'Delete a user and their posts',
+    description:
+      'The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.',
+    security,
+    request: { params: idParams, headers: IfMatchHeaders },
+    responses: {
+      204: noContent('Deleted the user and all their posts. No body.'),
+      ...errorResponses(400, 401, 403, 404, 412),
+    },
+  }),
+}

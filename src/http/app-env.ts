@@ -1,5 +1,5 @@
 import type { User } from '../domain/user'
-import type { Logger } from './logger'
+import type { Logger } from '../runtime/logger'
 
 export type AppEnv = {
   Bindings: Env

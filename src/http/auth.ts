@@ -1,23 +1,28 @@
-import type { Context } from 'hono'
-import { createMiddleware } from 'hono/factory'
-import { authenticate } from '../application/authenticate'
-import { unauthorized } from '../domain/errors'
-import type { User } from '../domain/user'
-import type { AppEnv } from './app-env'
-import { deps } from './composition'
+import { login, register } from '../application/auth'
+import type { authOperations } from '../contract/auth'
+import { requestDeps } from '../runtime/composition'
+import { actor } from './authentication'
+import { noStore } from './cache-control'
+import { dataBody } from './envelope'
+import { tagged, untagged } from './etags'
+import type { Handlers } from './handlers'
 
-/** Requires `Authorization: Bearer <jwt>` naming a user that exists now; sets `actor`. */
-export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(c.req.header('Authorization') ?? '')
-  if (!match?.[1]) throw unauthorized('Send a bearer token: Authorization: Bearer <token>')
-  const user = await authenticate(deps(c), match[1])
-  c.set('user', user)
-  await next()
-})
+export const authHandlers: Handlers<typeof authOperations> = {
+  async register(c) {
+    const session = await register(requestDeps(c), c.req.valid('json'))
+    noStore(c)
+    c.header('Location', `/api/users/${session.user.id}`)
+    return c.json(dataBody(c, { ...session, user: untagged(session.user), tokenType: 'Bearer' as const }), 201)
+  },
 
-/** The signed-in caller (a User is also an Actor). */
-export function actor(c: Context<AppEnv>): User {
-  const found = c.get('user')
-  if (!found) throw unauthorized()
-  return found
+  async login(c) {
+    const session = await login(requestDeps(c), c.req.valid('json'))
+    noStore(c)
+    return c.json(dataBody(c, { ...session, user: untagged(session.user), tokenType: 'Bearer' as const }), 200)
+  },
+
+  async getProfile(c) {
+    noStore(c)
+    return c.json(dataBody(c, tagged(c, actor(c))), 200)
+  },
 }

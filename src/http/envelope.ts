@@ -1,7 +1,6 @@
 import type { Context } from 'hono'
-import type { ErrorCodeValue, ErrorResponseBody } from '../contract/shared'
-import { errorAnchor } from '../contract/error-catalogue'
-import { errorStatus } from '../contract/shared'
+import { errorAnchor, statusOf, type ErrorCodeValue } from '../contract/errors/catalogue'
+import type { ErrorResponseBody } from '../contract/errors/responses'
 import type { Page } from '../domain/page'
 import type { AppEnv } from './app-env'
 
@@ -24,5 +23,5 @@ export function errorBody(c: Context<AppEnv>, code: ErrorCodeValue, message: str
 /** The error envelope with the status that belongs to its code. Errors are never stored by caches. */
 export function sendError(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]) {
   c.header('Cache-Control', 'no-store')
-  return c.json(errorBody(c, code, message, details), errorStatus[code])
+  return c.json(errorBody(c, code, message, details), statusOf(code))
 }

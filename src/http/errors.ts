@@ -1,14 +1,14 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
-import { routes } from '../contract/document'
-import type { ErrorCodeValue } from '../contract/shared'
+import type { ErrorCodeValue } from '../contract/errors/catalogue'
+import { operations } from '../contract/operations'
 import { DomainError } from '../domain/errors'
 import type { AppEnv } from './app-env'
-import { ConfigError } from './config'
 import { sendError } from './envelope'
-import { loggableError } from './logger'
-import { InvalidQuery } from './pagination'
+import { ConfigError } from '../runtime/config'
+import { loggableError } from '../runtime/logger'
+import { InvalidQuery } from './cursors'
 
 const where = { json: 'body', query: 'query', param: 'path', header: 'header' } as const
 
@@ -59,7 +59,8 @@ let known: { pattern: RegExp; methods: string[] }[] | undefined
 function knownPaths() {
   if (known) return known
   const byPath = new Map<string, string[]>()
-  for (const { method, path } of [...routes, ...extraRoutes]) byPath.set(path, [...(byPath.get(path) ?? []), method.toUpperCase()])
+  for (const { method, path } of [...Object.values(operations), ...extraRoutes])
+    byPath.set(path, [...(byPath.get(path) ?? []), method.toUpperCase()])
   known = [...byPath].map(([path, methods]) => ({
     pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
     methods: methods.includes('GET') ? [...methods, 'HEAD'] : methods,

@@ -1,8 +1,8 @@
 import { createMiddleware } from 'hono/factory'
-import { IdempotencyKey } from '../contract/shared'
+import { IdempotencyKey } from '../contract/common/headers'
 import { DomainError } from '../domain/errors'
 import type { AppEnv } from './app-env'
-import { deps, services } from './composition'
+import { isolateServices, requestDeps } from '../runtime/composition'
 import { sendError } from './envelope'
 
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type', 'cache-control']
@@ -18,8 +18,8 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   if (!parsed.success || parsed.data === undefined) return next()
   const key = parsed.data
   const scope = c.get('user')?.id ?? 'anonymous'
-  const { idempotency } = deps(c)
-  const { sealer } = services(c)
+  const { idempotency } = requestDeps(c)
+  const { sealer } = isolateServices(c)
   // An HMAC, not a plain hash: the body may hold a password, and a fast unkeyed hash of it would undo PBKDF2.
   const fingerprint = await sealer.fingerprint(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
 
@@ -36,9 +36,11 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     const opened = await sealer.open(body)
     // Only a body sealed with another secret gets here (the fingerprint would already differ after a rotation).
     if (opened === null) throw new Error('A stored idempotent response could not be opened with this secret')
+    // Only successes are stored, and every POST of the contract succeeds with 200 or 201.
+    if (status !== 200 && status !== 201) throw new Error(`A stored idempotent response has status ${status}`)
     for (const [name, value] of Object.entries(headers)) c.header(name, value)
     c.header('Idempotent-Replayed', 'true')
-    return c.body(opened, status as 200)
+    return c.body(opened, status)
   }
 
   try {

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './app-env'
-import { services, verifyToken } from './composition'
+import { isolateServices, verifyToken } from '../runtime/composition'
 import { digestHex } from './digest'
 import { sendError } from './envelope'
 
@@ -17,7 +17,7 @@ function tooMany(c: Context<AppEnv>) {
 
 /** Every /api request: per user when the bearer token is valid (checked without D1), otherwise per client IP. */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const { limits } = services(c)
+  const { limits } = isolateServices(c)
   const bearer = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1]
   const userId = bearer ? await verifyToken(c, bearer) : null
   if (!(await limits.general.allow(userId ? `user:${userId}` : `ip:${clientIp(c)}`))) return tooMany(c)
@@ -29,7 +29,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
  * brute-forced. The email is hashed before it becomes a key.
  */
 export const authRateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const { limits } = services(c)
+  const { limits } = isolateServices(c)
   // Login and registration count separately: signing up does not use up an account's login attempts.
   const keys = [`${c.req.path}:ip:${clientIp(c)}`]
   if (/^application\/json/i.test(c.req.header('Content-Type') ?? '')) {

@@ -4,8 +4,7 @@ import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { projectRoot } from '../../scripts/lib/wrangler'
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev'
-import { errorAnchor, errorCatalogue } from '../../src/contract/error-catalogue'
-import { errorCodes } from '../../src/contract/shared'
+import { errorAnchor, errorCatalogue, errorCodes } from '../../src/contract/errors/catalogue'
 
 const CHROMIUM = '/usr/bin/chromium'
 const screenshotPath = join(projectRoot, 'test-output', 'docs.png')

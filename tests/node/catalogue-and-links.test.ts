@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { errorAnchor, errorCatalogue } from '../../src/contract/error-catalogue'
-import { errorCodes } from '../../src/contract/shared'
+import { errorAnchor, errorCatalogue, errorCodes } from '../../src/contract/errors/catalogue'
 
 type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; items?: Schema; enum?: string[]; allOf?: Schema[] }
 type Link = { operationId: string; parameters?: Record<string, string> }

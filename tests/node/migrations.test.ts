@@ -1,4 +1,4 @@
-// migrations/ must be what drizzle-kit makes of src/infrastructure/db/schema.ts: a schema change without
+// migrations/ must be what drizzle-kit makes of src/infrastructure/d1/schema.ts: a schema change without
 // `npm run db:generate` fails here, as the document's drift check fails without `npm run openapi`.
 import { execFile } from 'node:child_process'
 import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -34,7 +34,7 @@ afterAll(() => rmSync(join(root, scratch), { recursive: true, force: true }))
 
 describe('migrations/ and the drizzle schema', () => {
   it('agree: drizzle-kit has nothing to generate', { timeout: 60_000 }, async () => {
-    const { output, files } = await generate('as-is', 'src/infrastructure/db/schema.ts')
+    const { output, files } = await generate('as-is', 'src/infrastructure/d1/schema.ts')
     expect(output).toContain('No schema changes')
     expect(files).toEqual(committed)
   })
@@ -44,7 +44,7 @@ describe('migrations/ and the drizzle schema', () => {
     const changed = join(scratch, 'schema-with-extra.ts')
     writeFileSync(
       join(root, changed),
-      "export * from '../../src/infrastructure/db/schema'\nimport { sqliteTable, text } from 'drizzle-orm/sqlite-core'\nexport const extra = sqliteTable('extra', { id: text('id').primaryKey() })\n",
+      "export * from '../../src/infrastructure/d1/schema'\nimport { sqliteTable, text } from 'drizzle-orm/sqlite-core'\nexport const extra = sqliteTable('extra', { id: text('id').primaryKey() })\n",
     )
     const { files } = await generate('changed', changed)
     expect(files.length).toBe(committed.length + 1)

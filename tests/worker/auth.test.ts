@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { outbox } from '../../src/infrastructure/log-email-service'
+import { outbox } from '../../src/infrastructure/email'
 import { call, client, json, PASSWORD, register, uniqueEmail } from './support/api'
 
 const NO_STORE = 'private, no-cache, no-store, must-revalidate'

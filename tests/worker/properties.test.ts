@@ -86,24 +86,20 @@ function mutationArbitrary(op: Operation): fc.Arbitrary<Mutation> {
       const withBody = (change: (body: Record<string, unknown>) => Record<string, unknown>) =>
         base.map((request) => ({ ...request, body: change({ ...(request.body as Record<string, unknown>) }) }))
       choices.push(
-        fc
-          .tuple(base, wrongType(schema))
-          .map(([request, value]) => ({
-            request: { ...request, body: { ...(request.body as object), [name]: value } },
-            field: name,
-            where: 'body' as const,
-          })),
+        fc.tuple(base, wrongType(schema)).map(([request, value]) => ({
+          request: { ...request, body: { ...(request.body as object), [name]: value } },
+          field: name,
+          where: 'body' as const,
+        })),
       )
       const bad = outOfBounds(schema)
       if (bad)
         choices.push(
-          fc
-            .tuple(base, bad)
-            .map(([request, value]) => ({
-              request: { ...request, body: { ...(request.body as object), [name]: value } },
-              field: name,
-              where: 'body' as const,
-            })),
+          fc.tuple(base, bad).map(([request, value]) => ({
+            request: { ...request, body: { ...(request.body as object), [name]: value } },
+            field: name,
+            where: 'body' as const,
+          })),
         )
       if (bodySchema.required?.includes(name)) {
         choices.push(withBody(({ [name]: _drop, ...rest }) => rest).map((request) => ({ request, field: name, where: 'body' as const })))

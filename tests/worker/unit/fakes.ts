@@ -22,7 +22,7 @@ export function memoryUsers(): UserRepository & { passwords: Map<string, string>
       const all = [...rows.values()]
       return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length }
     },
-    async findById(id) {
+    async get(id) {
       return rows.get(id) ?? null
     },
     async create({ password, ...fields }: NewUser) {
@@ -63,7 +63,7 @@ export function memoryPosts(authors: Set<string>): PostRepository {
     async listByAuthor(authorId, request) {
       return authors.has(authorId) ? this.list({ ...request, authorId }) : null
     },
-    async findById(id) {
+    async get(id) {
       return rows.get(id) ?? null
     },
     async create(post: NewPost) {

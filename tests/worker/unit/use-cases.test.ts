@@ -1,10 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
-import { checkHealth } from '../../../src/application/check-health'
-import { authenticate } from '../../../src/application/authenticate'
-import { logIn } from '../../../src/application/log-in'
-import { createPost, deletePost, listUserPosts, updatePost } from '../../../src/application/manage-posts'
-import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../src/application/manage-users'
-import { registerUser } from '../../../src/application/register-user'
+import { getHealth } from '../../../src/application/health'
+import { authenticate, login, register } from '../../../src/application/auth'
+import { createUserPost, deleteUserPost, listUserPosts, updateUserPost } from '../../../src/application/posts'
+import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../src/application/users'
 import { DomainError } from '../../../src/domain/errors'
 import { fakeTokens, memoryPosts, memoryUsers, recordingEmail } from './fakes'
 
@@ -31,10 +29,10 @@ function registerDeps(emailFails = false) {
   }
 }
 
-describe('registerUser', () => {
+describe('register', () => {
   it('always creates the user role and sends the welcome email in the background', async () => {
     const { deps, email, background } = registerDeps()
-    const session = await registerUser(deps, { email: 'a@example.com', name: 'A', password: 'password123' })
+    const session = await register(deps, { email: 'a@example.com', name: 'A', password: 'password123' })
     expect(session.user.role).toBe('user')
     expect(session.token).toBe(`token-for-${session.user.id}`)
     await Promise.all(background)
@@ -43,23 +41,23 @@ describe('registerUser', () => {
 
   it('a failing email provider never fails the registration; the error is reported', async () => {
     const { deps, background, errors } = registerDeps(true)
-    await expect(registerUser(deps, { email: 'b@example.com', name: 'B', password: 'password123' })).resolves.toBeDefined()
+    await expect(register(deps, { email: 'b@example.com', name: 'B', password: 'password123' })).resolves.toBeDefined()
     await Promise.all(background)
     expect(errors).toHaveLength(1)
   })
 })
 
-describe('logIn and authenticate', () => {
+describe('login and authenticate', () => {
   it('the same INVALID_CREDENTIALS for an unknown email and a wrong password', async () => {
     const { deps } = registerDeps()
-    await registerUser(deps, { email: 'c@example.com', name: 'C', password: 'password123' })
-    await expect(logIn(deps, { email: 'c@example.com', password: 'nope' })).rejects.toEqual(rejectsWith('INVALID_CREDENTIALS'))
-    await expect(logIn(deps, { email: 'x@example.com', password: 'password123' })).rejects.toEqual(rejectsWith('INVALID_CREDENTIALS'))
+    await register(deps, { email: 'c@example.com', name: 'C', password: 'password123' })
+    await expect(login(deps, { email: 'c@example.com', password: 'nope' })).rejects.toEqual(rejectsWith('INVALID_CREDENTIALS'))
+    await expect(login(deps, { email: 'x@example.com', password: 'password123' })).rejects.toEqual(rejectsWith('INVALID_CREDENTIALS'))
   })
 
   it('refuses a valid token of a user that no longer exists', async () => {
     const { deps, users } = registerDeps()
-    const { user, token } = await registerUser(deps, { email: 'd@example.com', name: 'D', password: 'password123' })
+    const { user, token } = await register(deps, { email: 'd@example.com', name: 'D', password: 'password123' })
     expect((await authenticate(deps, token)).id).toBe(user.id)
     await users.delete(user.id)
     await expect(authenticate(deps, token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
@@ -96,25 +94,25 @@ describe('post rules', () => {
     const posts = memoryPosts(new Set(['u1', 'u2']))
     const u1 = { id: 'u1', role: 'user' as const }
     const u2 = { id: 'u2', role: 'user' as const }
-    const post = await createPost({ posts }, u1, 'u1', { title: 'T', body: 'B' })
-    await expect(createPost({ posts }, u2, 'u1', { title: 'T', body: 'B' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
-    await expect(createPost({ posts }, admin, 'nobody', { title: 'T', body: 'B' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
-    await expect(updatePost({ posts }, u2, 'u2', post.id, { title: 'X' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
-    expect((await updatePost({ posts }, admin, 'u1', post.id, { title: 'X' })).title).toBe('X')
-    await expect(deletePost({ posts }, u2, 'u2', post.id)).rejects.toBeInstanceOf(DomainError)
+    const post = await createUserPost({ posts }, u1, 'u1', { title: 'T', body: 'B' })
+    await expect(createUserPost({ posts }, u2, 'u1', { title: 'T', body: 'B' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    await expect(createUserPost({ posts }, admin, 'nobody', { title: 'T', body: 'B' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
+    await expect(updateUserPost({ posts }, u2, 'u2', post.id, { title: 'X' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
+    expect((await updateUserPost({ posts }, admin, 'u1', post.id, { title: 'X' })).title).toBe('X')
+    await expect(deleteUserPost({ posts }, u2, 'u2', post.id)).rejects.toBeInstanceOf(DomainError)
     await expect(listUserPosts({ posts }, 'nobody', { page: 1, pageSize: 5, sort: 'createdAt', order: 'desc' })).rejects.toEqual(
       rejectsWith('NOT_FOUND'),
     )
-    await deletePost({ posts }, u1, 'u1', post.id)
-    expect(await posts.findById(post.id)).toBeNull()
+    await deleteUserPost({ posts }, u1, 'u1', post.id)
+    expect(await posts.get(post.id)).toBeNull()
   })
 })
 
-describe('checkHealth', () => {
+describe('getHealth', () => {
   it('reports a probe that never answers as unhealthy after the deadline, the others with their latency', async () => {
     vi.useFakeTimers()
     try {
-      const report = checkHealth({ database: () => new Promise(() => undefined), cache: async () => undefined })
+      const report = getHealth({ database: () => new Promise(() => undefined), cache: async () => undefined })
       await vi.advanceTimersByTimeAsync(3_000)
       const { status, checks } = await report
       expect(status).toBe('unhealthy')
@@ -126,11 +124,11 @@ describe('checkHealth', () => {
   })
 
   it('a probe that throws is unhealthy with its message; all answering is healthy', async () => {
-    const failing = await checkHealth({
+    const failing = await getHealth({
       database: async () => Promise.reject(new Error('D1 binding DB is missing')),
       cache: async () => undefined,
     })
     expect(failing.checks.database).toMatchObject({ healthy: false, error: 'D1 binding DB is missing' })
-    expect((await checkHealth({ database: async () => undefined, cache: async () => undefined })).status).toBe('healthy')
+    expect((await getHealth({ database: async () => undefined, cache: async () => undefined })).status).toBe('healthy')
   })
 })

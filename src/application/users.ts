@@ -20,7 +20,7 @@ export async function listUsers({ users }: Deps, request: PageRequest<UserSort>)
 }
 
 export async function getUser({ users }: Deps, id: string): Promise<PublicUser> {
-  const user = await users.findById(id)
+  const user = await users.get(id)
   if (!user) throw notFound('User')
   return toPublicUser(user)
 }

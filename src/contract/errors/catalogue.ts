@@ -1,6 +1,10 @@
-import type { ErrorCodeValue } from './shared'
-
+/**
+ * The one table of errors: every code the API can send, with its HTTP status and its entry in the docs (title, when
+ * it happens, what to do). The code enum, the status map, the status type and the per-status response descriptions
+ * are all derived from it (errors/responses.ts), and every error body links here (`error.docs`).
+ */
 export interface CatalogueEntry {
+  status: number
   title: string
   /** When the API answers with this code. */
   when: string
@@ -8,94 +12,120 @@ export interface CatalogueEntry {
   action: string
 }
 
-/** One entry per error code: rendered into the document's description and linked from every error body (error.docs). */
-export const errorCatalogue: Record<ErrorCodeValue, CatalogueEntry> = {
+export const errorCatalogue = {
   VALIDATION_ERROR: {
+    status: 400,
     title: 'The request is invalid',
     when: 'A body field, query or path parameter or header breaks the schema: a wrong type, a value out of range, a missing required field or an unknown field.',
     action:
       'Fix the input and send it again; `details` lists each problem with its `field` and where it was (`in`). Do not retry unchanged.',
   },
   INVALID_JSON: {
+    status: 400,
     title: 'The body is not JSON',
     when: 'The body of a JSON request is empty or does not parse.',
     action: 'Send a well-formed JSON object with `Content-Type: application/json`.',
   },
   UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
     title: 'Only JSON is accepted',
     when: 'A request with a body has a `Content-Type` other than `application/json`, or none.',
     action: 'Set `Content-Type: application/json`.',
   },
   PAYLOAD_TOO_LARGE: {
+    status: 413,
     title: 'The body is too large',
     when: 'The request body is over 64 KiB.',
     action: 'Send less; no field of this API needs more.',
   },
   UNAUTHORIZED: {
+    status: 401,
     title: 'Authentication required',
     when: 'The bearer token is missing, malformed, expired, signed with another key, or names a user that no longer exists.',
     action: 'Log in again (`POST /api/auth/login`) and send `Authorization: Bearer <token>`.',
   },
   INVALID_CREDENTIALS: {
+    status: 401,
     title: 'Wrong email or password',
     when: 'Login with an unknown email or a wrong password (the API does not say which).',
     action: 'Ask the user to check both. Repeated failures are rate limited.',
   },
   FORBIDDEN: {
+    status: 403,
     title: 'Not allowed',
     when: 'You are signed in but may not do this: acting on another user, or a non-admin creating users or changing a role.',
     action: 'Do not retry; the answer will not change without another role.',
   },
   NOT_FOUND: {
+    status: 404,
     title: 'No such resource',
     when: 'The id does not exist, the post does not belong to that user, or the path is not an operation of this API.',
     action: 'Check the id and path. Do not retry unchanged.',
   },
   METHOD_NOT_ALLOWED: {
+    status: 405,
     title: 'Method not allowed here',
     when: 'The path exists but not with this HTTP method.',
     action: 'Use one of the methods in the `Allow` header.',
   },
   CONFLICT: {
+    status: 409,
     title: 'Conflicts with the current state',
     when: 'The email is already taken, or a request with the same Idempotency-Key is still being processed.',
     action: 'For a taken email, choose another. For an in-flight key, retry after `Retry-After` seconds with the same key.',
   },
   PRECONDITION_FAILED: {
+    status: 412,
     title: 'Changed since you read it',
     when: 'The `If-Match` tag no longer matches the resource: someone else changed it.',
     action: 'GET the resource again, re-apply your change to the fresh copy, and send it with the new ETag.',
   },
   IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
     title: 'Idempotency-Key reused',
     when: 'The key was already used with a different request (another body or path) within 24 hours.',
     action: 'Use a new key for a new request; reuse a key only to retry the very same request.',
   },
   RATE_LIMITED: {
+    status: 429,
     title: 'Too many requests',
     when: 'More than the allowed requests in a minute: 300 per user or address, 5 logins or registrations per address or email.',
     action: 'Wait `Retry-After` seconds, then retry; back off exponentially if it happens again.',
   },
   INTERNAL_ERROR: {
+    status: 500,
     title: 'Unexpected error',
     when: 'A bug on our side. Nothing about it is in the body; the request id finds it in our logs.',
     action: 'Retry later with backoff (with the same Idempotency-Key for a POST); report it with the `X-Request-Id` if it persists.',
   },
   SERVICE_UNAVAILABLE: {
+    status: 503,
     title: 'Temporarily unavailable',
     when: 'A dependency is down or the service is misconfigured (`GET /health` names which).',
     action: 'Retry later with backoff.',
   },
-}
+} as const satisfies Record<string, CatalogueEntry>
+
+export type ErrorCodeValue = keyof typeof errorCatalogue
+/** Every code, in catalogue order (the order of the ErrorCode enum in the document). */
+export const errorCodes = Object.keys(errorCatalogue) as [ErrorCodeValue, ...ErrorCodeValue[]]
+/** Every status an error can be sent with. */
+export type ErrorStatus = (typeof errorCatalogue)[ErrorCodeValue]['status']
+
+/** The status a code is always sent with. */
+export const statusOf = (code: ErrorCodeValue): ErrorStatus => errorCatalogue[code].status
+
+/** The codes sent with a status, in catalogue order. */
+export const codesWithStatus = (status: ErrorStatus): ErrorCodeValue[] => errorCodes.filter((code) => statusOf(code) === status)
 
 /** The anchor of a code's catalogue entry in the docs page. */
 export const errorAnchor = (code: ErrorCodeValue) => `error-${code.toLowerCase().replace(/_/g, '-')}`
 
 /** The catalogue as Markdown, for the document's description. */
 export function errorCatalogueMarkdown(): string {
-  const entries = Object.entries(errorCatalogue).map(
-    ([code, entry]) =>
-      `### <a id="${errorAnchor(code as ErrorCodeValue)}"></a>${code}: ${entry.title}\n**When:** ${entry.when}\n\n**What to do:** ${entry.action}`,
-  )
+  const entries = errorCodes.map((code) => {
+    const entry = errorCatalogue[code]
+    return `### <a id="${errorAnchor(code)}"></a>${code}: ${entry.title}\n**When:** ${entry.when}\n\n**What to do:** ${entry.action}`
+  })
   return `## Errors\nEvery error body is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`; \`docs\` links to the entry below.\n\n${entries.join('\n\n')}`
 }

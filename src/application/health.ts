@@ -26,7 +26,7 @@ async function run(probe: Probe, deadline: Promise<never>): Promise<CheckResult>
 const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100
 
 /** Runs every probe at once; healthy only when all are. */
-export async function checkHealth(probes: { database: Probe; cache: Probe } & Record<string, Probe>): Promise<HealthReport> {
+export async function getHealth(probes: { database: Probe; cache: Probe } & Record<string, Probe>): Promise<HealthReport> {
   const names = Object.keys(probes)
   // One timer for all the probes (they run at once), cleared as soon as they are all answered.
   let timer: ReturnType<typeof setTimeout> | undefined

@@ -1,10 +1,10 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from './app-env'
-import { usedDeps } from './composition'
+import { usedRequestDeps } from '../runtime/composition'
 
 /** Hands the client the D1 session bookmark of its request, to send back as X-D1-Bookmark next time. */
-export const sessionBookmark = createMiddleware<AppEnv>(async (c, next) => {
+export const d1Bookmark = createMiddleware<AppEnv>(async (c, next) => {
   await next()
-  const bookmark = usedDeps(c)?.session.getBookmark()
+  const bookmark = usedRequestDeps(c)?.session.getBookmark()
   if (bookmark) c.res.headers.set('X-D1-Bookmark', bookmark)
 })

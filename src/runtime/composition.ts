@@ -1,22 +1,22 @@
 import { drizzle } from 'drizzle-orm/d1'
 import type { Context } from 'hono'
 import type { TokenService } from '../application/ports'
-import { D1IdempotencyStore } from '../infrastructure/db/d1-idempotency-store'
-import { D1PostRepository } from '../infrastructure/db/d1-post-repository'
-import { D1UserRepository } from '../infrastructure/db/d1-user-repository'
-import { jwtTokenService } from '../infrastructure/jwt-token-service'
-import { logEmailService } from '../infrastructure/log-email-service'
-import { idempotencySealer } from '../infrastructure/sealing'
+import type { AppEnv } from '../http/app-env'
+import { D1IdempotencyStore } from '../infrastructure/d1/idempotency-keys'
+import { D1PostRepository } from '../infrastructure/d1/posts'
+import { D1UserRepository } from '../infrastructure/d1/users'
+import { logEmailService } from '../infrastructure/email'
 import { bindingRateLimiter, unlimited } from '../infrastructure/rate-limiters'
-import type { AppEnv } from './app-env'
+import { idempotencySealer } from '../infrastructure/sealing'
+import { jwtTokenService } from '../infrastructure/tokens'
 import { type Config, requireConfig } from './config'
 
 const built = new WeakMap<Context<AppEnv>, ReturnType<typeof build>>()
-const isolateServices = new WeakMap<Config, ReturnType<typeof buildServices>>()
+const perIsolate = new WeakMap<Config, ReturnType<typeof buildServices>>()
 const verified = new WeakMap<Context<AppEnv>, Map<string, Promise<string | null>>>()
 
 /** The composition root: the one place that picks adapters for the ports, from the validated bindings. Built once per request. */
-export function deps(c: Context<AppEnv>) {
+export function requestDeps(c: Context<AppEnv>) {
   let found = built.get(c)
   if (!found) built.set(c, (found = build(c)))
   return found
@@ -42,10 +42,10 @@ function openSession(db: D1Database, bookmark: string | undefined): D1DatabaseSe
 }
 
 /** What needs no per-request state (rate limiters, the token service and its imported key): built once per isolate. */
-export function services(c: Context<AppEnv>) {
+export function isolateServices(c: Context<AppEnv>) {
   const config = requireConfig(c.env)
-  let found = isolateServices.get(config)
-  if (!found) isolateServices.set(config, (found = buildServices(config)))
+  let found = perIsolate.get(config)
+  if (!found) perIsolate.set(config, (found = buildServices(config)))
   return found
 }
 
@@ -65,12 +65,12 @@ export function verifyToken(c: Context<AppEnv>, token: string): Promise<string |
   let seen = verified.get(c)
   if (!seen) verified.set(c, (seen = new Map()))
   let subject = seen.get(token)
-  if (!subject) seen.set(token, (subject = services(c).tokens.verify(token)))
+  if (!subject) seen.set(token, (subject = isolateServices(c).tokens.verify(token)))
   return subject
 }
 
 /** The request's dependencies if something used them (no D1 session is opened just to read a bookmark). */
-export const usedDeps = (c: Context<AppEnv>) => built.get(c)
+export const usedRequestDeps = (c: Context<AppEnv>) => built.get(c)
 
 function build(c: Context<AppEnv>) {
   const config = requireConfig(c.env)
@@ -78,7 +78,7 @@ function build(c: Context<AppEnv>) {
   // drizzle's D1 driver uses only prepare() and batch(), which a session has.
   const db = drizzle(session as unknown as D1Database)
   const logger = c.get('logger')
-  const { tokens } = services(c)
+  const { tokens } = isolateServices(c)
   return {
     session,
     users: new D1UserRepository(db),

@@ -4,7 +4,7 @@ import type { NewPost, PostChanges, PostRepository, PostSort } from '../../appli
 import type { PageRequest } from '../../domain/page'
 import { preconditionFailed } from '../../domain/errors'
 import type { Post } from '../../domain/post'
-import { isForeignKeyViolation } from './d1-errors'
+import { isForeignKeyViolation } from './errors'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
 import { posts, rowCounts, users } from './schema'
@@ -109,7 +109,7 @@ export class D1PostRepository implements PostRepository {
     return author?.results.length ? { items: (rows?.results ?? []).map(toPost), total: totals?.results[0]?.total ?? 0 } : null
   }
 
-  async findById(id: string): Promise<Post | null> {
+  async get(id: string): Promise<Post | null> {
     const row = await postById(this.client, [], { id }).first<PostRow>()
     return row ? toPost(row) : null
   }

@@ -1,5 +1,5 @@
 import { drizzle } from 'drizzle-orm/d1'
-import { D1IdempotencyStore } from '../infrastructure/db/d1-idempotency-store'
+import { D1IdempotencyStore } from '../infrastructure/d1/idempotency-keys'
 import { requireConfig } from './config'
 import { createLogger, loggableError } from './logger'
 

@@ -1,16 +1,11 @@
 import type { Context } from 'hono'
 import { etag } from 'hono/etag'
 import type { AppEnv } from './app-env'
+import { publicCache } from './cache-control'
 import { digestHex } from './digest'
-
-export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=300'
-export const NO_STORE = 'private, no-cache, no-store, must-revalidate'
 
 /** Answers If-None-Match with 304 for GETs whose handler set an ETag. */
 export const conditionalGet = etag({ retainedHeaders: ['cache-control', 'etag', 'vary', 'x-request-id'] })
-
-export const publicCache = (c: Context<AppEnv>) => c.header('Cache-Control', PUBLIC_CACHE)
-export const noStore = (c: Context<AppEnv>) => c.header('Cache-Control', NO_STORE)
 
 // A single resource's tag is its version: strong, so If-Match can compare it, and cheap (no hashing).
 const entityTag = (version: number) => `"v${version}"`

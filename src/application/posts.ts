@@ -18,19 +18,24 @@ export async function listUserPosts({ posts }: Deps, authorId: string, request: 
 }
 
 export async function getPost({ posts }: Deps, id: string): Promise<Post> {
-  const post = await posts.findById(id)
+  const post = await posts.get(id)
   if (!post) throw notFound('Post')
   return post
 }
 
-export async function createPost({ posts }: Deps, actor: Actor, authorId: string, input: { title: string; body: string }): Promise<Post> {
+export async function createUserPost(
+  { posts }: Deps,
+  actor: Actor,
+  authorId: string,
+  input: { title: string; body: string },
+): Promise<Post> {
   assertCanActAs(actor, authorId)
   const post = await posts.create({ authorId, ...input })
   if (!post) throw notFound('User')
   return post
 }
 
-export async function updatePost(
+export async function updateUserPost(
   { posts }: Deps,
   actor: Actor,
   authorId: string,
@@ -44,7 +49,7 @@ export async function updatePost(
   return post
 }
 
-export async function deletePost({ posts }: Deps, actor: Actor, authorId: string, id: string, ifVersion?: number[]): Promise<void> {
+export async function deleteUserPost({ posts }: Deps, actor: Actor, authorId: string, id: string, ifVersion?: number[]): Promise<void> {
   assertCanActAs(actor, authorId)
   if (!(await posts.delete(id, authorId, ifVersion))) throw notFound('Post')
 }

@@ -3,8 +3,8 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { NewUser, UserChanges, UserRepository, UserSort } from '../../application/ports'
 import { conflict, preconditionFailed } from '../../domain/errors'
 import type { User } from '../../domain/user'
-import { decoyHash, hashPassword, verifyPassword } from '../password-hasher'
-import { isUniqueViolation } from './d1-errors'
+import { decoyHash, hashPassword, verifyPassword } from '../passwords'
+import { isUniqueViolation } from './errors'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
 import { posts, rowCounts, users } from './schema'
@@ -79,7 +79,7 @@ export class D1UserRepository implements UserRepository {
     return { items: (rows?.results ?? []).map(toUser), total: totals?.results[0]?.total ?? 0 }
   }
 
-  async findById(id: string): Promise<User | null> {
+  async get(id: string): Promise<User | null> {
     const row = await userById(this.client, [], { id }).first<UserRow>()
     return row ? toUser(row) : null
   }

@@ -1,0 +1,117 @@
+import { z } from '@hono/zod-openapi'
+import { examples, REQUEST_ID_MAX_LENGTH } from './primitives'
+
+/** A set of response headers, by name. */
+export type ResponseHeaders = Record<string, z.ZodType>
+
+const requestIdHeader = z
+  .string()
+  .max(REQUEST_ID_MAX_LENGTH)
+  .openapi({ description: 'The request id, also in meta.requestId.', example: examples.requestId })
+
+const bookmark = z.string().max(1024).openapi({
+  description:
+    'D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes.',
+  example: '0000000a-00000003-00004f3e-4e5ba6a27f2b4c1d8d9e3f6a7b8c9d0e',
+})
+
+/** On every answer of /api, errors included: the request id, and the session bookmark once the request touched D1. */
+export const answerHeaders = { 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark': bookmark.optional() }
+
+/** Headers of /health's answers, which read D1 directly (no session, so no bookmark). */
+export const healthHeaders = z.object({ 'X-Request-Id': requestIdHeader })
+
+const retryAfter = z.string().max(10).openapi({ description: 'Seconds to wait before retrying.', example: '60' })
+/** A 429 always says when to retry. */
+export const rateLimitHeaders = z.object({ ...answerHeaders, 'Retry-After': retryAfter })
+/** A 409 for an Idempotency-Key still in flight says when to retry. */
+export const conflictHeaders = z.object({ ...answerHeaders, 'Retry-After': retryAfter.optional() })
+
+/** Request header every /api operation accepts, for read-your-writes across D1 replicas. */
+const sessionHeaders = {
+  'X-D1-Bookmark': bookmark.optional().openapi({ param: { name: 'X-D1-Bookmark', in: 'header', required: false } }),
+}
+export const SessionHeaders = z.object(sessionHeaders)
+
+const entityTag = z.string().max(44).openapi({
+  description: 'Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate.',
+  example: '"v3"',
+})
+
+/** The ETag of a single resource (made from its version), on every response that returns one. */
+export const etagHeader = { ETag: entityTag }
+
+/** Headers of a cacheable public GET (see the caching section of the description). */
+export const cacheHeaders = {
+  ETag: z.string().max(44).openapi({
+    description:
+      'Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match.',
+    example: '"v3"',
+  }),
+  'Cache-Control': z
+    .string()
+    .max(128)
+    .openapi({ description: 'How long shared caches may keep the response.', example: 'public, max-age=60, stale-while-revalidate=300' }),
+}
+
+/** Credentials are never cached. */
+export const noStoreHeader = {
+  'Cache-Control': z
+    .string()
+    .max(128)
+    .openapi({ description: 'Credentials are never cached.', example: 'private, no-cache, no-store, must-revalidate' }),
+}
+
+/** Sent on a POST response that replays the stored first response to an Idempotency-Key. */
+export const replayedHeader = {
+  'Idempotent-Replayed': z
+    .enum(['true'])
+    .optional()
+    .openapi({ description: 'Present when this is a replay of the first response to the Idempotency-Key.', example: 'true' }),
+}
+
+export const locationHeader = {
+  Location: z
+    .string()
+    .max(128)
+    .openapi({ description: 'Path of the created resource.', example: `/api/users/${examples.userId}` }),
+}
+
+/** Set on single-resource GETs: whether the Worker's own cache answered. */
+export const workerCacheHeader = {
+  'X-Cache': z.enum(['HIT', 'MISS', 'BYPASS']).openapi({
+    description:
+      "Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1.",
+    example: 'HIT',
+  }),
+}
+
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'Must be 1 to 255 printable ASCII characters')
+  .optional()
+  .openapi({
+    param: { name: 'Idempotency-Key', in: 'header', required: false },
+    description:
+      'Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request.',
+    example: '5f1c8c1e-2d3b-4c4f-9a7e-0e1f2a3b4c5d',
+  })
+
+export const IdempotencyHeaders = z.object({ ...sessionHeaders, 'Idempotency-Key': IdempotencyKey })
+
+/** Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. */
+export const IfMatchHeaders = z.object({
+  ...sessionHeaders,
+  'If-Match': z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({
+      param: { name: 'If-Match', in: 'header', required: false },
+      description:
+        'The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version.',
+      example: '"v3"',
+    }),
+})

@@ -1,0 +1,66 @@
+import { z } from '@hono/zod-openapi'
+
+export const CURSOR_MAX_LENGTH = 1024
+export const exampleCursor =
+  'eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ'
+
+/**
+ * A whole number in a query string: digits only, so `1e3`, `0x10`, `1.0` and ` 1` are a 400 rather than silently
+ * read as something else. The document shows it as the integer it becomes.
+ */
+function queryInteger(name: string, min: number, max: number, fallback: number, description: string, { documentDefault = true } = {}) {
+  return z
+    .string()
+    .regex(/^[0-9]{1,10}$/, 'Must be a whole number written in digits')
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.int().min(min).max(max))
+    .openapi({
+      param: { name, in: 'query' },
+      type: 'integer',
+      format: 'int32',
+      minimum: min,
+      maximum: max,
+      ...(documentDefault ? { default: fallback } : {}),
+      description,
+      example: fallback,
+    })
+}
+
+const SortOrder = z.enum(['asc', 'desc']).openapi('SortOrder', { description: 'Sort direction.', example: 'desc' })
+
+/** The query parameters of every list operation; each adds its own `sort` (and filters). */
+export const PageQuery = {
+  // No `default` in the document: generators send a parameter's default on every call, and page=1 beside a cursor is a 400.
+  page: queryInteger('page', 1, 1_000_000, 1, '1-based page number; 1 when neither page nor cursor is given.', { documentDefault: false }),
+  pageSize: queryInteger('pageSize', 1, 100, 20, 'Items per page (1..100).'),
+  order: SortOrder.default('desc').openapi({
+    param: { name: 'order', in: 'query' },
+    description: 'Sort direction (default desc).',
+    example: 'desc',
+  }),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'Must be a cursor from meta.nextCursor')
+    .max(CURSOR_MAX_LENGTH)
+    .optional()
+    .openapi({
+      param: { name: 'cursor', in: 'query' },
+      description:
+        'Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Give it instead of `page`, with the same sort, order, pageSize and filters.',
+      example: exampleCursor,
+    }),
+}
+
+/** A `sort` query parameter over the given fields, defaulting to createdAt. */
+export function sortParameter<const F extends readonly [string, ...string[]]>(fields: F, componentName: string, what: string) {
+  return z
+    .enum(fields)
+    .openapi(componentName, { description: `A field ${what} can be sorted by.`, example: fields[0] })
+    .default(fields[0] as never)
+    .openapi({
+      param: { name: 'sort', in: 'query' },
+      description: 'Field to sort by (default createdAt); ties break on id.',
+      example: fields[0],
+    })
+}

@@ -1,0 +1,55 @@
+import { createUser, deleteUser, getUser, listUsers, replaceUser, updateUser } from '../application/users'
+import type { userOperations } from '../contract/users'
+import { requestDeps } from '../runtime/composition'
+import { actor } from './authentication'
+import { publicCache } from './cache-control'
+import { nextCursor, pageRequest } from './cursors'
+import { dataBody, listBody } from './envelope'
+import { ifMatchVersions, listTag, tagged, untagged } from './etags'
+import type { Handlers } from './handlers'
+import { cachedRead, invalidate } from './worker-cache'
+
+export const userHandlers: Handlers<typeof userOperations> = {
+  async listUsers(c) {
+    const request = pageRequest(c, c.req.valid('query'), 'users')
+    const page = await listUsers(requestDeps(c), request)
+    const next = nextCursor(page, request, 'users', (user, sort) => (sort === 'name' ? user.name : user.createdAt))
+    const body = listBody(c, { ...page, items: page.items.map(untagged) }, next)
+    await listTag(c, page)
+    return c.json(body, 200)
+  },
+
+  async getUser(c) {
+    const user = await cachedRead(c, () => getUser(requestDeps(c), c.req.valid('param').id))
+    publicCache(c)
+    return c.json(dataBody(c, tagged(c, user)), 200)
+  },
+
+  async createUser(c) {
+    const user = await createUser(requestDeps(c), actor(c), c.req.valid('json'))
+    c.header('Location', `/api/users/${user.id}`)
+    return c.json(dataBody(c, tagged(c, user)), 201)
+  },
+
+  async replaceUser(c) {
+    const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
+    const user = await replaceUser(requestDeps(c), actor(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
+    await invalidate(c, [`/api/users/${user.id}`])
+    return c.json(dataBody(c, tagged(c, user)), 200)
+  },
+
+  async updateUser(c) {
+    const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
+    const user = await updateUser(requestDeps(c), actor(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
+    await invalidate(c, [`/api/users/${user.id}`])
+    return c.json(dataBody(c, tagged(c, user)), 200)
+  },
+
+  async deleteUser(c) {
+    const { id } = c.req.valid('param')
+    const removed = await deleteUser(requestDeps(c), actor(c), id, ifMatchVersions(c.req.valid('header')['If-Match']))
+    await invalidate(c, [`/api/users/${id}`, ...removed.posts.map((postId) => `/api/posts/${postId}`)])
+    c.get('logger').info('user.deleted', { userId: id, posts: removed.posts.length })
+    return c.body(null, 204)
+  },
+}
