@@ -8,15 +8,15 @@ import { REQUEST_ID_MAX_LENGTH } from './contract/common/primitives'
 import { buildDocument, documentConfig } from './contract/document'
 import { type OperationId, operations } from './contract/operations'
 import type { AppEnv } from './http/app-env'
-import { d1Bookmark } from './http/d1-bookmark'
+import { d1Bookmark } from './http/middleware/d1-bookmark'
 import { sendError } from './http/envelope'
 import { notFound, onError, validationHook } from './http/errors'
 import { handlers } from './http/handlers'
-import { middlewareFor } from './http/operation-middleware'
-import { rateLimit } from './http/rate-limit'
-import { requestLog } from './http/request-log'
+import { middlewareFor } from './http/middleware/per-operation'
+import { rateLimit } from './http/middleware/rate-limit'
+import { requestLog } from './http/middleware/request-log'
 
-export const MAX_BODY_BYTES = 64 * 1024
+const MAX_BODY_BYTES = 64 * 1024
 
 // CORS_ORIGINS parsed once per isolate (per value), not on every request.
 const originLists = new Map<string, Set<string>>()

@@ -1,6 +1,6 @@
 export type Probe = () => Promise<void>
 
-export interface HealthReport {
+interface HealthReport {
   status: 'healthy' | 'unhealthy'
   timestamp: string
   checks: { database: CheckResult; cache: CheckResult } & Record<string, CheckResult>

@@ -1,5 +1,5 @@
 /** Failures the business rules name. The http layer maps each code to its status; nothing here knows HTTP. */
-export type DomainErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'INVALID_CREDENTIALS' | 'PRECONDITION_FAILED'
+type DomainErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'INVALID_CREDENTIALS' | 'PRECONDITION_FAILED'
 
 export class DomainError extends Error {
   constructor(

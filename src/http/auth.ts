@@ -1,7 +1,7 @@
 import { login, register } from '../application/auth'
 import type { authOperations } from '../contract/auth'
 import { requestDeps } from '../runtime/composition'
-import { actor } from './authentication'
+import { actor } from './middleware/authentication'
 import { noStore } from './cache-control'
 import { dataBody } from './envelope'
 import { tagged, untagged } from './etags'

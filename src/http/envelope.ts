@@ -15,7 +15,7 @@ export const listBody = <T>(c: Context<AppEnv>, { items, page, pageSize, total, 
   meta: { ...meta(c), page, pageSize, total, totalPages, nextCursor },
 })
 
-export function errorBody(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]): ErrorResponseBody {
+function errorBody(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]): ErrorResponseBody {
   const docs = `${new URL(c.req.url).origin}/docs#${errorAnchor(code)}`
   return { error: { code, message, ...(details ? { details } : {}), docs }, meta: meta(c) }
 }

@@ -1,7 +1,7 @@
 import { createUserPost, deleteUserPost, getPost, listPosts, listUserPosts, updateUserPost } from '../application/posts'
 import type { postOperations } from '../contract/posts'
 import { requestDeps } from '../runtime/composition'
-import { actor } from './authentication'
+import { actor } from './middleware/authentication'
 import { publicCache } from './cache-control'
 import { nextCursor, pageRequest } from './cursors'
 import { dataBody, listBody } from './envelope'

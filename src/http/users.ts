@@ -1,7 +1,7 @@
 import { createUser, deleteUser, getUser, listUsers, replaceUser, updateUser } from '../application/users'
 import type { userOperations } from '../contract/users'
 import { requestDeps } from '../runtime/composition'
-import { actor } from './authentication'
+import { actor } from './middleware/authentication'
 import { publicCache } from './cache-control'
 import { nextCursor, pageRequest } from './cursors'
 import { dataBody, listBody } from './envelope'

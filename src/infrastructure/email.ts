@@ -1,6 +1,6 @@
 import type { EmailService } from '../application/ports'
 
-export interface SentEmail {
+interface SentEmail {
   to: string
   template: 'welcome'
   at: string
@@ -21,7 +21,7 @@ export function logEmailService(log: (message: string, fields: Record<string, un
 }
 
 /** `alice@example.com` -> `a***@example.com`: enough to trace, not enough to harvest. */
-export function maskEmail(email: string): string {
+function maskEmail(email: string): string {
   const at = email.indexOf('@')
   return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`
 }

@@ -1,6 +1,6 @@
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const
-export type LogLevel = keyof typeof levels
-export type LogFields = Record<string, unknown>
+type LogLevel = keyof typeof levels
+type LogFields = Record<string, unknown>
 
 export interface Logger {
   debug(message: string, fields?: LogFields): void

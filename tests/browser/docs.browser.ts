@@ -2,11 +2,12 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+// Importing it installs Debian's Chromium when it is missing (or says what to run).
+import { CHROMIUM } from '../../scripts/ensure-chromium'
 import { projectRoot } from '../../scripts/lib/wrangler'
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev'
 import { errorAnchor, errorCatalogue, errorCodes } from '../../src/contract/errors/catalogue'
 
-const CHROMIUM = '/usr/bin/chromium'
 const screenshotPath = join(projectRoot, 'test-output', 'docs.png')
 const failurePath = join(projectRoot, 'test-output', 'docs-failure.png')
 const RENDER_TIMEOUT_MS = 30_000

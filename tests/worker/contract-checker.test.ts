@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test'
+import { createExecutionContext, env } from 'cloudflare:test'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
@@ -66,11 +66,12 @@ describe('the contract checker bites', () => {
     })
     app.route('/', createApp())
     const session = await register()
-    const response = await app.request('/api/profile', { headers: { Authorization: `Bearer ${session.token}` } }, env, {
-      waitUntil: () => {},
-      passThroughOnException: () => {},
-      props: {},
-    } as unknown as ExecutionContext)
+    const response = await app.request(
+      '/api/profile',
+      { headers: { Authorization: `Bearer ${session.token}` } },
+      env,
+      createExecutionContext(),
+    )
     await expect(assertConforms('GET', 'http://t/api/profile', response)).rejects.toThrow(/passwordHint/)
   })
 })

@@ -3,7 +3,8 @@ import { z } from 'zod'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
 import { call, client, json, uniqueEmail } from './support/api'
-import { assertConforms, document } from './support/contract'
+import { document } from '../support/openapi'
+import { assertConforms } from './support/contract'
 
 type ErrorJson = {
   error: { code: string; message: string; details?: { field: string; message: string; in: string }[] }

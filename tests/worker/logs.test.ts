@@ -99,8 +99,11 @@ describe('structured logs', () => {
         prepare: (sql: string) => {
           if (!/^insert into "users"/i.test(sql)) return target.prepare(sql)
           const fail = () => Promise.reject(new Error('D1_ERROR: disk I/O error: SQLITE_IOERR'))
-          const statement = { bind: () => statement, run: fail, all: fail, raw: fail, first: fail }
-          return statement as unknown as D1PreparedStatement
+          const failing: D1PreparedStatement = new Proxy(target.prepare(sql), {
+            get: (statement, name) =>
+              name === 'bind' ? () => failing : ['run', 'all', 'raw', 'first'].includes(String(name)) ? fail : Reflect.get(statement, name),
+          })
+          return failing
         },
       }))
     const email = uniqueEmail('leak')

@@ -3,7 +3,7 @@
  * it happens, what to do). The code enum, the status map, the status type and the per-status response descriptions
  * are all derived from it (errors/responses.ts), and every error body links here (`error.docs`).
  */
-export interface CatalogueEntry {
+interface CatalogueEntry {
   status: number
   title: string
   /** When the API answers with this code. */

@@ -1,32 +1,10 @@
 import fc from 'fast-check'
-import { document } from './contract'
+import { resolveSchema, type ReferenceObject, type SchemaObject } from '../../support/openapi'
 
 // fast-check arbitraries derived from the emitted document's JSON Schemas: the same contract the Worker validates with.
-export type Schema = {
-  $ref?: string
-  type?: string
-  format?: string
-  enum?: (string | number)[]
-  minLength?: number
-  maxLength?: number
-  pattern?: string
-  minimum?: number
-  maximum?: number
-  properties?: Record<string, Schema>
-  required?: string[]
-  allOf?: Schema[]
-  items?: Schema
-  default?: unknown
-}
+export type Schema = SchemaObject | ReferenceObject
 
-export function resolve(schema: Schema): Schema {
-  if (schema.$ref) {
-    const name = schema.$ref.replace('#/components/schemas/', '')
-    return resolve((document.components.schemas as unknown as Record<string, Schema>)[name]!)
-  }
-  if (schema.allOf) return resolve(schema.allOf.reduce((merged, part) => ({ ...merged, ...resolve(part) }), {} as Schema))
-  return schema
-}
+export const resolve = resolveSchema
 
 const emailLocal = fc.stringMatching(/^[a-z][a-z0-9]{0,15}(?:[._-][a-z0-9]{1,8})?$/)
 

@@ -1,9 +1,9 @@
 import type { RouteConfig } from '@hono/zod-openapi'
 import type { MiddlewareHandler } from 'hono'
-import type { OperationId } from '../contract/operations'
-import type { AppEnv } from './app-env'
+import type { OperationId } from '../../contract/operations'
+import type { AppEnv } from '../app-env'
 import { requireAuth } from './authentication'
-import { conditionalGet } from './etags'
+import { conditionalGet } from '../etags'
 import { idempotent } from './idempotency'
 import { authRateLimit } from './rate-limit'
 

@@ -1,10 +1,10 @@
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { authenticate } from '../application/auth'
-import { unauthorized } from '../domain/errors'
-import type { User } from '../domain/user'
-import type { AppEnv } from './app-env'
-import { requestDeps } from '../runtime/composition'
+import { authenticate } from '../../application/auth'
+import { unauthorized } from '../../domain/errors'
+import type { User } from '../../domain/user'
+import type { AppEnv } from '../app-env'
+import { requestDeps } from '../../runtime/composition'
 
 /** Requires `Authorization: Bearer <jwt>` naming a user that exists now; sets `actor`. */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {

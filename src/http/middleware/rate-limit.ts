@@ -1,9 +1,9 @@
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from './app-env'
-import { isolateServices, verifyToken } from '../runtime/composition'
-import { digestHex } from './digest'
-import { sendError } from './envelope'
+import type { AppEnv } from '../app-env'
+import { isolateServices, verifyToken } from '../../runtime/composition'
+import { digestHex } from '../digest'
+import { sendError } from '../envelope'
 
 // The window of both [[ratelimits]] bindings in wrangler.toml, which is also the longest a client waits.
 const PERIOD_SECONDS = 60

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from './app-env'
-import { createLogger, isLogLevel } from '../runtime/logger'
+import type { AppEnv } from '../app-env'
+import { createLogger, isLogLevel } from '../../runtime/logger'
 
 /** Gives the request its logger (carrying the request id) and writes one line when it is answered. */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory'
-import type { AppEnv } from './app-env'
-import { usedRequestDeps } from '../runtime/composition'
+import type { AppEnv } from '../app-env'
+import { usedRequestDeps } from '../../runtime/composition'
 
 /** Hands the client the D1 session bookmark of its request, to send back as X-D1-Bookmark next time. */
 export const d1Bookmark = createMiddleware<AppEnv>(async (c, next) => {

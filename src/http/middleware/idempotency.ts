@@ -1,9 +1,9 @@
 import { createMiddleware } from 'hono/factory'
-import { IdempotencyKey } from '../contract/common/headers'
-import { DomainError } from '../domain/errors'
-import type { AppEnv } from './app-env'
-import { isolateServices, requestDeps } from '../runtime/composition'
-import { sendError } from './envelope'
+import { IdempotencyKey } from '../../contract/common/headers'
+import { DomainError } from '../../domain/errors'
+import type { AppEnv } from '../app-env'
+import { isolateServices, requestDeps } from '../../runtime/composition'
+import { sendError } from '../envelope'
 
 const REPLAYED_HEADERS = ['location', 'etag', 'content-type', 'cache-control']
 
