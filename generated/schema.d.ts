@@ -80,6 +80,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/profile/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change my password
+         * @description Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock.
+         */
+        put: operations["changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere
+         * @description Ends every token the caller holds, on every device, at once: each is refused with 401 from then on. Log in again for a new one. API keys are not tokens and keep working.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -240,6 +280,10 @@ export type components = {
          *         "cache": {
          *           "healthy": true,
          *           "latencyMs": 0.8
+         *         },
+         *         "config": {
+         *           "healthy": true,
+         *           "latencyMs": 0
          *         }
          *       }
          *     }
@@ -267,14 +311,17 @@ export type components = {
          *       "cache": {
          *         "healthy": true,
          *         "latencyMs": 0.8
+         *       },
+         *       "config": {
+         *         "healthy": true,
+         *         "latencyMs": 0
          *       }
          *     }
          */
         HealthChecks: {
             database: components["schemas"]["DependencyCheck"];
             cache: components["schemas"]["DependencyCheck"];
-        } & {
-            [key: string]: components["schemas"]["DependencyCheck"];
+            config: components["schemas"]["DependencyCheck"];
         };
         /**
          * @example {
@@ -290,11 +337,6 @@ export type components = {
              * @example 1.2
              */
             latencyMs: number;
-            /**
-             * @description Why the check failed; absent when healthy.
-             * @example D1 did not answer
-             */
-            error?: string;
         };
         /**
          * @example {
@@ -355,7 +397,7 @@ export type components = {
          * @example VALIDATION_ERROR
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /**
          * @example {
          *       "field": "email",
@@ -496,7 +538,7 @@ export type components = {
             updatedAt: string;
         };
         /**
-         * @description Only an admin can change a role.
+         * @description admin: reads and writes everything. user: reads, and writes their own account and posts. guest: reads only; every write is 403 FORBIDDEN, except signing out and changing their own password. Only an admin changes a role.
          * @example user
          * @enum {string}
          */
@@ -556,6 +598,24 @@ export type components = {
         UserResponse: {
             data: components["schemas"]["User"];
             meta: components["schemas"]["Meta"];
+        };
+        /**
+         * @example {
+         *       "currentPassword": "correct-horse-battery",
+         *       "newPassword": "staple-battery-horse-correct"
+         *     }
+         */
+        ChangePasswordRequest: {
+            /**
+             * @description The caller's current password. Required when `email` changes to another address (case aside): without it, or with a wrong one, the answer is 403 REAUTHENTICATION_REQUIRED. Wrong ones count towards the account lock, as failed logins do.
+             * @example correct-horse-battery
+             */
+            currentPassword: string;
+            /**
+             * @description 8 to 128 characters. Stored only as a salted PBKDF2-SHA256 hash.
+             * @example correct-horse-battery
+             */
+            newPassword: string;
         };
         /**
          * @example {
@@ -665,14 +725,14 @@ export type components = {
             nextCursor: string | null;
         };
         /**
-         * @description Sort direction (default desc).
+         * @description Sort direction (default desc). Ignored when `cursor` is given.
          * @default desc
          * @example desc
          * @enum {string}
          */
         SortOrder: "asc" | "desc";
         /**
-         * @description Field to sort by (default createdAt); ties break on id.
+         * @description Field to sort by (default createdAt); ties break on id. Ignored when `cursor` is given.
          * @default createdAt
          * @example createdAt
          * @enum {string}
@@ -713,7 +773,10 @@ export type components = {
             email: string;
             /** @example Alice Example */
             name: string;
-            /** @example correct-horse-battery */
+            /**
+             * @description 8 to 128 characters. Stored only as a salted PBKDF2-SHA256 hash.
+             * @example correct-horse-battery
+             */
             password: string;
             role?: components["schemas"]["Role"];
         };
@@ -732,6 +795,11 @@ export type components = {
             /** @example Alice Example */
             name: string;
             role?: components["schemas"]["Role"] & unknown;
+            /**
+             * @description The caller's current password. Required when `email` changes to another address (case aside): without it, or with a wrong one, the answer is 403 REAUTHENTICATION_REQUIRED. Wrong ones count towards the account lock, as failed logins do.
+             * @example correct-horse-battery
+             */
+            currentPassword?: string;
         };
         /**
          * @example {
@@ -747,6 +815,11 @@ export type components = {
             /** @example Alice Example */
             name?: string;
             role?: components["schemas"]["Role"] & unknown;
+            /**
+             * @description The caller's current password. Required when `email` changes to another address (case aside): without it, or with a wrong one, the answer is 403 REAUTHENTICATION_REQUIRED. Wrong ones count towards the account lock, as failed logins do.
+             * @example correct-horse-battery
+             */
+            currentPassword?: string;
         };
         /**
          * @example {
@@ -813,7 +886,7 @@ export type components = {
             updatedAt: string;
         };
         /**
-         * @description Field to sort by (default createdAt); ties break on id.
+         * @description Field to sort by (default createdAt); ties break on id. Ignored when `cursor` is given.
          * @default createdAt
          * @example createdAt
          * @enum {string}
@@ -891,6 +964,19 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
+            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+            400: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
             500: {
                 headers: {
@@ -904,7 +990,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description At least one dependency is unhealthy; `checks` names it. */
+            /** @description At least one dependency is unhealthy; `checks` names which (the reason goes to the logs, not to the caller). */
             503: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -919,12 +1005,15 @@ export interface operations {
                      *       "checks": {
                      *         "database": {
                      *           "healthy": false,
-                     *           "latencyMs": 3000.4,
-                     *           "error": "No answer within 3000 ms"
+                     *           "latencyMs": 3000.4
                      *         },
                      *         "cache": {
                      *           "healthy": true,
                      *           "latencyMs": 0.8
+                     *         },
+                     *         "config": {
+                     *           "healthy": true,
+                     *           "latencyMs": 0
                      *         }
                      *       }
                      *     }
@@ -940,7 +1029,7 @@ export interface operations {
             header?: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1025,7 +1114,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The Idempotency-Key was already used with a different request (IDEMPOTENCY_KEY_REUSED). */
+            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
             422: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -1087,7 +1176,7 @@ export interface operations {
             header?: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1183,7 +1272,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The Idempotency-Key was already used with a different request (IDEMPOTENCY_KEY_REUSED). */
+            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
             422: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -1337,18 +1426,249 @@ export interface operations {
             };
         };
     };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; a fresh token (the old ones no longer work) and the user. */
+            200: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    /** @description Credentials are never cached. */
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthSessionResponse"];
+                };
+            };
+            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+            400: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
+            401: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+            403: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
+            413: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
+            415: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
+            500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out: every token issued so far is ended. No body. */
+            204: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+            400: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
+            401: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+            429: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
+            500: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+            503: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
-                /** @description 1-based page number; 1 when neither page nor cursor is given. */
+                /** @description 1-based page number; 1 when neither page nor cursor is given. Ignored when `cursor` is given. */
                 page?: number;
-                /** @description Items per page (1..100). */
+                /** @description Items per page (1..100). Ignored when `cursor` is given: the cursor keeps the page size it was made with. */
                 pageSize?: number;
-                /** @description Sort direction (default desc). */
+                /** @description Sort direction (default desc). Ignored when `cursor` is given. */
                 order?: components["schemas"]["SortOrder"];
-                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Give it instead of `page`, with the same sort, order, pageSize and filters. */
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Send it alone: it carries the sort, order, page size and filters of the listing that issued it, and when it is given `page`, `pageSize`, `sort`, `order` and filters are ignored. A cursor that this listing did not issue is a 422 INVALID_CURSOR. */
                 cursor?: string;
-                /** @description Field to sort by (default createdAt); ties break on id. */
+                /** @description Field to sort by (default createdAt); ties break on id. Ignored when `cursor` is given. */
                 sort?: components["schemas"]["UserSortField"];
             };
             header?: {
@@ -1394,6 +1714,19 @@ export interface operations {
             };
             /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
             400: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
+            422: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -1454,7 +1787,7 @@ export interface operations {
             header?: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1511,7 +1844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Authenticated but not allowed (FORBIDDEN). */
+            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
             403: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -1565,7 +1898,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The Idempotency-Key was already used with a different request (IDEMPOTENCY_KEY_REUSED). */
+            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
             422: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -1745,7 +2078,7 @@ export interface operations {
             header?: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
                 "If-Match"?: string;
             };
             path: {
@@ -1801,7 +2134,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Authenticated but not allowed (FORBIDDEN). */
+            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
             403: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -1930,7 +2263,7 @@ export interface operations {
             header?: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
                 "If-Match"?: string;
             };
             path: {
@@ -1978,7 +2311,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Authenticated but not allowed (FORBIDDEN). */
+            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
             403: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -2066,7 +2399,7 @@ export interface operations {
             header?: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
                 "If-Match"?: string;
             };
             path: {
@@ -2122,7 +2455,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Authenticated but not allowed (FORBIDDEN). */
+            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
             403: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -2248,17 +2581,17 @@ export interface operations {
     listPosts: {
         parameters: {
             query?: {
-                /** @description 1-based page number; 1 when neither page nor cursor is given. */
+                /** @description 1-based page number; 1 when neither page nor cursor is given. Ignored when `cursor` is given. */
                 page?: number;
-                /** @description Items per page (1..100). */
+                /** @description Items per page (1..100). Ignored when `cursor` is given: the cursor keeps the page size it was made with. */
                 pageSize?: number;
-                /** @description Sort direction (default desc). */
+                /** @description Sort direction (default desc). Ignored when `cursor` is given. */
                 order?: components["schemas"]["SortOrder"];
-                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Give it instead of `page`, with the same sort, order, pageSize and filters. */
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Send it alone: it carries the sort, order, page size and filters of the listing that issued it, and when it is given `page`, `pageSize`, `sort`, `order` and filters are ignored. A cursor that this listing did not issue is a 422 INVALID_CURSOR. */
                 cursor?: string;
-                /** @description Field to sort by (default createdAt); ties break on id. */
+                /** @description Field to sort by (default createdAt); ties break on id. Ignored when `cursor` is given. */
                 sort?: components["schemas"]["PostSortField"];
-                /** @description Only posts by this user. */
+                /** @description Only posts by this user. Ignored when `cursor` is given: the cursor keeps the filter it was made with. */
                 authorId?: string;
             };
             header?: {
@@ -2304,6 +2637,19 @@ export interface operations {
             };
             /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
             400: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
+            422: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
                     "X-Request-Id": string;
@@ -2479,15 +2825,15 @@ export interface operations {
     listUserPosts: {
         parameters: {
             query?: {
-                /** @description 1-based page number; 1 when neither page nor cursor is given. */
+                /** @description 1-based page number; 1 when neither page nor cursor is given. Ignored when `cursor` is given. */
                 page?: number;
-                /** @description Items per page (1..100). */
+                /** @description Items per page (1..100). Ignored when `cursor` is given: the cursor keeps the page size it was made with. */
                 pageSize?: number;
-                /** @description Sort direction (default desc). */
+                /** @description Sort direction (default desc). Ignored when `cursor` is given. */
                 order?: components["schemas"]["SortOrder"];
-                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Give it instead of `page`, with the same sort, order, pageSize and filters. */
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Send it alone: it carries the sort, order, page size and filters of the listing that issued it, and when it is given `page`, `pageSize`, `sort`, `order` and filters are ignored. A cursor that this listing did not issue is a 422 INVALID_CURSOR. */
                 cursor?: string;
-                /** @description Field to sort by (default createdAt); ties break on id. */
+                /** @description Field to sort by (default createdAt); ties break on id. Ignored when `cursor` is given. */
                 sort?: components["schemas"]["PostSortField"];
             };
             header?: {
@@ -2560,6 +2906,19 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
+            422: {
+                headers: {
+                    /** @description The request id, also in meta.requestId. */
+                    "X-Request-Id": string;
+                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                    "X-D1-Bookmark"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
             429: {
                 headers: {
@@ -2609,7 +2968,7 @@ export interface operations {
             header?: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2669,7 +3028,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Authenticated but not allowed (FORBIDDEN). */
+            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
             403: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -2736,7 +3095,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The Idempotency-Key was already used with a different request (IDEMPOTENCY_KEY_REUSED). */
+            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
             422: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -2798,7 +3157,7 @@ export interface operations {
             header?: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
                 "If-Match"?: string;
             };
             path: {
@@ -2848,7 +3207,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Authenticated but not allowed (FORBIDDEN). */
+            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
             403: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */
@@ -2936,7 +3295,7 @@ export interface operations {
             header?: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. */
+                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
                 "If-Match"?: string;
             };
             path: {
@@ -2994,7 +3353,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Authenticated but not allowed (FORBIDDEN). */
+            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
             403: {
                 headers: {
                     /** @description The request id, also in meta.requestId. */

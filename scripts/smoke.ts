@@ -3,12 +3,12 @@
 import { randomBytes } from 'node:crypto'
 import { z } from '@hono/zod-openapi'
 import { createApiClient, type ApiClient } from '../generated/client'
-import { AuthSession } from '../src/contract/auth'
+import { AuthSession } from '../src/contract/schemas/auth'
 import { HealthStatus } from '../src/contract/health'
-import { Post } from '../src/contract/posts'
+import { Post } from '../src/contract/schemas/posts'
 import { Meta, PageMeta } from '../src/contract/common/envelopes'
 import { ErrorResponse } from '../src/contract/errors/responses'
-import { PublicUser, User } from '../src/contract/users'
+import { PublicUser, User } from '../src/contract/schemas/users'
 import { startWranglerDev, type WranglerDev } from './lib/wrangler-dev'
 
 interface Result {

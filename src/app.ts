@@ -1,22 +1,20 @@
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { Scalar } from '@scalar/hono-api-reference'
-import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { REQUEST_ID_MAX_LENGTH } from './contract/common/primitives'
-import { buildDocument, documentConfig } from './contract/document'
+import { documentConfig, servedDocument } from './contract/document'
 import { type OperationId, operations } from './contract/operations'
 import type { AppEnv } from './http/app-env'
 import { d1Bookmark } from './http/middleware/d1-bookmark'
-import { sendError } from './http/envelope'
 import { notFound, onError, validationHook } from './http/errors'
 import { handlers } from './http/handlers'
-import { middlewareFor } from './http/middleware/per-operation'
+import { publicOrigin } from './http/public-origin'
+import { handlerFor, middlewareFor } from './http/middleware/per-operation'
 import { rateLimit } from './http/middleware/rate-limit'
 import { requestLog } from './http/middleware/request-log'
-
-const MAX_BODY_BYTES = 64 * 1024
 
 // CORS_ORIGINS parsed once per isolate (per value), not on every request.
 const originLists = new Map<string, Set<string>>()
@@ -53,24 +51,21 @@ export function createApp() {
   app.use('*', (c, next) => (c.req.method === 'OPTIONS' && !c.req.header('Access-Control-Request-Method') ? next() : corsPolicy(c, next)))
   app.use('/api/*', d1Bookmark)
   app.use('/api/*', rateLimit)
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => sendError(c, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`),
-    }),
-  )
 
   // Every operation of the registry, with the handler of the same name and the middleware its contract implies.
   for (const operationId of Object.keys(operations) as OperationId[]) {
     const route = operations[operationId]
     // The registry is a union of routes here; each handler was type-checked against its own route in http/handlers.ts.
-    const bind = app.openapi.bind(app) as (route: RouteConfig, handler: (typeof handlers)[OperationId]) => void
-    bind({ ...route, middleware: middlewareFor(operationId, route) }, handlers[operationId])
+    const bind = app.openapi.bind(app) as (route: RouteConfig, handler: (c: Context<AppEnv>) => Response | Promise<Response>) => void
+    bind(
+      { ...route, middleware: middlewareFor(route) },
+      handlerFor(route, handlers[operationId] as (c: Context<AppEnv>) => Promise<Response>),
+    )
   }
 
-  // The served document is the one the emit script writes: both come from buildDocument().
-  app.get('/openapi.json', (c) => c.json(buildDocument()))
+  // The served document is the one the emit script writes (both come from buildDocument()), with this deployment's
+  // public origin as its server, so "try it" and generators reach the deployment that served it.
+  app.get('/openapi.json', (c) => c.json(servedDocument(publicOrigin(c), c.env.ENVIRONMENT ?? 'development')))
   app.get(
     '/docs',
     Scalar({

@@ -1,6 +1,10 @@
-import { DomainError, unauthorized } from '../domain/errors'
-import type { User } from '../domain/user'
-import type { Background, EmailService, IssuedToken, TokenService, UserRepository } from './ports'
+import { accountLocked, invalidCredentials, reauthenticationRequired, unauthorized } from '../domain/errors'
+import type { Actor, User } from '../domain/user'
+import type { Background, Credentials, EmailService, IssuedToken, TokenService, UserRepository } from './ports'
+
+type Session = { user: User } & IssuedToken
+type Accounts = { credentials: Credentials; tokens: TokenService }
+type Afterwards = { background: Background; onBackgroundError: (event: string, error: unknown) => void }
 
 interface RegisterInput {
   email: string
@@ -10,34 +14,66 @@ interface RegisterInput {
 
 /** Self-service sign-up: always the `user` role; the welcome email never blocks or fails it. */
 export async function register(
-  deps: {
-    users: UserRepository
-    tokens: TokenService
-    email: EmailService
-    background: Background
-    onEmailError: (error: unknown) => void
-  },
+  deps: Accounts & Afterwards & { users: UserRepository; email: EmailService; onEmailError: (error: unknown) => void },
   input: RegisterInput,
-): Promise<{ user: User } & IssuedToken> {
+): Promise<Session> {
   const user = await deps.users.create({ ...input, role: 'user' })
   deps.background(deps.email.sendWelcome(user).catch(deps.onEmailError))
-  return { user, ...(await deps.tokens.issue(user)) }
+  return { user, ...(await deps.tokens.issue(user, 0)) }
 }
 
-export async function login(
-  deps: { users: UserRepository; tokens: TokenService },
-  input: { email: string; password: string },
-): Promise<{ user: User } & IssuedToken> {
-  const user = await deps.users.verifyCredentials(input.email, input.password)
-  if (!user) throw new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong')
-  return { user, ...(await deps.tokens.issue(user)) }
+/**
+ * The account's password, checked against its lock: a locked account evaluates no password at all, and a failed one
+ * counts towards the next lock. Clearing the count after a success is recorded after the answer.
+ */
+async function checkPassword(deps: Accounts & Afterwards, account: { email: string } | { id: string }, password: string, now: number) {
+  const attempt = await deps.credentials.attemptPassword(account, password, now)
+  if (attempt.outcome === 'locked') throw accountLocked(attempt.until, now)
+  if (attempt.outcome === 'accepted') {
+    deps.background(
+      deps.credentials.passwordAccepted(attempt.user.id).catch((error: unknown) => deps.onBackgroundError('login.reset_failed', error)),
+    )
+  }
+  return attempt
 }
 
-/** The caller as stored now: a valid token of a deleted user is refused, and a changed role applies at once. */
-export async function authenticate(deps: { users: UserRepository; tokens: TokenService }, token: string): Promise<User> {
-  const userId = await deps.tokens.verify(token)
-  if (!userId) throw unauthorized('The token is invalid or expired')
-  const user = await deps.users.get(userId)
-  if (!user) throw unauthorized('The token belongs to a user that no longer exists')
-  return user
+export async function login(deps: Accounts & Afterwards, input: { email: string; password: string }, now = Date.now()): Promise<Session> {
+  const attempt = await checkPassword(deps, { email: input.email }, input.password, now)
+  if (attempt.outcome !== 'accepted') throw invalidCredentials()
+  return { user: attempt.user, ...(await deps.tokens.issue(attempt.user, attempt.tokenGeneration)) }
+}
+
+/** Proves the caller knows their password before a change that would let a stolen token take the account over. */
+export async function confirmPassword(deps: Accounts & Afterwards, actor: Actor, password: string | undefined, now = Date.now()) {
+  if (password === undefined) throw reauthenticationRequired()
+  const attempt = await checkPassword(deps, { id: actor.id }, password, now)
+  if (attempt.outcome !== 'accepted') throw reauthenticationRequired()
+}
+
+/** A new password; every token issued before it stops working, and the caller gets a fresh one. */
+export async function changePassword(
+  deps: Accounts & Afterwards,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+  now = Date.now(),
+): Promise<Session> {
+  await confirmPassword(deps, actor, input.currentPassword, now)
+  const changed = await deps.credentials.changePassword(actor.id, input.newPassword)
+  if (!changed) throw unauthorized('The token belongs to a user that no longer exists')
+  return { user: changed.user, ...(await deps.tokens.issue(changed.user, changed.tokenGeneration)) }
+}
+
+/** Ends every token the caller holds (all their sessions, on every device). */
+export async function logout(deps: Accounts, actor: Actor): Promise<void> {
+  await deps.credentials.endSessions(actor.id)
+}
+
+/** The caller as stored now: a valid token of a deleted user, or one issued before a sign-out, is refused. */
+export async function authenticate(deps: Accounts, token: string): Promise<User> {
+  const claims = await deps.tokens.verify(token)
+  if (!claims) throw unauthorized('The token is invalid or expired')
+  const session = await deps.credentials.getSession(claims.userId)
+  if (!session) throw unauthorized('The token belongs to a user that no longer exists')
+  if (session.tokenGeneration !== claims.generation) throw unauthorized('The token was signed out (a sign-out or a password change)')
+  return session.user
 }

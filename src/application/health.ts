@@ -1,13 +1,14 @@
 export type Probe = () => Promise<void>
 
-interface HealthReport {
+interface HealthReport<Name extends string> {
   status: 'healthy' | 'unhealthy'
   timestamp: string
-  checks: { database: CheckResult; cache: CheckResult } & Record<string, CheckResult>
+  checks: Record<Name, CheckResult>
 }
 interface CheckResult {
   healthy: boolean
   latencyMs: number
+  /** Why it failed: for the logs only (it may name a binding or a secret). */
   error?: string
 }
 
@@ -26,18 +27,18 @@ async function run(probe: Probe, deadline: Promise<never>): Promise<CheckResult>
 const elapsed = (since: number) => Math.round((performance.now() - since) * 100) / 100
 
 /** Runs every probe at once; healthy only when all are. */
-export async function getHealth(probes: { database: Probe; cache: Probe } & Record<string, Probe>): Promise<HealthReport> {
-  const names = Object.keys(probes)
+export async function getHealth<Name extends string>(probes: Record<Name, Probe>): Promise<HealthReport<Name>> {
+  const names = Object.keys(probes) as Name[]
   // One timer for all the probes (they run at once), cleared as soon as they are all answered.
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>(
     (_, reject) => (timer = setTimeout(() => reject(new Error(`No answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS)),
   )
   deadline.catch(() => undefined)
-  const results = await Promise.all(names.map((name) => run(probes[name]!, deadline))).finally(
+  const results = await Promise.all(names.map((name) => run(probes[name], deadline))).finally(
     () => timer !== undefined && clearTimeout(timer),
   )
-  const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!])) as HealthReport['checks']
+  const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!])) as Record<Name, CheckResult>
   return {
     status: results.every((r) => r.healthy) ? 'healthy' : 'unhealthy',
     timestamp: new Date().toISOString(),

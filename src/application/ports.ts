@@ -14,22 +14,42 @@ export interface NewUser {
 
 export type UserChanges = Partial<Pick<User, 'email' | 'name' | 'role'>>
 
-/** Users and their credentials. Password hashes stay inside the implementation. */
+/** Users: their public record. Creating one sets its password, which only the implementation ever sees again. */
 export interface UserRepository {
   list(request: PageRequest<UserSort>): Promise<{ items: User[]; total: number }>
   get(id: string): Promise<User | null>
   /** Throws CONFLICT when the email is taken. */
   create(user: NewUser): Promise<User>
   /**
-   * Null when the user does not exist; throws CONFLICT when the email is taken and PRECONDITION_FAILED when
-   * `ifVersion` is given and the stored version is not among it (nothing is written then).
+   * Null when the user does not exist; throws CONFLICT when the email is taken, PRECONDITION_FAILED when `ifVersion`
+   * is given and the stored version is not among it, and REAUTHENTICATION_REQUIRED when the email would change to
+   * another address (case aside) and `emailConfirmed` is false. Nothing is written when it throws.
    */
-  update(id: string, changes: UserChanges, ifVersion?: number[]): Promise<User | null>
+  update(id: string, changes: UserChanges, ifVersion: number[] | undefined, options: { emailConfirmed: boolean }): Promise<User | null>
   /** Deletes the user and all their posts atomically; the posts removed, or null when there was no user. Throws like update. */
   delete(id: string, ifVersion?: number[]): Promise<{ posts: string[] } | null>
-  /** The user when the password matches; null for an unknown email or a wrong password alike. */
-  verifyCredentials(email: string, password: string): Promise<User | null>
 }
+
+/** Passwords, locks and sessions of users: what signing in and out needs. Password hashes stay inside the implementation. */
+export interface Credentials {
+  /**
+   * A password attempt on the account with this email (compared without ASCII case) or id. Every attempt counts against
+   * the account until one succeeds (`passwordAccepted`); the 5th, 10th, … in a row lock it for 1, 2, 4, 8 and then 16
+   * minutes, during which no attempt is evaluated. Atomic, so parallel guesses cannot pass the lock.
+   */
+  attemptPassword(account: { email: string } | { id: string }, password: string, now: number): Promise<PasswordAttempt>
+  /** Clears the account's failed attempts after a password was accepted. */
+  passwordAccepted(id: string): Promise<void>
+  /** The user with the generation their tokens must carry; null when there is no such user. */
+  getSession(id: string): Promise<{ user: User; tokenGeneration: number } | null>
+  /** Sets a new password and ends every token issued before (returns the new token generation). Null when there is no user. */
+  changePassword(id: string, password: string): Promise<{ user: User; tokenGeneration: number } | null>
+  /** Ends every token issued to the user so far. */
+  endSessions(id: string): Promise<void>
+}
+
+export type PasswordAttempt =
+  { outcome: 'accepted'; user: User; tokenGeneration: number } | { outcome: 'refused' } | { outcome: 'locked'; until: number }
 
 export interface NewPost {
   authorId: string
@@ -56,10 +76,16 @@ export interface IssuedToken {
   expiresAt: string
 }
 
+export interface TokenClaims {
+  userId: string
+  /** The user's token generation when it was issued: a token of an older one has been signed out. */
+  generation: number
+}
+
 export interface TokenService {
-  issue(user: Pick<User, 'id' | 'role'>): Promise<IssuedToken>
-  /** The user id the token names, or null when it is invalid or expired. */
-  verify(token: string): Promise<string | null>
+  issue(user: Pick<User, 'id' | 'role'>, generation: number): Promise<IssuedToken>
+  /** What the token says, or null when it is invalid, expired or has no expiry. */
+  verify(token: string): Promise<TokenClaims | null>
 }
 
 export interface EmailService {

@@ -1,7 +1,7 @@
 import { notFound } from '../domain/errors'
 import { toPage, type Page, type PageRequest } from '../domain/page'
 import type { Post } from '../domain/post'
-import { assertCanActAs, type Actor } from '../domain/user'
+import { assertCanActAs, assertCanWrite, type Actor } from '../domain/user'
 import type { PostChanges, PostRepository, PostSort } from './ports'
 
 type Deps = { posts: PostRepository }
@@ -30,6 +30,7 @@ export async function createUserPost(
   input: { title: string; body: string },
 ): Promise<Post> {
   assertCanActAs(actor, authorId)
+  assertCanWrite(actor)
   const post = await posts.create({ authorId, ...input })
   if (!post) throw notFound('User')
   return post
@@ -44,6 +45,7 @@ export async function updateUserPost(
   ifVersion?: number[],
 ): Promise<Post> {
   assertCanActAs(actor, authorId)
+  assertCanWrite(actor)
   const post = await posts.update(id, authorId, changes, ifVersion)
   if (!post) throw notFound('Post')
   return post
@@ -51,5 +53,6 @@ export async function updateUserPost(
 
 export async function deleteUserPost({ posts }: Deps, actor: Actor, authorId: string, id: string, ifVersion?: number[]): Promise<void> {
   assertCanActAs(actor, authorId)
+  assertCanWrite(actor)
   if (!(await posts.delete(id, authorId, ifVersion))) throw notFound('Post')
 }

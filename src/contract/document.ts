@@ -33,11 +33,15 @@ export const documentConfig = {
     contact: { name: 'API team', url: 'https://example.com/support', email: 'api@example.com' },
     license: { name: 'MIT', identifier: 'MIT' },
   },
-  // x-internal states each server's audience: only production is for integrators.
+  // Relative: the origin that serves the document. Each deployment serves its own at /openapi.json with its public
+  // origin as the server (servedDocument), so no generator or docs page ever defaults to a localhost or another stage.
   servers: [
-    { url: 'http://127.0.0.1:8787', description: 'Local (npm run dev)', 'x-internal': true },
-    { url: 'https://staging-api.example.com', description: 'Staging', 'x-internal': true },
-    { url: 'https://api.example.com', description: 'Production', 'x-internal': false },
+    {
+      url: '/',
+      description:
+        'The origin serving this document. Each environment (production, staging, a local `npm run dev`) serves its own at /openapi.json, naming its public origin here.',
+      'x-internal': false,
+    },
   ],
   tags: [
     { name: 'Health', description: 'Liveness and dependency checks.' },
@@ -99,6 +103,11 @@ function addNamedExamples(document: Document) {
       }
     }
   }
+}
+
+/** The document a deployment serves: the contract's, with that deployment's public origin as its one server. */
+export function servedDocument(origin: string, environment: string): Document {
+  return { ...buildDocument(), servers: [{ url: origin, description: `This deployment (${environment})`, 'x-internal': false }] }
 }
 
 /** The OpenAPI 3.1 document, built from the contract alone on first use (not at module load). */

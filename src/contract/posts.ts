@@ -11,63 +11,20 @@ import {
   workerCacheHeader,
 } from './common/headers'
 import { link } from './common/links'
-import { PageQuery, sortParameter } from './common/paging'
-import { examples, IdParam, Timestamp, Uuid } from './common/primitives'
-import { bodyErrors, errorResponses, idempotencyErrors } from './errors/responses'
+import { NoQuery } from './common/query'
+import { IdParam } from './common/primitives'
+import { bodyErrors, errorResponses, idempotencyErrors, listErrors } from './errors/responses'
+import {
+  CreatePostRequest,
+  Post,
+  PostListQuery,
+  UpdatePostRequest,
+  UserPostListQuery,
+  examplePost,
+  postParams,
+  userParams,
+} from './schemas/posts'
 
-const postId = Uuid.openapi({ example: examples.postId })
-const title = z.string().trim().min(1).max(200).openapi({ example: 'Designing contract-first APIs' })
-const body = z.string().min(1).max(20_000).openapi({ example: 'Write the contract once and derive everything else from it.' })
-
-const examplePost = {
-  id: examples.postId,
-  authorId: examples.userId,
-  title: 'Designing contract-first APIs',
-  body: 'Write the contract once and derive everything else from it.',
-  createdAt: examples.time,
-  updatedAt: examples.time,
-}
-
-export const Post = z
-  .object({
-    id: postId,
-    authorId: Uuid.openapi({ example: examplePost.authorId, description: 'The user who wrote the post.' }),
-    title,
-    body,
-    createdAt: Timestamp.openapi({ example: examples.time }),
-    updatedAt: Timestamp.openapi({ example: examples.time }),
-  })
-  .openapi('Post', { example: examplePost })
-
-const CreatePostRequest = z
-  .strictObject({ title, body })
-  .openapi('CreatePostRequest', { example: { title: examplePost.title, body: examplePost.body } })
-
-const UpdatePostRequest = z
-  .strictObject({ title: title.optional(), body: body.optional() })
-  .refine((value) => Object.keys(value).length > 0, { message: 'Give at least one field to change' })
-  .openapi('UpdatePostRequest', { minProperties: 1, example: { title: 'Designing contract-first APIs, revisited' } })
-
-const sort = sortParameter(['createdAt', 'title'], 'PostSortField', 'posts')
-
-const PostListQuery = z.strictObject({
-  ...PageQuery,
-  sort,
-  authorId: Uuid.optional().openapi({
-    param: { name: 'authorId', in: 'query' },
-    description: 'Only posts by this user.',
-    example: examplePost.authorId,
-  }),
-})
-const UserPostListQuery = z.strictObject({ ...PageQuery, sort })
-
-const PostIdParam = Uuid.openapi({
-  param: { name: 'postId', in: 'path', required: true },
-  description: 'Post id (UUID).',
-  example: examplePost.id,
-})
-const userParams = z.object({ id: IdParam })
-const postParams = z.object({ id: IdParam, postId: PostIdParam })
 const security = [{ bearerAuth: [] }]
 
 export const postOperations = {
@@ -76,6 +33,7 @@ export const postOperations = {
     path: '/api/posts',
     operationId: 'listPosts',
     tags: ['Posts'],
+    security: [],
     summary: 'List posts',
     description: 'Every post, paginated, optionally only those of one author.',
     request: { query: PostListQuery, headers: SessionHeaders },
@@ -85,7 +43,7 @@ export const postOperations = {
         links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
       },
       304: notModified,
-      ...errorResponses(400),
+      ...listErrors(),
     },
   }),
 
@@ -94,9 +52,11 @@ export const postOperations = {
     path: '/api/posts/{id}',
     operationId: 'getPost',
     tags: ['Posts'],
+    security: [],
     summary: 'Get a post',
     description: 'One post.',
     request: {
+      query: NoQuery,
       params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }),
       headers: SessionHeaders,
     },
@@ -112,6 +72,7 @@ export const postOperations = {
     path: '/api/users/{id}/posts',
     operationId: 'listUserPosts',
     tags: ['Posts'],
+    security: [],
     summary: "List a user's posts",
     description: 'The posts one user wrote, paginated. 404 when the user does not exist.',
     request: { params: userParams, query: UserPostListQuery, headers: SessionHeaders },
@@ -121,7 +82,7 @@ export const postOperations = {
         links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
       },
       304: notModified,
-      ...errorResponses(400, 404),
+      ...listErrors(404),
     },
   }),
 
@@ -134,6 +95,7 @@ export const postOperations = {
     description: 'The user (or an admin) publishes a post as that user.',
     security,
     request: {
+      query: NoQuery,
       params: userParams,
       headers: IdempotencyHeaders,
       body: { required: true, content: { 'application/json': { schema: CreatePostRequest } } },
@@ -170,6 +132,7 @@ export const postOperations = {
     description: "The author (or an admin) changes the fields given. 404 when the post is not that user's.",
     security,
     request: {
+      query: NoQuery,
       params: postParams,
       headers: IfMatchHeaders,
       body: { required: true, content: { 'application/json': { schema: UpdatePostRequest } } },
@@ -188,7 +151,7 @@ export const postOperations = {
     summary: 'Delete a post',
     description: "The author (or an admin) deletes one post. 404 when the post is not that user's.",
     security,
-    request: { params: postParams, headers: IfMatchHeaders },
+    request: { query: NoQuery, params: postParams, headers: IfMatchHeaders },
     responses: {
       204: noContent('Deleted the post. No body.'),
       ...errorResponses(400, 401, 403, 404, 412),

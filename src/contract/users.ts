@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute } from '@hono/zod-openapi'
 import { dataResponse, listResponse, noContent, notModified } from './common/envelopes'
 import {
   cacheHeaders,
@@ -11,69 +11,11 @@ import {
   workerCacheHeader,
 } from './common/headers'
 import { link } from './common/links'
-import { PageQuery, sortParameter } from './common/paging'
-import { Email, examples, IdParam, Timestamp, Uuid } from './common/primitives'
-import { bodyErrors, errorResponses, idempotencyErrors } from './errors/responses'
+import { NoQuery } from './common/query'
+import { bodyErrors, errorResponses, idempotencyErrors, listErrors } from './errors/responses'
+import { CreateUserRequest, PublicUser, ReplaceUserRequest, UpdateUserRequest, User, UserListQuery, idParams } from './schemas/users'
+export { Role } from './schemas/users'
 
-export const Role = z.enum(['admin', 'user', 'guest']).openapi('Role', { description: 'Only an admin can change a role.', example: 'user' })
-
-const userId = Uuid.openapi({ example: examples.userId })
-const userName = z.string().trim().min(1).max(100).openapi({ example: 'Alice Example' })
-const timestamps = {
-  createdAt: Timestamp.openapi({ example: examples.time }),
-  updatedAt: Timestamp.openapi({ example: examples.time }),
-}
-
-export const PublicUser = z.object({ id: userId, name: userName, role: Role, ...timestamps }).openapi('PublicUser', {
-  description: 'What anyone may see of a user: no email.',
-  example: {
-    id: examples.userId,
-    name: 'Alice Example',
-    role: 'user',
-    createdAt: examples.time,
-    updatedAt: examples.time,
-  },
-})
-
-export const User = z.object({ id: userId, email: Email, name: userName, role: Role, ...timestamps }).openapi('User', {
-  description: 'The full record, seen only by the user and by admins.',
-  example: {
-    id: examples.userId,
-    email: 'alice@example.com',
-    name: 'Alice Example',
-    role: 'user',
-    createdAt: examples.time,
-    updatedAt: examples.time,
-  },
-})
-
-const CreateUserRequest = z
-  .strictObject({
-    email: Email,
-    name: userName,
-    password: z.string().min(8).max(128).openapi({ example: 'correct-horse-battery' }),
-    role: Role.default('user'),
-  })
-  .openapi('CreateUserRequest', {
-    example: { email: 'bob@example.com', name: 'Bob Example', password: 'correct-horse-battery', role: 'user' },
-  })
-
-const ReplaceUserRequest = z
-  .strictObject({
-    email: Email,
-    name: userName,
-    role: Role.optional().openapi({ description: 'Admins only; when omitted the role is kept.' }),
-  })
-  .openapi('ReplaceUserRequest', { example: { email: 'alice@example.com', name: 'Alice Example' } })
-
-const UpdateUserRequest = z
-  .strictObject({ email: Email.optional(), name: userName.optional(), role: Role.optional().openapi({ description: 'Admins only.' }) })
-  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })
-  .openapi('UpdateUserRequest', { minProperties: 1, example: { name: 'Alice Q. Example' } })
-
-const UserListQuery = z.strictObject({ ...PageQuery, sort: sortParameter(['createdAt', 'name'], 'UserSortField', 'users') })
-
-const idParams = z.object({ id: IdParam })
 const security = [{ bearerAuth: [] }]
 
 export const userOperations = {
@@ -82,6 +24,7 @@ export const userOperations = {
     path: '/api/users',
     operationId: 'listUsers',
     tags: ['Users'],
+    security: [],
     summary: 'List users',
     description: 'Public representation of every user, paginated. Out-of-range `page` or `pageSize` is a 400, never clamped.',
     request: { query: UserListQuery, headers: SessionHeaders },
@@ -91,7 +34,7 @@ export const userOperations = {
         links: { getUser: link('getUser', 'Read a listed user (here the first).', { id: '$response.body#/data/0/id' }) },
       },
       304: notModified,
-      ...errorResponses(400),
+      ...listErrors(),
     },
   }),
 
@@ -100,9 +43,10 @@ export const userOperations = {
     path: '/api/users/{id}',
     operationId: 'getUser',
     tags: ['Users'],
+    security: [],
     summary: 'Get a user',
     description: "One user's public representation.",
-    request: { params: idParams, headers: SessionHeaders },
+    request: { query: NoQuery, params: idParams, headers: SessionHeaders },
     responses: {
       200: dataResponse('PublicUser', PublicUser, 'The user.', { ...cacheHeaders, ...workerCacheHeader }),
       304: notModified,
@@ -118,7 +62,11 @@ export const userOperations = {
     summary: 'Create a user',
     description: 'Admins only: creates a user with the given role.',
     security,
-    request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreateUserRequest } } } },
+    request: {
+      query: NoQuery,
+      headers: IdempotencyHeaders,
+      body: { required: true, content: { 'application/json': { schema: CreateUserRequest } } },
+    },
     responses: {
       201: {
         ...dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader, ...replayedHeader }),
@@ -141,6 +89,7 @@ export const userOperations = {
     description: 'The user or an admin replaces `email` and `name`. Only an admin may send a `role` different from the current one.',
     security,
     request: {
+      query: NoQuery,
       params: idParams,
       headers: IfMatchHeaders,
       body: { required: true, content: { 'application/json': { schema: ReplaceUserRequest } } },
@@ -160,6 +109,7 @@ export const userOperations = {
     description: 'The user or an admin changes the fields given (at least one). Only an admin may change `role`.',
     security,
     request: {
+      query: NoQuery,
       params: idParams,
       headers: IfMatchHeaders,
       body: { required: true, content: { 'application/json': { schema: UpdateUserRequest } } },
@@ -179,7 +129,7 @@ export const userOperations = {
     description:
       'The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.',
     security,
-    request: { params: idParams, headers: IfMatchHeaders },
+    request: { query: NoQuery, params: idParams, headers: IfMatchHeaders },
     responses: {
       204: noContent('Deleted the user and all their posts. No body.'),
       ...errorResponses(400, 401, 403, 404, 412),

@@ -1,10 +1,20 @@
 /** Failures the business rules name. The http layer maps each code to its status; nothing here knows HTTP. */
-type DomainErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'INVALID_CREDENTIALS' | 'PRECONDITION_FAILED'
+type DomainErrorCode =
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHORIZED'
+  | 'INVALID_CREDENTIALS'
+  | 'PRECONDITION_FAILED'
+  | 'RATE_LIMITED'
+  | 'REAUTHENTICATION_REQUIRED'
 
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** When the same request may succeed again, in seconds from now. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message)
     this.name = 'DomainError'
@@ -12,8 +22,17 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`)
-export const conflict = (message: string) => new DomainError('CONFLICT', message)
+export const conflict = (message: string, retryAfterSeconds?: number) => new DomainError('CONFLICT', message, retryAfterSeconds)
 export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message)
 export const preconditionFailed = () =>
   new DomainError('PRECONDITION_FAILED', 'The resource changed since you read it (If-Match did not match); read it again and retry')
 export const unauthorized = (message = 'Authentication required') => new DomainError('UNAUTHORIZED', message)
+export const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong')
+export const reauthenticationRequired = () =>
+  new DomainError('REAUTHENTICATION_REQUIRED', 'Send your current password as currentPassword to change an email or a password')
+
+/** Too many failed password attempts in a row: the account takes none until `until` (epoch ms). */
+export function accountLocked(until: number, now: number) {
+  const seconds = Math.max(1, Math.ceil((until - now) / 1000))
+  return new DomainError('RATE_LIMITED', `Too many failed password attempts on this account; retry after ${seconds} seconds`, seconds)
+}

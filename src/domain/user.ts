@@ -36,6 +36,11 @@ export function assertCanSetRole(actor: Actor, role: Role | undefined): void {
   throw forbidden('Only an admin can change a role')
 }
 
+/** A guest reads only: every write of theirs is refused, but for ending their own sessions and changing their password. */
+export function assertCanWrite(actor: Actor): void {
+  if (actor.role === 'guest') throw forbidden('A guest can read but not create, change or delete anything')
+}
+
 export function assertAdmin(actor: Actor): void {
   if (actor.role !== 'admin') throw forbidden('Only an admin can do this')
 }

@@ -1,4 +1,4 @@
-import { login, register } from '../application/auth'
+import { changePassword, login, logout, register } from '../application/auth'
 import type { authOperations } from '../contract/auth'
 import { requestDeps } from '../runtime/composition'
 import { actor } from './middleware/authentication'
@@ -6,16 +6,20 @@ import { noStore } from './cache-control'
 import { dataBody } from './envelope'
 import { tagged, untagged } from './etags'
 import type { Handlers } from './handlers'
+import { limitLogin, limitRegistration } from './middleware/rate-limit'
 
 export const authHandlers: Handlers<typeof authOperations> = {
   async register(c) {
-    const session = await register(requestDeps(c), c.req.valid('json'))
+    const input = c.req.valid('json')
+    await limitRegistration(c, input.email)
+    const session = await register(requestDeps(c), input)
     noStore(c)
     c.header('Location', `/api/users/${session.user.id}`)
     return c.json(dataBody(c, { ...session, user: untagged(session.user), tokenType: 'Bearer' as const }), 201)
   },
 
   async login(c) {
+    await limitLogin(c)
     const session = await login(requestDeps(c), c.req.valid('json'))
     noStore(c)
     return c.json(dataBody(c, { ...session, user: untagged(session.user), tokenType: 'Bearer' as const }), 200)
@@ -24,5 +28,16 @@ export const authHandlers: Handlers<typeof authOperations> = {
   async getProfile(c) {
     noStore(c)
     return c.json(dataBody(c, tagged(c, actor(c))), 200)
+  },
+
+  async changePassword(c) {
+    const session = await changePassword(requestDeps(c), actor(c), c.req.valid('json'))
+    noStore(c)
+    return c.json(dataBody(c, { ...session, user: untagged(session.user), tokenType: 'Bearer' as const }), 200)
+  },
+
+  async logout(c) {
+    await logout(requestDeps(c), actor(c))
+    return c.body(null, 204)
   },
 }

@@ -1,29 +1,23 @@
-import type { Context } from 'hono'
 import { decodeBase64Url, encodeBase64Url } from 'hono/utils/encode'
 import { z } from 'zod'
 import type { Page, PageRequest } from '../domain/page'
-import type { AppEnv } from './app-env'
 
-/** A query parameter the schema accepts but the request as a whole does not (a stale or foreign cursor, say). */
-export class InvalidQuery extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message)
-    this.name = 'InvalidQuery'
-  }
+/** A cursor this listing did not issue (forged, damaged, or from another listing): 422 INVALID_CURSOR. */
+export class InvalidCursor extends Error {
+  override name = 'InvalidCursor'
 }
 
-// What a cursor carries: the page it opens, what it was made for (so it cannot be replayed against another listing)
-// and the keyset position. base64url JSON, opaque to clients; nothing in it is secret, and a forged one can only move
-// the position, which is always bound as a parameter.
+// What a cursor carries: everything that shaped the listing (its name, filters, sort, order and page size, so the client
+// sends the cursor alone), the page number it opens, and the keyset position. base64url JSON, opaque to clients;
+// nothing in it is secret, and a forged one can only move the position or pick another allowed sort, which are always
+// checked and bound as parameters.
 const CursorPayload = z.strictObject({
   p: z.int().min(2).max(1_000_000),
   n: z.int().min(1).max(100),
   s: z.string().max(20),
   o: z.enum(['asc', 'desc']),
   k: z.string().max(100),
+  f: z.record(z.string().max(20), z.string().max(100)).optional(),
   v: z.string().max(400),
   i: z.string().max(64),
 })
@@ -49,33 +43,46 @@ interface ListQuery<Sort extends string> {
   cursor?: string | undefined
 }
 
+/** A page request and the filters it applies (from the query, or carried by the cursor). */
+export type Listing<Sort extends string> = PageRequest<Sort> & { filters: Record<string, string> }
+
 /**
- * The page the client asked for: by number (offset), or after a cursor's position (keyset). `scope` names the listing
- * and its filters; a cursor made for another scope, sort, order or page size is a 400 naming `cursor`.
+ * The page the client asked for: by number (offset), or after a cursor's position (keyset). A cursor carries the
+ * listing's sort, order, page size and filters, and wins over any given beside it (the document says so). `listing`
+ * names the listing (with its path ids); a cursor made for another, or with a sort this listing lacks, is a 422.
  */
 export function pageRequest<Sort extends string>(
-  c: Context<AppEnv>,
   { cursor, ...query }: ListQuery<Sort>,
-  scope: string,
-): PageRequest<Sort> {
-  if (cursor === undefined) return query
-  if (c.req.query('page') !== undefined) throw new InvalidQuery('page', 'Give page or cursor, not both')
+  listing: string,
+  sorts: readonly Sort[],
+  filters: Record<string, string | undefined> = {},
+): Listing<Sort> {
+  if (cursor === undefined) {
+    const given = Object.entries(filters).filter((entry): entry is [string, string] => entry[1] !== undefined)
+    return { ...query, filters: Object.fromEntries(given) }
+  }
   const payload = decode(cursor)
-  if (!payload) throw new InvalidQuery('cursor', 'Not a cursor this API made; use meta.nextCursor as it was sent')
-  if (payload.k !== scope || payload.s !== query.sort || payload.o !== query.order || payload.n !== query.pageSize) {
-    throw new InvalidQuery(
-      'cursor',
-      'This cursor belongs to another listing: send the same sort, order, pageSize and filters as the page it came from',
+  const sort = sorts.find((allowed) => allowed === payload?.s)
+  if (!payload || payload.k !== listing || sort === undefined) {
+    throw new InvalidCursor(
+      'This cursor was not issued by this listing; send meta.nextCursor back as it was received, or start again without one',
     )
   }
-  return { ...query, page: payload.p, after: { value: payload.v, id: payload.i } }
+  return {
+    page: payload.p,
+    pageSize: payload.n,
+    sort,
+    order: payload.o,
+    filters: payload.f ?? {},
+    after: { value: payload.v, id: payload.i },
+  }
 }
 
 /** The cursor of the page after this one, from its last item; null on the last page. */
 export function nextCursor<T extends { id: string }, Sort extends string>(
   page: Page<T>,
-  request: PageRequest<Sort>,
-  scope: string,
+  request: Listing<Sort>,
+  listing: string,
   sortValue: (item: T, sort: Sort) => string,
 ): string | null {
   const last = page.items.at(-1)
@@ -85,7 +92,8 @@ export function nextCursor<T extends { id: string }, Sort extends string>(
     n: request.pageSize,
     s: request.sort,
     o: request.order,
-    k: scope,
+    k: listing,
+    ...(Object.keys(request.filters).length ? { f: request.filters } : {}),
     v: sortValue(last, request.sort),
     i: last.id,
   }

@@ -3,6 +3,7 @@ import { errorAnchor, statusOf, type ErrorCodeValue } from '../contract/errors/c
 import type { ErrorResponseBody } from '../contract/errors/responses'
 import type { Page } from '../domain/page'
 import type { AppEnv } from './app-env'
+import { publicOrigin } from './public-origin'
 
 type ErrorDetail = NonNullable<ErrorResponseBody['error']['details']>[number]
 
@@ -16,7 +17,7 @@ export const listBody = <T>(c: Context<AppEnv>, { items, page, pageSize, total, 
 })
 
 function errorBody(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]): ErrorResponseBody {
-  const docs = `${new URL(c.req.url).origin}/docs#${errorAnchor(code)}`
+  const docs = `${publicOrigin(c)}/docs#${errorAnchor(code)}`
   return { error: { code, message, ...(details ? { details } : {}), docs }, meta: meta(c) }
 }
 

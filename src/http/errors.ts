@@ -8,7 +8,8 @@ import type { AppEnv } from './app-env'
 import { sendError } from './envelope'
 import { ConfigError } from '../runtime/config'
 import { loggableError } from '../runtime/logger'
-import { InvalidQuery } from './cursors'
+import { InvalidCursor } from './cursors'
+import { RateLimited, rateLimited } from './middleware/rate-limit'
 
 const where = { json: 'body', query: 'query', param: 'path', header: 'header' } as const
 
@@ -35,9 +36,12 @@ const httpExceptionCodes: Record<number, [ErrorCodeValue, string]> = {
 }
 
 export function onError(error: Error, c: Context<AppEnv>) {
-  if (error instanceof DomainError) return sendError(c, error.code, error.message)
-  if (error instanceof InvalidQuery)
-    return sendError(c, 'VALIDATION_ERROR', 'The request is invalid', [{ field: error.field, message: error.message, in: 'query' }])
+  if (error instanceof DomainError) {
+    if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds))
+    return sendError(c, error.code, error.message)
+  }
+  if (error instanceof RateLimited) return rateLimited(c, error)
+  if (error instanceof InvalidCursor) return sendError(c, 'INVALID_CURSOR', error.message)
   if (error instanceof HTTPException && httpExceptionCodes[error.status]) {
     const [code, message] = httpExceptionCodes[error.status]!
     return sendError(c, code, message)

@@ -9,16 +9,16 @@ import { ifMatchVersions, listTag, tagged, untagged } from './etags'
 import type { Handlers } from './handlers'
 import { cachedRead, invalidate } from './worker-cache'
 
+const postSorts = ['createdAt', 'title'] as const
 const postSortValue = (post: { title: string; createdAt: string }, sort: 'createdAt' | 'title') =>
   sort === 'title' ? post.title : post.createdAt
 
 export const postHandlers: Handlers<typeof postOperations> = {
   async listPosts(c) {
     const query = c.req.valid('query')
-    const scope = query.authorId ? `posts?authorId=${query.authorId}` : 'posts'
-    const request = { ...pageRequest(c, query, scope), authorId: query.authorId }
-    const page = await listPosts(requestDeps(c), request)
-    const body = listBody(c, { ...page, items: page.items.map(untagged) }, nextCursor(page, request, scope, postSortValue))
+    const request = pageRequest(query, 'posts', postSorts, { authorId: query.authorId })
+    const page = await listPosts(requestDeps(c), { ...request, authorId: request.filters.authorId })
+    const body = listBody(c, { ...page, items: page.items.map(untagged) }, nextCursor(page, request, 'posts', postSortValue))
     await listTag(c, page)
     return c.json(body, 200)
   },
@@ -31,10 +31,10 @@ export const postHandlers: Handlers<typeof postOperations> = {
 
   async listUserPosts(c) {
     const { id } = c.req.valid('param')
-    const scope = `users/${id}/posts`
-    const request = pageRequest(c, c.req.valid('query'), scope)
+    const listing = `users/${id}/posts`
+    const request = pageRequest(c.req.valid('query'), listing, postSorts)
     const page = await listUserPosts(requestDeps(c), id, request)
-    const body = listBody(c, { ...page, items: page.items.map(untagged) }, nextCursor(page, request, scope, postSortValue))
+    const body = listBody(c, { ...page, items: page.items.map(untagged) }, nextCursor(page, request, listing, postSortValue))
     await listTag(c, page)
     return c.json(body, 200)
   },
@@ -49,14 +49,14 @@ export const postHandlers: Handlers<typeof postOperations> = {
     const { id, postId } = c.req.valid('param')
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const post = await updateUserPost(requestDeps(c), actor(c), id, postId, c.req.valid('json'), ifVersion)
-    await invalidate(c, [`/api/posts/${postId}`])
+    await invalidate([`/api/posts/${postId}`])
     return c.json(dataBody(c, tagged(c, post)), 200)
   },
 
   async deleteUserPost(c) {
     const { id, postId } = c.req.valid('param')
     await deleteUserPost(requestDeps(c), actor(c), id, postId, ifMatchVersions(c.req.valid('header')['If-Match']))
-    await invalidate(c, [`/api/posts/${postId}`])
+    await invalidate([`/api/posts/${postId}`])
     return c.body(null, 204)
   },
 }

@@ -7,11 +7,13 @@ import { nextCursor, pageRequest } from './cursors'
 import { dataBody, listBody } from './envelope'
 import { ifMatchVersions, listTag, tagged, untagged } from './etags'
 import type { Handlers } from './handlers'
-import { cachedRead, invalidate } from './worker-cache'
+import { cachedRead, invalidate, invalidateAll } from './worker-cache'
+
+const userSorts = ['createdAt', 'name'] as const
 
 export const userHandlers: Handlers<typeof userOperations> = {
   async listUsers(c) {
-    const request = pageRequest(c, c.req.valid('query'), 'users')
+    const request = pageRequest(c.req.valid('query'), 'users', userSorts)
     const page = await listUsers(requestDeps(c), request)
     const next = nextCursor(page, request, 'users', (user, sort) => (sort === 'name' ? user.name : user.createdAt))
     const body = listBody(c, { ...page, items: page.items.map(untagged) }, next)
@@ -34,21 +36,22 @@ export const userHandlers: Handlers<typeof userOperations> = {
   async replaceUser(c) {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const user = await replaceUser(requestDeps(c), actor(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
-    await invalidate(c, [`/api/users/${user.id}`])
+    await invalidate([`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   },
 
   async updateUser(c) {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const user = await updateUser(requestDeps(c), actor(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
-    await invalidate(c, [`/api/users/${user.id}`])
+    await invalidate([`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   },
 
   async deleteUser(c) {
     const { id } = c.req.valid('param')
     const removed = await deleteUser(requestDeps(c), actor(c), id, ifMatchVersions(c.req.valid('header')['If-Match']))
-    await invalidate(c, [`/api/users/${id}`, ...removed.posts.map((postId) => `/api/posts/${postId}`)])
+    // The user and every post of theirs: a new cache generation stales them all at once, however many posts there were.
+    await invalidateAll()
     c.get('logger').info('user.deleted', { userId: id, posts: removed.posts.length })
     return c.body(null, 204)
   },

@@ -5,8 +5,30 @@ import type { AppEnv } from './app-env'
 // browsers and CDNs (Cache-Control), because no write could know which cached pages it changed.
 const TTL_SECONDS = 60
 
-const keyFor = (c: Context<AppEnv>, path: string) => new Request(new URL(path, c.req.url).toString())
-const store = (key: Request, value: unknown) =>
+// Keys live under an origin of their own, never the request's Host: a write reaches the same key whichever hostname
+// the reader used. Every key carries the cache's current generation, so one write of a new generation makes every older
+// entry unreachable (a user deleted with 10,000 posts is one Cache API call, not 10,001).
+const KEY_ORIGIN = 'https://worker-cache.invalid'
+const GENERATION_KEY = `${KEY_ORIGIN}/generation`
+
+async function newGeneration(): Promise<string> {
+  const generation = `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`
+  await caches.default.put(GENERATION_KEY, new Response(generation, { headers: { 'Cache-Control': 'max-age=86400' } }))
+  return generation
+}
+
+// A generation that is missing (never made, or evicted) is made anew: older entries then become unreachable, never stale.
+async function currentGeneration(): Promise<string> {
+  const hit = await caches.default.match(GENERATION_KEY)
+  return hit ? hit.text() : newGeneration()
+}
+
+const keyFor = (generation: string, path: string) => `${KEY_ORIGIN}/g/${generation}${path}`
+
+/** The Cache API key of a path now (tests plant entries under it). */
+export const cacheKey = async (path: string) => keyFor(await currentGeneration(), path)
+
+const store = (key: string, value: unknown) =>
   caches.default.put(key, new Response(JSON.stringify(value), { headers: { 'Cache-Control': `max-age=${TTL_SECONDS}` } }))
 
 /**
@@ -17,12 +39,12 @@ const store = (key: Request, value: unknown) =>
  * purge (below) reaches only this one, so such a read always goes to D1.
  */
 export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>): Promise<T> {
-  const key = keyFor(c, c.req.path)
   if (c.req.header('X-D1-Bookmark')) {
     const fresh = await load()
     c.header('X-Cache', 'BYPASS')
     return fresh
   }
+  const key = await cacheKey(c.req.path)
   const hit = await caches.default.match(key)
   if (hit) {
     c.header('X-Cache', 'HIT')
@@ -38,6 +60,12 @@ export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>):
  * Drops cached copies before the write is answered. The Cache API purges only this data center: elsewhere a copy
  * lives out its 60 s, which is why readers that must see a write send its bookmark (see cachedRead).
  */
-export async function invalidate(c: Context<AppEnv>, paths: string[]) {
-  await Promise.all(paths.map((path) => caches.default.delete(keyFor(c, path))))
+export async function invalidate(paths: string[]) {
+  const generation = await currentGeneration()
+  await Promise.all(paths.map((path) => caches.default.delete(keyFor(generation, path))))
+}
+
+/** Makes every cached copy in this data center unreachable with one write: for a write that stales too many to name. */
+export async function invalidateAll() {
+  await newGeneration()
 }

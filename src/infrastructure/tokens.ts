@@ -12,16 +12,19 @@ export function jwtTokenService(secret: string, now: () => number = Date.now): T
       'verify',
     ]))
   return {
-    async issue(user): Promise<IssuedToken> {
+    async issue(user, generation): Promise<IssuedToken> {
       const issuedAt = Math.floor(now() / 1000)
       const exp = issuedAt + TOKEN_SECONDS
-      const token = await sign({ sub: user.id, role: user.role, iat: issuedAt, exp }, await key(), 'HS256')
+      const token = await sign({ sub: user.id, role: user.role, gen: generation, iat: issuedAt, exp }, await key(), 'HS256')
       return { token, expiresAt: new Date(exp * 1000).toISOString() }
     },
     async verify(token) {
       try {
         const payload = await verify(token, await key(), 'HS256')
-        return typeof payload.sub === 'string' ? payload.sub : null
+        // hono checks `exp` only when it is there: a token without one would never expire, so it is refused here.
+        if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null
+        // Tokens from before sign-out existed carry no generation: they belong to the first one.
+        return { userId: payload.sub, generation: typeof payload.gen === 'number' ? payload.gen : 0 }
       } catch {
         return null
       }

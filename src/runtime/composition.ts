@@ -1,7 +1,8 @@
 import { drizzle } from 'drizzle-orm/d1'
 import type { Context } from 'hono'
-import type { TokenService } from '../application/ports'
+import type { TokenClaims, TokenService } from '../application/ports'
 import type { AppEnv } from '../http/app-env'
+import { D1Credentials } from '../infrastructure/d1/credentials'
 import { D1IdempotencyStore } from '../infrastructure/d1/idempotency-keys'
 import { D1PostRepository } from '../infrastructure/d1/posts'
 import { D1UserRepository } from '../infrastructure/d1/users'
@@ -10,10 +11,11 @@ import { bindingRateLimiter, unlimited } from '../infrastructure/rate-limiters'
 import { idempotencySealer } from '../infrastructure/sealing'
 import { jwtTokenService } from '../infrastructure/tokens'
 import { type Config, requireConfig } from './config'
+import { loggableError } from './logger'
 
 const built = new WeakMap<Context<AppEnv>, ReturnType<typeof build>>()
 const perIsolate = new WeakMap<Config, ReturnType<typeof buildServices>>()
-const verified = new WeakMap<Context<AppEnv>, Map<string, Promise<string | null>>>()
+const verified = new WeakMap<Context<AppEnv>, Map<string, Promise<TokenClaims | null>>>()
 
 /** The composition root: the one place that picks adapters for the ports, from the validated bindings. Built once per request. */
 export function requestDeps(c: Context<AppEnv>) {
@@ -61,7 +63,7 @@ function buildServices(config: Config) {
 }
 
 /** Verifies a bearer token at most once per request: the rate limiter and authentication both ask. */
-export function verifyToken(c: Context<AppEnv>, token: string): Promise<string | null> {
+export function verifyToken(c: Context<AppEnv>, token: string): Promise<TokenClaims | null> {
   let seen = verified.get(c)
   if (!seen) verified.set(c, (seen = new Map()))
   let subject = seen.get(token)
@@ -82,11 +84,14 @@ function build(c: Context<AppEnv>) {
   return {
     session,
     users: new D1UserRepository(db),
+    credentials: new D1Credentials(db),
     posts: new D1PostRepository(db),
     idempotency: new D1IdempotencyStore(db),
     tokens: { issue: tokens.issue, verify: (token: string) => verifyToken(c, token) } satisfies TokenService,
     email: logEmailService((message, fields) => logger.info(message, fields)),
     background: (work: Promise<unknown>) => c.executionCtx.waitUntil(work),
     onEmailError: (error: unknown) => logger.error('email.failed', { error: error instanceof Error ? error.message : String(error) }),
+    /** Work after the answer that failed: logged (parameters of a failed query are never logged). */
+    onBackgroundError: (event: string, error: unknown) => logger.error(event, loggableError(error)),
   }
 }

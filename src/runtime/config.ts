@@ -11,6 +11,12 @@ const ConfigSchema = z
     }),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     CORS_ORIGINS: z.string().default(''),
+    // Where integrators reach this deployment (https://api.example.com): the served document's server and error.docs
+    // links come from it, never from the request's Host. In development the origin serving the request stands in.
+    PUBLIC_ORIGIN: z
+      .url({ protocol: /^https?$/, error: 'PUBLIC_ORIGIN must be an http(s) origin such as https://api.example.com' })
+      .transform((url) => new URL(url).origin)
+      .optional(),
     RATE_LIMITER: z.custom<RateLimit>(
       (value) => typeof value === 'object' && value !== null && 'limit' in value,
       'Rate limiting binding RATE_LIMITER is missing',
@@ -25,6 +31,10 @@ const ConfigSchema = z
   .refine((config) => config.RATE_LIMITS === 'on' || ['development', 'test'].includes(config.ENVIRONMENT), {
     message: 'RATE_LIMITS=off is allowed only in development and test',
     path: ['RATE_LIMITS'],
+  })
+  .refine((config) => config.PUBLIC_ORIGIN !== undefined || ['development', 'test'].includes(config.ENVIRONMENT), {
+    message: 'PUBLIC_ORIGIN is required outside development and test',
+    path: ['PUBLIC_ORIGIN'],
   })
 export type Config = z.infer<typeof ConfigSchema>
 

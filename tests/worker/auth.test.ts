@@ -16,15 +16,26 @@ describe('register', () => {
     expect(Date.parse(data!.data.expiresAt) - Date.now()).toBeGreaterThan(59 * 60 * 1000)
   })
 
-  it('trims and lower-cases the email, and a case variant is a 409 CONFLICT', async () => {
-    const email = uniqueEmail('case')
-    const first = await register({ email: `  ${email.toUpperCase()} ` })
+  it('keeps the email as written; another case of it is a 409 CONFLICT, and login ignores case', async () => {
+    const email = uniqueEmail('Case')
+    const first = await register({ email })
     expect(first.user.email).toBe(email)
     const { error, response } = await client().POST('/api/auth/register', {
-      body: { email: email.replace('case', 'CASE'), name: 'Dup', password: PASSWORD },
+      body: { email: email.toUpperCase(), name: 'Dup', password: PASSWORD },
     })
     expect(response.status).toBe(409)
     expect(error?.error.code).toBe('CONFLICT')
+    const login = await client().POST('/api/auth/login', { body: { email: email.toLowerCase(), password: PASSWORD } })
+    expect(login.response.status).toBe(200)
+    expect(login.data?.data.user.email).toBe(email)
+  })
+
+  it('an email with spaces around it is a 400 (the pattern says so), never trimmed into another address', async () => {
+    const { error, response } = await client().POST('/api/auth/register', {
+      body: { email: ` ${uniqueEmail()} `, name: 'Spaced', password: PASSWORD },
+    })
+    expect(response.status).toBe(400)
+    expect(error?.error.details?.[0]).toMatchObject({ field: 'email', in: 'body' })
   })
 
   it('two racing registrations with one email: exactly one 201 and one 409, never a 500', async () => {

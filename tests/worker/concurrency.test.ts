@@ -1,4 +1,7 @@
+import { createExecutionContext, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app'
+import { assertConforms } from './support/contract'
 import { call, client, count, json, register } from './support/api'
 
 const path = (id: string) => ({ params: { path: { id } } })
@@ -36,11 +39,31 @@ describe('optimistic concurrency with ETag / If-Match', () => {
     expect(ok.status).toBe(200)
   })
 
-  it('a weak or foreign tag never matches (strong comparison); * matches any version', async () => {
+  it('a weak or foreign tag never matches (strong comparison); * matches any version; an empty or malformed If-Match is a 400', async () => {
     const session = await register()
     const auth = { Authorization: `Bearer ${session.token}` }
     expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'W' }, { ...auth, 'If-Match': 'W/"v1"' })).status).toBe(412)
-    expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'X' }, { ...auth, 'If-Match': 'garbage' })).status).toBe(412)
+    expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'X' }, { ...auth, 'If-Match': '"not-ours"' })).status).toBe(412)
+    for (const malformed of ['garbage', 'v1', '"v1', '"v1",', '*, "v1"']) {
+      const refused = await json('PATCH', `/api/users/${session.user.id}`, { name: 'Never' }, { ...auth, 'If-Match': malformed })
+      expect(refused.status, malformed).toBe(400)
+      expect((await refused.json<{ error: { details: { field: string }[] } }>()).error.details[0]?.field).toBe('If-Match')
+    }
+    // An empty If-Match, sent straight to the app: the test's service binding drops empty headers on the way in.
+    const empty = await createApp().request(
+      `/api/users/${session.user.id}`,
+      {
+        method: 'PATCH',
+        headers: { ...auth, 'content-type': 'application/json', 'If-Match': '', 'CF-Connecting-IP': '192.0.2.9' },
+        body: '{"name":"Never"}',
+      },
+      env,
+      createExecutionContext(),
+    )
+    expect(empty.status).toBe(400)
+    await assertConforms('PATCH', `http://api.test/api/users/${session.user.id}`, empty)
+    const unchanged = await client().GET('/api/users/{id}', path(session.user.id))
+    expect(unchanged.data?.data.name).toBe(session.user.name)
     expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'Star' }, { ...auth, 'If-Match': '*' })).status).toBe(200)
   })
 

@@ -48,7 +48,10 @@ describe('cursor pagination (keyset)', () => {
       let meta = first.data!.meta
       const pages = [meta.page]
       while (meta.nextCursor) {
-        const next = await listPage({ cursor: meta.nextCursor, pageSize: 3, sort, order })
+        // The cursor alone: it carries the sort, order and page size it was made with.
+        const next = await client().GET('/api/users/{id}/posts', {
+          params: { path: { id: author.user.id }, query: { cursor: meta.nextCursor } },
+        })
         expect(next.response.status).toBe(200)
         seen.push(...next.data!.data.map((post) => post.id))
         meta = next.data!.meta
@@ -67,9 +70,7 @@ describe('cursor pagination (keyset)', () => {
       await client(session.token).POST('/api/users/{id}/posts', { params: { path }, body: { title, body: 'B' } })
     const first = await client().GET('/api/users/{id}/posts', { params: { path, query: { pageSize: 2 } } })
     await client(session.token).POST('/api/users/{id}/posts', { params: { path }, body: { title: 'newest', body: 'B' } })
-    const second = await client().GET('/api/users/{id}/posts', {
-      params: { path, query: { pageSize: 2, cursor: first.data!.meta.nextCursor! } },
-    })
+    const second = await client().GET('/api/users/{id}/posts', { params: { path, query: { cursor: first.data!.meta.nextCursor! } } })
     expect(second.data!.data.map((post) => post.title)).toEqual(['two', 'one'])
     expect(second.data!.meta.total).toBe(5)
   })
@@ -77,41 +78,66 @@ describe('cursor pagination (keyset)', () => {
   it('the users list walks by cursor too (sorted by name)', async () => {
     for (let i = 0; i < 3; i++) await register()
     const first = await client().GET('/api/users', { params: { query: { pageSize: 2, sort: 'name', order: 'asc' } } })
-    const second = await client().GET('/api/users', {
-      params: { query: { pageSize: 2, sort: 'name', order: 'asc', cursor: first.data!.meta.nextCursor! } },
-    })
+    const second = await client().GET('/api/users', { params: { query: { cursor: first.data!.meta.nextCursor! } } })
     const byPage = await client().GET('/api/users', { params: { query: { pageSize: 2, sort: 'name', order: 'asc', page: 2 } } })
     expect(first.data!.meta).toMatchObject({ page: 1, nextCursor: expect.any(String) })
     expect(second.data!.meta.page).toBe(2)
     expect(second.data!.data.map((user) => user.id)).toEqual(byPage.data!.data.map((user) => user.id))
   })
 
-  describe('a cursor that does not fit the request is a 400 naming the field', () => {
+  it('a cursor wins over page, pageSize, sort, order and filters given beside it (as the document says)', async () => {
+    const first = await listPage({ pageSize: 3, sort: 'title', order: 'asc' })
+    const alone = await client().GET('/api/users/{id}/posts', {
+      params: { path: { id: author.user.id }, query: { cursor: first.data!.meta.nextCursor! } },
+    })
+    const cluttered = await listPage({ cursor: first.data!.meta.nextCursor!, page: 7, pageSize: 50, sort: 'createdAt', order: 'desc' })
+    expect(cluttered.response.status).toBe(200)
+    expect(cluttered.data!.data).toEqual(alone.data!.data)
+    expect(cluttered.data!.meta).toMatchObject({ page: 2, pageSize: 3 })
+  })
+
+  it('a filtered list keeps its filter through the cursor alone', async () => {
+    const other = await register()
+    await client(other.token).POST('/api/users/{id}/posts', {
+      params: { path: { id: other.user.id } },
+      body: { title: 'Not theirs', body: 'B' },
+    })
+    const first = await client().GET('/api/posts', { params: { query: { authorId: author.user.id, pageSize: 3 } } })
+    const ids = first.data!.data.map((post) => post.id)
+    let cursor = first.data!.meta.nextCursor
+    while (cursor) {
+      const next = await client().GET('/api/posts', { params: { query: { cursor } } })
+      for (const post of next.data!.data) expect(post.authorId).toBe(author.user.id)
+      ids.push(...next.data!.data.map((post) => post.id))
+      cursor = next.data!.meta.nextCursor
+    }
+    expect(new Set(ids).size).toBe(TITLES.length)
+  })
+
+  describe('a cursor this listing did not issue is a 422 INVALID_CURSOR', () => {
     let cursor = ''
     beforeAll(async () => {
       cursor = (await listPage({ pageSize: 3 })).data!.meta.nextCursor!
     })
 
-    const expect400 = async (path: string, field: string) => {
+    const expect422 = async (path: string) => {
       const response = await call(path)
-      expect(response.status).toBe(400)
-      const body = (await response.json()) as ErrorJson
-      expect(body.error.code).toBe('VALIDATION_ERROR')
-      expect(body.error.details).toEqual([expect.objectContaining({ field, in: 'query' })])
+      expect(response.status, path).toBe(422)
+      expect(((await response.json()) as ErrorJson).error.code).toBe('INVALID_CURSOR')
     }
 
-    it('with page as well', async () => expect400(`/api/users/${author.user.id}/posts?pageSize=3&page=2&cursor=${cursor}`, 'page'))
-    it('not made by this API', async () => expect400(`/api/users/${author.user.id}/posts?pageSize=3&cursor=bm90LWEtY3Vyc29y`, 'cursor'))
-    it('made for another sort, order or page size', async () => {
-      await expect400(`/api/users/${author.user.id}/posts?pageSize=3&sort=title&cursor=${cursor}`, 'cursor')
-      await expect400(`/api/users/${author.user.id}/posts?pageSize=3&order=asc&cursor=${cursor}`, 'cursor')
-      await expect400(`/api/users/${author.user.id}/posts?pageSize=4&cursor=${cursor}`, 'cursor')
+    it('made up, or altered', async () => {
+      await expect422(`/api/users/${author.user.id}/posts?cursor=bm90LWEtY3Vyc29y`)
+      await expect422(`/api/users/${author.user.id}/posts?cursor=${cursor.slice(0, -4)}`)
+      // A well-formed payload naming a sort this listing does not have.
+      const forged = btoa(JSON.stringify({ p: 2, n: 3, s: 'password_hash', o: 'asc', k: `users/${author.user.id}/posts`, v: 'a', i: 'b' }))
+      await expect422(`/api/users/${author.user.id}/posts?cursor=${forged.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`)
     })
     it("made for another listing (another user's posts, or all posts)", async () => {
       const other = await register()
-      await expect400(`/api/users/${other.user.id}/posts?pageSize=3&cursor=${cursor}`, 'cursor')
-      await expect400(`/api/posts?pageSize=3&cursor=${cursor}`, 'cursor')
-      await expect400(`/api/posts?pageSize=3&authorId=${other.user.id}&cursor=${cursor}`, 'cursor')
+      await expect422(`/api/users/${other.user.id}/posts?cursor=${cursor}`)
+      await expect422(`/api/posts?cursor=${cursor}`)
+      await expect422(`/api/users?cursor=${cursor}`)
     })
   })
 })

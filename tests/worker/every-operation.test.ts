@@ -121,6 +121,9 @@ const ownership: Record<MutatingOperationId, Record<Actor, number>> = {
   createUserPost: { anonymous: 401, other: 403, self: 201, admin: 201 },
   updateUserPost: { anonymous: 401, other: 403, self: 200, admin: 200 },
   deleteUserPost: { anonymous: 401, other: 403, self: 204, admin: 204 },
+  // These act on the caller's own account, whoever calls.
+  changePassword: { anonymous: 401, other: 200, self: 200, admin: 200 },
+  logout: { anonymous: 401, other: 204, self: 204, admin: 204 },
 }
 
 describe('the ownership matrix', () => {
@@ -141,5 +144,33 @@ describe('the ownership matrix', () => {
     const response = await send(operationId, validRequests[operationId](world), bearer(tokenOf(world, actor)))
     expect(response.status).toBe(status)
     if (status >= 400) expect(await snapshot()).toEqual(before)
+  })
+})
+
+/** What a guest may still do to their own account; every other write of theirs is a 403. */
+const guestMayStill: MutatingOperationId[] = ['changePassword', 'logout']
+
+describe('a guest reads but writes nothing', () => {
+  const mutating = Object.keys(ownership) as MutatingOperationId[]
+  it.each(mutating)('%s by a guest on their own rows', async (operationId) => {
+    const world = await makeWorld()
+    await env.DB.prepare("UPDATE users SET role = 'guest' WHERE id = ?").bind(world.owner.user.id).run()
+    const before = await snapshot()
+    const response = await send(operationId, validRequests[operationId](world), bearer(world.owner.token))
+    if (guestMayStill.includes(operationId)) {
+      expect(response.status).toBe(ownership[operationId].self)
+      return
+    }
+    expect(response.status).toBe(403)
+    expect((await response.json<ErrorJson>()).error.code).toBe('FORBIDDEN')
+    expect(await snapshot()).toEqual(before)
+  })
+
+  it('and reads like anyone', async () => {
+    const world = await makeWorld()
+    await env.DB.prepare("UPDATE users SET role = 'guest' WHERE id = ?").bind(world.owner.user.id).run()
+    for (const operationId of ['getProfile', 'listPosts', 'getUser', 'listUserPosts'] as const) {
+      expect((await send(operationId, validRequests[operationId](world), bearer(world.owner.token))).status, operationId).toBe(200)
+    }
   })
 })

@@ -22,50 +22,76 @@ describe('health', () => {
     expect(data?.checks.cache.healthy).toBe(true)
   })
 
-  it('is 503 naming the failing dependency when D1 is broken', async () => {
+  /** The response, and the log lines written while it was made (the reasons of failed checks go there). */
+  async function healthWith(bindings: Record<string, unknown>) {
+    const lines: string[] = []
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line))
+    try {
+      const response = await createApp().request('/health', {}, { ...env, ...bindings })
+      await assertConforms('GET', 'http://api.test/health', response.clone())
+      const body = await response.json<{ status: string; checks: Record<string, Record<string, unknown>> }>()
+      return { response, body, logs: lines.map((line) => JSON.parse(line) as Record<string, unknown>) }
+    } finally {
+      spy.mockRestore()
+    }
+  }
+
+  it('is 503 naming the failing dependency when D1 is broken; the reason goes to the logs only', async () => {
     const broken = { prepare: () => ({ first: () => Promise.reject(new Error('D1_ERROR: no such database')) }) }
-    const response = await createApp().request('/health', {}, { ...env, DB: broken })
+    const { response, body, logs } = await healthWith({ DB: broken })
     expect(response.status).toBe(503)
-    await assertConforms('GET', 'http://api.test/health', response.clone())
-    const body = await response.json<{ status: string; checks: Record<string, { healthy: boolean; error?: string }> }>()
     expect(body.status).toBe('unhealthy')
-    expect(body.checks.database).toMatchObject({ healthy: false, error: 'D1_ERROR: no such database' })
+    expect(body.checks.database).toEqual({ healthy: false, latencyMs: expect.any(Number) })
     expect(body.checks.cache?.healthy).toBe(true)
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'health.check_failed', check: 'database', error: 'D1_ERROR: no such database' }),
+    )
   })
 
   it('is 503 naming KV when the CACHE namespace fails, with the database still healthy', async () => {
     const broken = { get: () => Promise.reject(new Error('KV GET failed: 503')) }
-    const response = await createApp().request('/health', {}, { ...env, CACHE: broken })
+    const { response, body, logs } = await healthWith({ CACHE: broken })
     expect(response.status).toBe(503)
-    await assertConforms('GET', 'http://api.test/health', response.clone())
-    const body = await response.json<{ checks: Record<string, { healthy: boolean; error?: string }> }>()
-    expect(body.checks.cache).toMatchObject({ healthy: false, error: 'KV GET failed: 503' })
+    expect(body.checks.cache).toEqual({ healthy: false, latencyMs: expect.any(Number) })
     expect(body.checks.database?.healthy).toBe(true)
+    expect(logs).toContainEqual(expect.objectContaining({ check: 'cache', error: 'KV GET failed: 503' }))
   })
 
-  it('is 503 naming a missing secret, and the API answers 503 SERVICE_UNAVAILABLE instead of crashing', async () => {
+  it('is 503 naming the config check (never which secret) when a secret is missing, and the API answers 503 SERVICE_UNAVAILABLE', async () => {
     const { JWT_SECRET: _secret, ...withoutSecret } = env
     const app = createApp()
     const health = await app.request('/health', {}, withoutSecret)
     expect(health.status).toBe(503)
     await assertConforms('GET', 'http://api.test/health', health.clone())
-    const body = await health.json<{ checks: Record<string, { healthy: boolean; error?: string }> }>()
-    expect(body.checks.config).toMatchObject({ healthy: false, error: 'JWT_SECRET: JWT_SECRET is missing' })
+    const text = await health.text()
+    expect(JSON.parse(text).checks.config).toEqual({ healthy: false, latencyMs: expect.any(Number) })
+    expect(text).not.toContain('JWT_SECRET')
     const api = await app.request('/api/users', { headers: { 'CF-Connecting-IP': '192.0.2.200' } }, withoutSecret)
     expect(api.status).toBe(503)
     await assertConforms('GET', 'http://api.test/api/users', api.clone())
-    const text = await api.text()
-    expect(JSON.parse(text).error.code).toBe('SERVICE_UNAVAILABLE')
-    expect(text).not.toContain('test-secret')
+    const apiText = await api.text()
+    expect(JSON.parse(apiText).error.code).toBe('SERVICE_UNAVAILABLE')
+    expect(apiText).not.toContain('test-secret')
+    expect(apiText).not.toContain('JWT_SECRET')
   })
 })
 
 describe('the document', () => {
-  it('serves OpenAPI 3.1, identical to the committed openapi/openapi.json', async () => {
+  it('serves OpenAPI 3.1, the committed openapi/openapi.json with this deployment as its one server', async () => {
     const response = await call('/openapi.json')
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual(document)
+    const served = await response.json<typeof document>()
+    expect({ ...served, servers: document.servers }).toEqual(document)
     expect(document.openapi).toBe('3.1.0')
+    // In development and test the origin serving the request stands in for PUBLIC_ORIGIN, so the docs work on any port.
+    expect(served.servers).toEqual([{ url: 'http://api.test', description: 'This deployment (test)', 'x-internal': false }])
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })])
+  })
+
+  it('names PUBLIC_ORIGIN as the server where it is configured, whatever Host the request came to', async () => {
+    const response = await createApp().request('http://evil.example/openapi.json', {}, { ...env, PUBLIC_ORIGIN: 'https://api.example.com' })
+    const served = await response.json<typeof document>()
+    expect(served.servers?.map((server) => server.url)).toEqual(['https://api.example.com'])
   })
 
   it('serves the docs page with the Scalar bundle from this origin, not a CDN', async () => {

@@ -4,8 +4,10 @@ import { call, count, json, PASSWORD, register, uniqueEmail } from './support/ap
 
 const auth = (token: string, key: string) => ({ Authorization: `Bearer ${token}`, 'Idempotency-Key': key })
 
+type Replayable = { data: unknown; meta: { requestId: string; timestamp: string } }
+
 describe('Idempotency-Key on POST', () => {
-  it('a retried create returns the first response (status, body, Location) and creates one row', async () => {
+  it('a retried create returns the first response (status, data, Location, ETag) with its own meta, and creates one row', async () => {
     const session = await register()
     const key = crypto.randomUUID()
     const path = `/api/users/${session.user.id}/posts`
@@ -18,7 +20,11 @@ describe('Idempotency-Key on POST', () => {
     expect(retry.headers.get('etag')).toBe(first.headers.get('etag'))
     expect(retry.headers.get('idempotent-replayed')).toBe('true')
     expect(first.headers.get('idempotent-replayed')).toBeNull()
-    expect(await retry.text()).toBe(await first.text())
+    const [firstBody, retryBody] = [await first.json<Replayable>(), await retry.json<Replayable>()]
+    expect(retryBody.data).toEqual(firstBody.data)
+    // The replay is a response of its own: its meta.requestId is its X-Request-Id, as the document says.
+    expect(retryBody.meta.requestId).toBe(retry.headers.get('x-request-id'))
+    expect(retryBody.meta.requestId).not.toBe(firstBody.meta.requestId)
     expect(await count('posts')).toBe(before + 1)
   })
 

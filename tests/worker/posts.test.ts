@@ -14,7 +14,7 @@ async function authorWithPost() {
 }
 
 describe('posts', () => {
-  it('create: 201, Location /api/posts/{postId}, and the post is readable there', async () => {
+  it('create: 201, Location /api/posts/{postId}, and the post is readable there, exactly as sent (never trimmed)', async () => {
     const author = await register()
     const { data, response } = await client(author.token).POST('/api/users/{id}/posts', {
       ...userPath(author.user.id),
@@ -22,7 +22,7 @@ describe('posts', () => {
     })
     expect(response.status).toBe(201)
     expect(response.headers.get('location')).toBe(`/api/posts/${data?.data.id}`)
-    expect(data?.data).toMatchObject({ authorId: author.user.id, title: 'Title', body: 'Body' })
+    expect(data?.data).toMatchObject({ authorId: author.user.id, title: ' Title ', body: 'Body' })
     const read = await client().GET('/api/posts/{id}', userPath(data!.data.id))
     expect(read.data?.data).toEqual(data?.data)
   })

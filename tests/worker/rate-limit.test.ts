@@ -5,7 +5,7 @@ type ErrorJson = { error: { code: string } }
 const from = (ip: string, headers: Record<string, string> = {}) => ({ 'CF-Connecting-IP': ip, ...headers })
 
 describe('rate limits', () => {
-  it('the 6th login attempt for one email in a minute is 429 RATE_LIMITED with Retry-After, from any address', async () => {
+  it('the 6th login attempt in a row for one account is 429 RATE_LIMITED with Retry-After, from any address', async () => {
     const session = await register()
     const attempts: number[] = []
     for (let i = 0; i < 6; i++) {
@@ -18,7 +18,8 @@ describe('rate limits', () => {
       )
       attempts.push(response.status)
       if (i === 5) {
-        expect(response.headers.get('retry-after')).toBe('60')
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(55)
+        expect(Number(response.headers.get('retry-after'))).toBeLessThanOrEqual(60)
         expect((await response.json<ErrorJson>()).error.code).toBe('RATE_LIMITED')
       }
     }

@@ -96,7 +96,10 @@ describe('PUT replaces, PATCH changes what is given', () => {
   it('PUT replaces both fields and keeps the role; updatedAt moves, createdAt stays', async () => {
     const session = await register()
     const email = uniqueEmail('replaced')
-    const { data } = await client(session.token).PUT('/api/users/{id}', { ...path(session.user.id), body: { email, name: 'Replaced' } })
+    const { data } = await client(session.token).PUT('/api/users/{id}', {
+      ...path(session.user.id),
+      body: { email, name: 'Replaced', currentPassword: PASSWORD },
+    })
     expect(data?.data).toMatchObject({ id: session.user.id, email, name: 'Replaced', role: 'user', createdAt: session.user.createdAt })
     expect(data!.data.updatedAt >= session.user.updatedAt).toBe(true)
   })
@@ -122,10 +125,44 @@ describe('PUT replaces, PATCH changes what is given', () => {
   it('changing the email to a taken one is 409 on PUT and PATCH, and nothing changes', async () => {
     const a = await register()
     const b = await register()
-    const put = await client(b.token).PUT('/api/users/{id}', { ...path(b.user.id), body: { email: a.user.email.toUpperCase(), name: 'B' } })
-    const patch = await client(b.token).PATCH('/api/users/{id}', { ...path(b.user.id), body: { email: a.user.email } })
+    const put = await client(b.token).PUT('/api/users/{id}', {
+      ...path(b.user.id),
+      body: { email: a.user.email.toUpperCase(), name: 'B', currentPassword: PASSWORD },
+    })
+    const patch = await client(b.token).PATCH('/api/users/{id}', {
+      ...path(b.user.id),
+      body: { email: a.user.email, currentPassword: PASSWORD },
+    })
     expect([put.response.status, patch.response.status]).toEqual([409, 409])
     expect((await client(b.token).GET('/api/profile')).data?.data.email).toBe(b.user.email)
+  })
+
+  it('a new email needs the current password: without it or with a wrong one 403 REAUTHENTICATION_REQUIRED, and nothing changes', async () => {
+    const session = await register()
+    const email = uniqueEmail('moved')
+    for (const body of [{ email }, { email, currentPassword: 'not-my-password' }]) {
+      const { error, response } = await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body })
+      expect(response.status).toBe(403)
+      expect(error?.error.code).toBe('REAUTHENTICATION_REQUIRED')
+    }
+    const admin = await registerAdmin()
+    const byAdmin = await client(admin.token).PUT('/api/users/{id}', { ...path(session.user.id), body: { email, name: 'Moved' } })
+    expect(byAdmin.response.status).toBe(403)
+    expect((await client(session.token).GET('/api/profile')).data?.data).toMatchObject({
+      email: session.user.email,
+      name: session.user.name,
+    })
+    // The same address in another case is no move; with the password (the admin's own, for an admin) it moves.
+    const recased = await client(session.token).PATCH('/api/users/{id}', {
+      ...path(session.user.id),
+      body: { email: session.user.email.toUpperCase() },
+    })
+    expect(recased.data?.data.email).toBe(session.user.email.toUpperCase())
+    const moved = await client(admin.token).PUT('/api/users/{id}', {
+      ...path(session.user.id),
+      body: { email, name: 'Moved', currentPassword: PASSWORD },
+    })
+    expect(moved.data?.data).toMatchObject({ email, name: 'Moved' })
   })
 
   it('admin create with a taken email is 409', async () => {

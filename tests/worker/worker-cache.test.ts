@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { cacheKey } from '../../src/http/worker-cache'
+import { env } from 'cloudflare:test'
+import { describe, expect, it, vi } from 'vitest'
 import { call, client, json, register } from './support/api'
 
 describe("the Worker's cache (Cache API) for single resources", () => {
@@ -46,6 +48,45 @@ describe("the Worker's cache (Cache API) for single resources", () => {
     expect((await call(postPath)).status).toBe(404)
   })
 
+  it('deleting a user with 10,000 posts is one batch in D1 and one write to the cache, and leaves no readable copy', async () => {
+    const session = await register()
+    const auth = { Authorization: `Bearer ${session.token}` }
+    // 10,000 posts written straight into D1 (one statement), two of them through the API so they are cached.
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9998)
+       INSERT INTO posts (id, user_id, title, body, version, created_at, updated_at)
+       SELECT printf('00000000-0000-4000-8000-%012d', i), ?1, 'Bulk ' || i, 'B', 1, ?2, ?2 FROM n`,
+    )
+      .bind(session.user.id, new Date().toISOString())
+      .run()
+    const cachedPaths: string[] = []
+    for (const title of ['Cached one', 'Cached two']) {
+      const made = await json('POST', `/api/users/${session.user.id}/posts`, { title, body: 'B' }, auth)
+      cachedPaths.push(made.headers.get('location')!)
+    }
+    for (const path of [...cachedPaths, `/api/users/${session.user.id}`]) {
+      await call(path)
+      expect((await call(path)).headers.get('x-cache'), path).toBe('HIT')
+    }
+    expect(
+      (await env.DB.prepare('SELECT count(*) AS n FROM posts WHERE user_id = ?').bind(session.user.id).first<{ n: number }>())?.n,
+    ).toBe(10_000)
+
+    // Spies call through to the real cache and count.
+    const spies = [vi.spyOn(caches.default, 'match'), vi.spyOn(caches.default, 'put'), vi.spyOn(caches.default, 'delete')]
+    const deleted = await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: auth })
+    const cacheCalls = spies.reduce((sum, spy) => sum + spy.mock.calls.length, 0)
+    for (const spy of spies) spy.mockRestore()
+    expect(deleted.status).toBe(204)
+    // Far below Workers' subrequest limits, whatever the number of posts.
+    expect(cacheCalls).toBeLessThanOrEqual(2)
+
+    for (const path of [...cachedPaths, `/api/users/${session.user.id}`]) expect((await call(path)).status, path).toBe(404)
+    expect(
+      (await env.DB.prepare('SELECT count(*) AS n FROM posts WHERE user_id = ?').bind(session.user.id).first<{ n: number }>())?.n,
+    ).toBe(0)
+  })
+
   it('errors are not cached', async () => {
     const id = crypto.randomUUID()
     expect((await call(`/api/users/${id}`)).status).toBe(404)
@@ -79,10 +120,7 @@ describe('D1 sessions (read replication ready)', () => {
     const bookmark = cached.headers.get('x-d1-bookmark')!
     // What a copy purged in one data center but not in this one looks like: an older name under the same key.
     const stale = { ...(await cached.json<{ data: Record<string, unknown> }>()).data, version: 1, name: 'Stale Name' }
-    await caches.default.put(
-      new Request(`http://api.test${path}`),
-      new Response(JSON.stringify(stale), { headers: { 'Cache-Control': 'max-age=60' } }),
-    )
+    await caches.default.put(await cacheKey(path), new Response(JSON.stringify(stale), { headers: { 'Cache-Control': 'max-age=60' } }))
     expect((await (await call(path)).json<{ data: { name: string } }>()).data.name).toBe('Stale Name')
 
     const fresh = await call(path, { headers: { 'X-D1-Bookmark': bookmark } })

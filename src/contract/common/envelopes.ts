@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { answerHeaders, cacheHeaders, type ResponseHeaders } from './headers'
-import { CURSOR_MAX_LENGTH, exampleCursor } from './paging'
+import { CURSOR_MAX_LENGTH, exampleCursor } from './query'
 import { examples, REQUEST_ID_MAX_LENGTH, Timestamp } from './primitives'
 
 const metaFields = {

@@ -95,7 +95,7 @@ export const IdempotencyKey = z
   .openapi({
     param: { name: 'Idempotency-Key', in: 'header', required: false },
     description:
-      'Makes a retried POST safe: the first successful response for this key is replayed (same status, body and Location, with `Idempotent-Replayed: true`) for 24 hours. Keys are scoped to the caller. Use a fresh UUID per logical request.',
+      "Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request.",
     example: '5f1c8c1e-2d3b-4c4f-9a7e-0e1f2a3b4c5d',
   })
 
@@ -107,11 +107,13 @@ export const IfMatchHeaders = z.object({
   'If-Match': z
     .string()
     .max(1024)
+    // RFC 9110: `*` or a comma-separated list of entity tags, each "…" or W/"…" (visible ASCII inside the quotes).
+    .regex(/^(?:\*|(?:W\/)?"[\x21\x23-\x7e]*"(?:[ \t]*,[ \t]*(?:W\/)?"[\x21\x23-\x7e]*")*)$/, 'Must be * or entity tags such as "v3"')
     .optional()
     .openapi({
       param: { name: 'If-Match', in: 'header', required: false },
       description:
-        'The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version.',
+        'The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write.',
       example: '"v3"',
     }),
 })

@@ -11,8 +11,10 @@ export const examples = {
 /** A UTC time as Date#toISOString writes it: 24 characters, 27 for years past 9999. */
 export const Timestamp = z.iso.datetime().max(30)
 
-// z.uuid() already admits exactly 36 characters; the bound is stated for readers of the document only.
-export const Uuid = z.uuid().openapi({ maxLength: 36 })
+// JSON Schema's `format: uuid` is any 8-4-4-4-12 hex string (RFC 9562's syntax), which is what z.guid() admits; z.uuid()
+// would also demand a version and variant, and refuse ids the document allows. The ids we make are version 4.
+// The bound is stated for readers of the document only.
+export const Uuid = z.guid().openapi({ format: 'uuid', maxLength: 36 })
 
 /** hono's requestId middleware replaces any incoming id longer than this (see app.ts). */
 export const REQUEST_ID_MAX_LENGTH = 128
@@ -23,11 +25,34 @@ export const IdParam = Uuid.openapi({
   example: examples.userId,
 })
 
-/** Emails are trimmed and lower-cased before validation, so lookups are case-insensitive. */
+/**
+ * An address as RFC 5321 writes a mailbox with a dot-atom local part (what `format: email` means in JSON Schema), less
+ * quoted local parts, address literals and single-label domains (`a@com`), with its length limits: stated as a pattern,
+ * so the document says exactly what is accepted. Stored as sent; compared without regard to ASCII case.
+ */
+const EMAIL_PATTERN =
+  "^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?=[^@]{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 export const Email = z
-  .string()
-  .trim()
-  .toLowerCase()
+  .email({ pattern: new RegExp(EMAIL_PATTERN), error: 'Must be an email address such as alice@example.com' })
   .max(254)
-  .pipe(z.email())
-  .openapi({ type: 'string', format: 'email', maxLength: 254, example: 'alice@example.com' })
+  .openapi({ format: 'email', pattern: EMAIL_PATTERN, maxLength: 254, example: 'alice@example.com' })
+
+// Well-formed Unicode: a lone surrogate (JSON can spell one, "\ud800") cannot be stored as sent; see the document's
+// description. Checked, not emitted as a pattern: most regex engines outside JavaScript cannot read one that says it.
+const wellFormed = (text: string) => !/\p{Cs}/u.test(text)
+const WELL_FORMED = 'Must be well-formed Unicode text (no unpaired surrogates)'
+
+/** Request text: well-formed, its length bounded in code points (as JSON Schema counts). */
+export const text = (min: number, max: number) => z.string().min(min).max(max).refine(wellFormed, WELL_FORMED)
+
+/**
+ * Text a person reads (names, titles, bodies): also not blank, i.e. it has a character other than space, tab and line
+ * breaks. Stored exactly as sent, never trimmed.
+ */
+export const visibleText = (min: number, max: number) =>
+  z
+    .string()
+    .min(min)
+    .max(max)
+    .regex(/[^\t\n\v\f\r ]/, 'Must contain a character other than spaces, tabs and line breaks')
+    .refine(wellFormed, WELL_FORMED)

@@ -41,7 +41,7 @@ export const errorCatalogue = {
   UNAUTHORIZED: {
     status: 401,
     title: 'Authentication required',
-    when: 'The bearer token is missing, malformed, expired, signed with another key, or names a user that no longer exists.',
+    when: 'The bearer token is missing, malformed, expired (or without an expiry), signed with another key, signed out, or names a user that no longer exists.',
     action: 'Log in again (`POST /api/auth/login`) and send `Authorization: Bearer <token>`.',
   },
   INVALID_CREDENTIALS: {
@@ -53,8 +53,15 @@ export const errorCatalogue = {
   FORBIDDEN: {
     status: 403,
     title: 'Not allowed',
-    when: 'You are signed in but may not do this: acting on another user, or a non-admin creating users or changing a role.',
+    when: 'You are signed in but may not do this: acting on another user, a non-admin creating users or changing a role, or a guest writing.',
     action: 'Do not retry; the answer will not change without another role.',
+  },
+  REAUTHENTICATION_REQUIRED: {
+    status: 403,
+    title: 'Your current password is needed',
+    when: 'Changing an email or a password without `currentPassword`, or with a wrong one.',
+    action:
+      'Ask the user for their current password and send it as `currentPassword`. Wrong ones count towards the account lock, as failed logins do.',
   },
   NOT_FOUND: {
     status: 404,
@@ -86,10 +93,17 @@ export const errorCatalogue = {
     when: 'The key was already used with a different request (another body or path) within 24 hours.',
     action: 'Use a new key for a new request; reuse a key only to retry the very same request.',
   },
+  INVALID_CURSOR: {
+    status: 422,
+    title: 'Not a cursor of this listing',
+    when: 'The `cursor` is well-formed but this listing did not issue it: it was altered, made up, or came from another listing (another path or filter).',
+    action:
+      'Send `meta.nextCursor` back exactly as received, to the operation that sent it; or start again from the first page without a cursor.',
+  },
   RATE_LIMITED: {
     status: 429,
     title: 'Too many requests',
-    when: 'More than the allowed requests in a minute: 300 per user or address, 5 logins or registrations per address or email.',
+    when: 'More than the allowed requests: 300 a minute per user, key or address; 5 logins a minute per address; 5 registrations a minute per address or email; or an account locked after 5 failed password attempts in a row (for 1, 2, 4, 8, then 16 minutes).',
     action: 'Wait `Retry-After` seconds, then retry; back off exponentially if it happens again.',
   },
   INTERNAL_ERROR: {

@@ -58,7 +58,7 @@ const statusSummaries: Record<ErrorStatus, string> = {
   412: 'A precondition such as If-Match failed',
   413: 'The request body is larger than 64 KiB',
   415: 'The request body is not application/json',
-  422: 'The Idempotency-Key was already used with a different request',
+  422: 'Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue',
   429: 'Too many requests; retry after Retry-After seconds',
   500: 'An unexpected error; the requestId identifies it in the logs',
   503: 'The service is not configured correctly or a dependency is unavailable; retry later',
@@ -70,14 +70,15 @@ const camel = (code: string) => code.toLowerCase().replace(/_([a-z])/g, (_, c: s
 type ExampleCodes = Partial<Record<ErrorStatus, ErrorCodeValue[]>>
 
 /**
- * The codes an operation can send with this status. Two only some operations send: INVALID_JSON where a JSON body is
- * read (those operations list 415), and INVALID_CREDENTIALS on login alone (passed as `only` by errorResponsesWith).
+ * The codes an operation can send with this status, for its named examples. Some codes only some operations send:
+ * INVALID_JSON where a JSON body is read (those operations list 415), INVALID_CREDENTIALS on login alone, INVALID_CURSOR
+ * on lists and IDEMPOTENCY_KEY_REUSED on POSTs (passed as `only` by errorResponsesWith).
  */
 function codesFor(status: ErrorStatus, statuses: readonly ErrorStatus[], only: ExampleCodes): ErrorCodeValue[] {
-  return (
-    only[status] ??
-    codesWithStatus(status).filter((code) => code !== 'INVALID_CREDENTIALS' && (code !== 'INVALID_JSON' || statuses.includes(415)))
+  const byDefault = codesWithStatus(status).filter(
+    (code) => !['INVALID_CREDENTIALS', 'INVALID_CURSOR'].includes(code) && (code !== 'INVALID_JSON' || statuses.includes(415)),
   )
+  return only[status] ?? byDefault
 }
 
 /** A named example for each code, built from the catalogue so it cannot drift from it. */
@@ -129,11 +130,14 @@ export const errorResponsesWith = <const S extends ErrorStatus[]>(only: ExampleC
 /** errorResponsesWith, with every status's usual example codes. */
 export const errorResponses = <const S extends ErrorStatus[]>(...statuses: S) => errorResponsesWith({}, ...statuses)
 
-/** Outside /api (health): no rate limit, so only a bug can make an error. */
-export const serverErrorResponses = () => errorResponsesOf([500])
+/** Outside /api (health): no rate limit and no configuration to miss, so only bad parameters and bugs make errors. */
+export const healthErrorResponses = () => errorResponsesOf([400, 500])
 
 /** Errors every JSON-body operation can return before its handler runs. */
 export const bodyErrors = [400, 413, 415] as const
 
 /** Errors an Idempotency-Key adds to a POST: a retry while the first runs (409), a reused key (422). */
 export const idempotencyErrors = [409, 422] as const
+
+/** The errors of a list operation: bad parameters (400) and a cursor it did not issue (422). */
+export const listErrors = <const S extends ErrorStatus[]>(...more: S) => errorResponsesWith({ 422: ['INVALID_CURSOR'] }, 400, ...more, 422)

@@ -1,11 +1,19 @@
 import type { RouteConfig } from '@hono/zod-openapi'
-import type { MiddlewareHandler } from 'hono'
-import type { OperationId } from '../../contract/operations'
+import type { Context, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../app-env'
 import { requireAuth } from './authentication'
+import { sendError } from '../envelope'
 import { conditionalGet } from '../etags'
-import { idempotent } from './idempotency'
-import { authRateLimit } from './rate-limit'
+import { idempotently } from '../idempotency'
+
+const MAX_BODY_BYTES = 64 * 1024
+
+// Only where the contract reads a body (and so documents 413): elsewhere a body is not read, and so not refused.
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => sendError(c, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`),
+})
 
 const takesHeader = (route: RouteConfig, name: string) => {
   const headers = route.request?.headers
@@ -14,14 +22,18 @@ const takesHeader = (route: RouteConfig, name: string) => {
 
 /**
  * The middleware an operation runs before its handler, read from its contract so the two cannot drift apart:
- * `security` -> authentication; an `Idempotency-Key` header -> replay of retried POSTs; a 304 response -> If-None-Match.
+ * a request body -> the 64 KiB limit; `security` -> authentication; a 304 response -> If-None-Match. (An
+ * `Idempotency-Key` header wraps the handler instead, after validation: see handlerFor.)
  */
-export function middlewareFor(operationId: OperationId, route: RouteConfig): MiddlewareHandler<AppEnv>[] {
+export function middlewareFor(route: RouteConfig): MiddlewareHandler<AppEnv>[] {
   const chain: MiddlewareHandler<AppEnv>[] = []
+  if (route.request?.body) chain.push(limitBody)
   if (route.security?.some((requirement) => Object.keys(requirement).length > 0)) chain.push(requireAuth)
-  // Sign-in and sign-up have strict limits of their own, before idempotency so a replay cannot dodge them.
-  if (operationId === 'register' || operationId === 'login') chain.push(authRateLimit)
-  if (takesHeader(route, 'Idempotency-Key')) chain.push(idempotent)
   if (route.responses[304]) chain.push(conditionalGet)
   return chain
+}
+
+/** The handler as the app binds it: wrapped for replays when the operation takes an Idempotency-Key. */
+export function handlerFor<H extends (c: Context<AppEnv>) => Response | Promise<Response>>(route: RouteConfig, handler: H) {
+  return takesHeader(route, 'Idempotency-Key') ? idempotently(handler) : handler
 }

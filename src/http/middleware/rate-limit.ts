@@ -11,34 +11,47 @@ const PERIOD_SECONDS = 60
 const clientIp = (c: Context<AppEnv>) => c.req.header('CF-Connecting-IP') ?? 'unknown'
 
 function tooMany(c: Context<AppEnv>) {
-  c.header('Retry-After', String(PERIOD_SECONDS))
-  return sendError(c, 'RATE_LIMITED', `Too many requests; retry after ${PERIOD_SECONDS} seconds`)
+  return rateLimited(c, new RateLimited())
 }
 
 /** Every /api request: per user when the bearer token is valid (checked without D1), otherwise per client IP. */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
   const { limits } = isolateServices(c)
   const bearer = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1]
-  const userId = bearer ? await verifyToken(c, bearer) : null
+  const userId = bearer ? (await verifyToken(c, bearer))?.userId : undefined
   if (!(await limits.general.allow(userId ? `user:${userId}` : `ip:${clientIp(c)}`))) return tooMany(c)
   await next()
 })
 
-/**
- * Login and registration: a strict limit per IP and per email, so neither one address nor one account can be
- * brute-forced. The email is hashed before it becomes a key.
- */
-export const authRateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const { limits } = isolateServices(c)
-  // Login and registration count separately: signing up does not use up an account's login attempts.
-  const keys = [`${c.req.path}:ip:${clientIp(c)}`]
-  if (/^application\/json/i.test(c.req.header('Content-Type') ?? '')) {
-    // A body that does not parse is left for validation to reject (400); it still counts against the IP.
-    const body: unknown = await c.req.json().catch(() => undefined)
-    const email = typeof body === 'object' && body !== null && 'email' in body ? body.email : undefined
-    if (typeof email === 'string') keys.push(`${c.req.path}:email:${await digestHex('SHA-256', email.trim().toLowerCase())}`)
+/** Thrown where a limit is reached inside a handler; answered as 429 RATE_LIMITED with Retry-After. */
+export class RateLimited extends Error {
+  override name = 'RateLimited'
+  constructor(readonly retryAfterSeconds = PERIOD_SECONDS) {
+    super(`Too many requests; retry after ${retryAfterSeconds} seconds`)
   }
+}
+
+/** The 429 for a RateLimited thrown anywhere. */
+export function rateLimited(c: Context<AppEnv>, error: RateLimited) {
+  c.header('Retry-After', String(error.retryAfterSeconds))
+  return sendError(c, 'RATE_LIMITED', error.message)
+}
+
+/**
+ * Registration: a strict limit per client address and per email. Keyed from the validated body, after validation,
+ * whatever JSON content type carried it. The email is hashed before it becomes a key, and compared without ASCII case.
+ */
+export async function limitRegistration(c: Context<AppEnv>, email: string) {
+  const { limits } = isolateServices(c)
+  const keys = [`register:ip:${clientIp(c)}`, `register:email:${await digestHex('SHA-256', email.toLowerCase())}`]
   const allowed = await Promise.all(keys.map((key) => limits.auth.allow(key)))
-  if (allowed.includes(false)) return tooMany(c)
-  await next()
-})
+  if (allowed.includes(false)) throw new RateLimited()
+}
+
+/**
+ * Login: a strict limit per client address. Guesses against one account are bounded by the account's own lock, which
+ * only failed attempts fill (docs/decisions.md), so a stranger's guesses cannot keep the owner out by themselves.
+ */
+export async function limitLogin(c: Context<AppEnv>) {
+  if (!(await isolateServices(c).limits.auth.allow(`login:ip:${clientIp(c)}`))) throw new RateLimited()
+}

@@ -3,7 +3,9 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../application/ports'
 import { idempotencyKeys } from './schema'
 
-const TTL_MS = 24 * 60 * 60 * 1000
+// A finished request's response is kept for a day (complete()); an unfinished one's claim is a lease far shorter, though longer than
+// any request runs, so a claim whose request died (a crash, a cancelled invocation) frees its key minutes later.
+export const LEASE_MS = 2 * 60 * 1000
 
 export class D1IdempotencyStore implements IdempotencyStore {
   constructor(private readonly db: DrizzleD1Database) {}
@@ -19,7 +21,7 @@ export class D1IdempotencyStore implements IdempotencyStore {
       this.db.delete(idempotencyKeys).where(and(this.row(scope, key), lt(idempotencyKeys.expiresAt, now.toISOString()))),
       this.db
         .insert(idempotencyKeys)
-        .values({ scope, key, fingerprint, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + TTL_MS).toISOString() })
+        .values({ scope, key, fingerprint, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + LEASE_MS).toISOString() })
         .onConflictDoNothing()
         .returning({ key: idempotencyKeys.key }),
       this.db
@@ -44,7 +46,12 @@ export class D1IdempotencyStore implements IdempotencyStore {
   async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
     await this.db
       .update(idempotencyKeys)
-      .set({ status: response.status, body: response.body, headers: JSON.stringify(response.headers) })
+      .set({
+        status: response.status,
+        body: response.body,
+        headers: JSON.stringify(response.headers),
+        expiresAt: sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${idempotencyKeys.createdAt}, '+1 day')`,
+      })
       .where(this.row(scope, key))
   }
 

@@ -1,10 +1,11 @@
+import { sql } from 'drizzle-orm'
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 export const users = sqliteTable(
   'users',
   {
     id: text('id').primaryKey(),
-    // Always stored trimmed and lower-cased (the contract normalises it), so the unique index is case-insensitive in effect.
+    // Stored as the user wrote it; unique and looked up without regard to ASCII case (the index on lower(email)).
     email: text('email').notNull(),
     name: text('name').notNull(),
     role: text('role', { enum: ['admin', 'user', 'guest'] })
@@ -15,9 +16,14 @@ export const users = sqliteTable(
     version: integer('version').notNull().default(1),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    // Tokens carry the generation they were issued in; signing out or changing the password bumps it, ending them all.
+    tokenGeneration: integer('token_generation').notNull().default(0),
+    // Password attempts since the last success, and until when (epoch ms) the account takes none (docs/decisions.md).
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: integer('locked_until'),
   },
   (t) => [
-    uniqueIndex('users_email_unique').on(t.email),
+    uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`),
     index('users_created_at_id_idx').on(t.createdAt, t.id),
     index('users_name_id_idx').on(t.name, t.id),
   ],

@@ -1,16 +1,16 @@
 import { and, eq, exists, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { NewUser, UserChanges, UserRepository, UserSort } from '../../application/ports'
-import { conflict, preconditionFailed } from '../../domain/errors'
+import { conflict, preconditionFailed, reauthenticationRequired } from '../../domain/errors'
 import type { User } from '../../domain/user'
-import { decoyHash, hashPassword, verifyPassword } from '../passwords'
+import { hashPassword } from '../passwords'
 import { isUniqueViolation } from './errors'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
 import { posts, rowCounts, users } from './schema'
 
-// The public columns: password_hash is selected in exactly one place, verifyCredentials.
-const userColumns = {
+// The public columns: password_hash is selected in exactly one place, credentials.ts's attemptPassword.
+export const userColumns = {
   id: users.id,
   email: users.email,
   name: users.name,
@@ -22,7 +22,7 @@ const userColumns = {
 
 const sortColumns = { createdAt: users.createdAt, name: users.name } satisfies Record<UserSort, unknown>
 
-interface UserRow {
+export interface UserRow {
   id: string
   email: string
   name: string
@@ -31,7 +31,7 @@ interface UserRow {
   created_at: string
   updated_at: string
 }
-const toUser = (row: UserRow): User => ({
+export const toUser = (row: UserRow): User => ({
   id: row.id,
   email: row.email,
   name: row.name,
@@ -109,7 +109,7 @@ export class D1UserRepository implements UserRepository {
     return this.db.select({ version: users.version }).from(users).where(eq(users.id, id)).limit(1)
   }
 
-  async update(id: string, changes: UserChanges, ifVersion?: number[]): Promise<User | null> {
+  async update(id: string, changes: UserChanges, ifVersion: number[] | undefined, { emailConfirmed }: { emailConfirmed: boolean }) {
     // Only the named columns are written; request keys never become column names.
     const values = {
       email: changes.email,
@@ -118,15 +118,24 @@ export class D1UserRepository implements UserRepository {
       version: sql`${users.version} + 1`,
       updatedAt: new Date().toISOString(),
     }
+    // An unconfirmed change keeps the address: the write applies only while the stored one is the same, case aside.
+    const keepsEmail =
+      changes.email !== undefined && !emailConfirmed ? eq(sql`lower(${users.email})`, changes.email.toLowerCase()) : undefined
     try {
-      // The conditional write and the existence check share one round trip: 404 and 412 are told apart without a race.
+      // The conditional write and the check of what stopped it share one round trip: 404, 412 and 403 are told apart
+      // without a race.
       const [[user], [current]] = await this.db.batch([
-        this.db.update(users).set(values).where(this.matching(id, ifVersion)).returning(userColumns),
-        this.currentVersion(id),
+        this.db
+          .update(users)
+          .set(values)
+          .where(and(this.matching(id, ifVersion), keepsEmail))
+          .returning(userColumns),
+        this.db.select({ version: users.version }).from(users).where(eq(users.id, id)).limit(1),
       ])
       if (user) return user
-      if (current) throw preconditionFailed()
-      return null
+      if (!current) return null
+      if (ifVersion && !ifVersion.includes(current.version)) throw preconditionFailed()
+      throw reauthenticationRequired()
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken()
       throw error
@@ -147,19 +156,5 @@ export class D1UserRepository implements UserRepository {
     if (removedUsers.length) return { posts: removedPosts.map((post) => post.id) }
     if (remaining) throw preconditionFailed()
     return null
-  }
-
-  async verifyCredentials(email: string, password: string): Promise<User | null> {
-    const [row] = await this.db
-      .select({ ...userColumns, passwordHash: users.passwordHash })
-      .from(users)
-      .where(eq(users.email, email))
-      .limit(1)
-    if (!row) {
-      await verifyPassword(password, await decoyHash())
-      return null
-    }
-    const { passwordHash, ...user } = row
-    return (await verifyPassword(password, passwordHash)) ? user : null
   }
 }

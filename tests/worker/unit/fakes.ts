@@ -1,4 +1,5 @@
 import type {
+  Credentials,
   EmailService,
   NewPost,
   NewUser,
@@ -7,7 +8,7 @@ import type {
   UserChanges,
   UserRepository,
 } from '../../../src/application/ports'
-import { conflict, preconditionFailed } from '../../../src/domain/errors'
+import { conflict, preconditionFailed, reauthenticationRequired } from '../../../src/domain/errors'
 import type { Post } from '../../../src/domain/post'
 import type { User } from '../../../src/domain/user'
 
@@ -33,10 +34,11 @@ export function memoryUsers(): UserRepository & { passwords: Map<string, string>
       passwords.set(user.id, password)
       return user
     },
-    async update(id, changes: UserChanges, ifVersion) {
+    async update(id, changes: UserChanges, ifVersion, { emailConfirmed }) {
       const user = rows.get(id)
       if (!user) return null
       if (ifVersion && !ifVersion.includes(user.version)) throw preconditionFailed()
+      if (changes.email && !emailConfirmed && changes.email.toLowerCase() !== user.email.toLowerCase()) throw reauthenticationRequired()
       if (changes.email && taken(changes.email, id)) throw conflict('taken')
       const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined))
       const next = { ...user, ...defined, version: user.version + 1, updatedAt: new Date().toISOString() }
@@ -46,9 +48,37 @@ export function memoryUsers(): UserRepository & { passwords: Map<string, string>
     async delete(id) {
       return rows.delete(id) ? { posts: [] } : null
     },
-    async verifyCredentials(email, password) {
-      const user = [...rows.values()].find((u) => u.email === email)
-      return user && passwords.get(user.id) === password ? user : null
+  }
+}
+
+/** Passwords and sessions over the in-memory users (no locks: those are D1's, and tested through the Worker). */
+export function memoryCredentials(users: ReturnType<typeof memoryUsers>): Credentials {
+  const generations = new Map<string, number>()
+  return {
+    async attemptPassword(account, password) {
+      const found =
+        'id' in account
+          ? await users.get(account.id)
+          : (await users.list({ page: 1, pageSize: 1000, sort: 'createdAt', order: 'asc' })).items.find(
+              (u) => u.email.toLowerCase() === account.email.toLowerCase(),
+            )
+      if (!found || users.passwords.get(found.id) !== password) return { outcome: 'refused' }
+      return { outcome: 'accepted', user: found, tokenGeneration: generations.get(found.id) ?? 0 }
+    },
+    async passwordAccepted() {},
+    async getSession(id) {
+      const user = await users.get(id)
+      return user ? { user, tokenGeneration: generations.get(id) ?? 0 } : null
+    },
+    async changePassword(id, password) {
+      const user = await users.get(id)
+      if (!user) return null
+      users.passwords.set(id, password)
+      generations.set(id, (generations.get(id) ?? 0) + 1)
+      return { user, tokenGeneration: generations.get(id)! }
+    },
+    async endSessions(id) {
+      generations.set(id, (generations.get(id) ?? 0) + 1)
     },
   }
 }
@@ -88,11 +118,12 @@ export function memoryPosts(authors: Set<string>): PostRepository {
 }
 
 export const fakeTokens: TokenService = {
-  async issue(user) {
-    return { token: `token-for-${user.id}`, expiresAt: new Date(Date.now() + 3_600_000).toISOString() }
+  async issue(user, generation) {
+    return { token: `token-for-${user.id}@${generation}`, expiresAt: new Date(Date.now() + 3_600_000).toISOString() }
   },
   async verify(token) {
-    return token.startsWith('token-for-') ? token.slice('token-for-'.length) : null
+    const match = /^token-for-(.+)@([0-9]+)$/.exec(token)
+    return match ? { userId: match[1]!, generation: Number(match[2]) } : null
   },
 }
 

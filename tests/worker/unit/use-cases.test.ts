@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest'
 import { getHealth } from '../../../src/application/health'
-import { authenticate, login, register } from '../../../src/application/auth'
+import { authenticate, changePassword, login, logout, register } from '../../../src/application/auth'
 import { createUserPost, deleteUserPost, listUserPosts, updateUserPost } from '../../../src/application/posts'
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../src/application/users'
 import { DomainError } from '../../../src/domain/errors'
-import { fakeTokens, memoryPosts, memoryUsers, recordingEmail } from './fakes'
+import { fakeTokens, memoryCredentials, memoryPosts, memoryUsers, recordingEmail } from './fakes'
 
 const admin = { id: 'admin-1', role: 'admin' as const }
 const rejectsWith = (code: string) => expect.objectContaining({ name: 'DomainError', code })
@@ -21,6 +21,8 @@ function registerDeps(emailFails = false) {
     errors,
     deps: {
       users,
+      credentials: memoryCredentials(users),
+      onBackgroundError: (_event: string, e: unknown) => void errors.push(e),
       tokens: fakeTokens,
       email,
       background: (p: Promise<unknown>) => void background.push(p),
@@ -34,7 +36,7 @@ describe('register', () => {
     const { deps, email, background } = registerDeps()
     const session = await register(deps, { email: 'a@example.com', name: 'A', password: 'password123' })
     expect(session.user.role).toBe('user')
-    expect(session.token).toBe(`token-for-${session.user.id}`)
+    expect(session.token).toBe(`token-for-${session.user.id}@0`)
     await Promise.all(background)
     expect(email.sent).toEqual(['a@example.com'])
   })
@@ -62,20 +64,43 @@ describe('login and authenticate', () => {
     await users.delete(user.id)
     await expect(authenticate(deps, token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
   })
+
+  it('refuses a token issued before a sign-out or a password change; the new one works', async () => {
+    const { deps } = registerDeps()
+    const { user, token } = await register(deps, { email: 'e@example.com', name: 'E', password: 'password123' })
+    await logout(deps, user)
+    await expect(authenticate(deps, token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
+    const again = await login(deps, { email: 'E@example.com', password: 'password123' })
+    const changed = await changePassword(deps, user, { currentPassword: 'password123', newPassword: 'another-password' })
+    await expect(authenticate(deps, again.token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
+    expect((await authenticate(deps, changed.token)).id).toBe(user.id)
+    await expect(changePassword(deps, user, { currentPassword: 'wrong', newPassword: 'x-password' })).rejects.toEqual(
+      rejectsWith('REAUTHENTICATION_REQUIRED'),
+    )
+  })
 })
 
 describe('user rules', () => {
   it('only an admin creates users and changes roles; a user may act only on themselves', async () => {
     const users = memoryUsers()
+    const deps = {
+      users,
+      credentials: memoryCredentials(users),
+      tokens: fakeTokens,
+      background: () => undefined,
+      onBackgroundError: () => undefined,
+    }
     const alice = await users.create({ email: 'alice@example.com', name: 'Alice', role: 'user', password: 'p' })
     const bob = await users.create({ email: 'bob@example.com', name: 'Bob', role: 'user', password: 'p' })
     await expect(createUser({ users }, alice, { email: 'e@example.com', name: 'E', role: 'user', password: 'p' })).rejects.toEqual(
       rejectsWith('FORBIDDEN'),
     )
-    await expect(updateUser({ users }, alice, bob.id, { name: 'Hacked' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
-    await expect(updateUser({ users }, alice, alice.id, { role: 'admin' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
-    expect((await updateUser({ users }, alice, alice.id, { role: 'user', name: 'Al' })).name).toBe('Al')
-    expect((await updateUser({ users }, admin, bob.id, { role: 'guest' })).role).toBe('guest')
+    await expect(updateUser(deps, alice, bob.id, { name: 'Hacked' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    await expect(updateUser(deps, alice, alice.id, { role: 'admin' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    expect((await updateUser(deps, alice, alice.id, { role: 'user', name: 'Al' })).name).toBe('Al')
+    expect((await updateUser(deps, admin, bob.id, { role: 'guest' })).role).toBe('guest')
+    // A guest reads only: no write of theirs goes through, not even to their own name.
+    await expect(updateUser(deps, { ...bob, role: 'guest' }, bob.id, { name: 'Guesty' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
     await expect(deleteUser({ users }, admin, 'missing')).rejects.toEqual(rejectsWith('NOT_FOUND'))
   })
 

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 
-export const CURSOR_MAX_LENGTH = 1024
+// A cursor holds its listing's last sort value: a title of 200 characters, each escaped in JSON, fits in 2 KiB of base64.
+export const CURSOR_MAX_LENGTH = 2048
 export const exampleCursor =
   'eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ'
 
@@ -31,12 +32,27 @@ const SortOrder = z.enum(['asc', 'desc']).openapi('SortOrder', { description: 'S
 
 /** The query parameters of every list operation; each adds its own `sort` (and filters). */
 export const PageQuery = {
-  // No `default` in the document: generators send a parameter's default on every call, and page=1 beside a cursor is a 400.
-  page: queryInteger('page', 1, 1_000_000, 1, '1-based page number; 1 when neither page nor cursor is given.', { documentDefault: false }),
-  pageSize: queryInteger('pageSize', 1, 100, 20, 'Items per page (1..100).'),
+  // No `default` in the document: generators send a parameter's default on every call, and a page beside a cursor is ignored.
+  page: queryInteger(
+    'page',
+    1,
+    1_000_000,
+    1,
+    '1-based page number; 1 when neither page nor cursor is given. Ignored when `cursor` is given.',
+    {
+      documentDefault: false,
+    },
+  ),
+  pageSize: queryInteger(
+    'pageSize',
+    1,
+    100,
+    20,
+    'Items per page (1..100). Ignored when `cursor` is given: the cursor keeps the page size it was made with.',
+  ),
   order: SortOrder.default('desc').openapi({
     param: { name: 'order', in: 'query' },
-    description: 'Sort direction (default desc).',
+    description: 'Sort direction (default desc). Ignored when `cursor` is given.',
     example: 'desc',
   }),
   cursor: z
@@ -47,7 +63,7 @@ export const PageQuery = {
     .openapi({
       param: { name: 'cursor', in: 'query' },
       description:
-        'Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Give it instead of `page`, with the same sort, order, pageSize and filters.',
+        'Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Send it alone: it carries the sort, order, page size and filters of the listing that issued it, and when it is given `page`, `pageSize`, `sort`, `order` and filters are ignored. A cursor that this listing did not issue is a 422 INVALID_CURSOR.',
       example: exampleCursor,
     }),
 }
@@ -60,7 +76,10 @@ export function sortParameter<const F extends readonly [string, ...string[]]>(fi
     .default(fields[0] as never)
     .openapi({
       param: { name: 'sort', in: 'query' },
-      description: 'Field to sort by (default createdAt); ties break on id.',
+      description: 'Field to sort by (default createdAt); ties break on id. Ignored when `cursor` is given.',
       example: fields[0],
     })
 }
+
+/** The query of an operation that takes no parameters: any given is unknown, and so a 400 (as on every operation). */
+export const NoQuery = z.strictObject({})

@@ -1,0 +1,92 @@
+import type { Context } from 'hono'
+import { conflict } from '../domain/errors'
+import { isolateServices, requestDeps } from '../runtime/composition'
+import type { AppEnv } from './app-env'
+import { dataBody, sendError } from './envelope'
+
+const REPLAYED_HEADERS = ['location', 'etag', 'content-type', 'cache-control']
+
+type Handler = (c: Context<AppEnv>) => Response | Promise<Response>
+
+/**
+ * Who a key belongs to: the signed-in caller, or (register and login, which have none yet) the account the body names.
+ * Keyed, so two strangers' keys never meet: neither can replay, nor learn of, the other's request.
+ */
+async function scopeOf(c: Context<AppEnv>): Promise<string> {
+  const user = c.get('user')
+  if (user) return user.id
+  const body: unknown = await c.req.json().catch(() => undefined)
+  const email = typeof body === 'object' && body !== null && 'email' in body && typeof body.email === 'string' ? body.email : undefined
+  const subject = email === undefined ? `ip:${c.req.header('CF-Connecting-IP') ?? 'unknown'}` : `email:${email.toLowerCase()}`
+  return `anonymous:${await isolateServices(c).sealer.fingerprint(subject)}`
+}
+
+/**
+ * Stripe's model for POST, around a handler (so it runs after validation: a request the document refuses is a 400
+ * whatever its key): with an Idempotency-Key, the first 2xx response is kept for 24 hours, per caller, and replayed to
+ * retries; the same key with another request is 422; a retry while the first still runs is 409. The in-flight claim
+ * is a short lease, so a request that never finishes (a crash, a cancelled invocation) frees its key soon after.
+ */
+export function idempotently(handler: Handler): Handler {
+  return async (c) => {
+    const key = c.req.header('Idempotency-Key')
+    // The contract has validated it: absent, or 1 to 255 printable ASCII characters.
+    if (!key) return handler(c)
+    const scope = await scopeOf(c)
+    const { idempotency, background, onBackgroundError } = requestDeps(c)
+    const { sealer } = isolateServices(c)
+    // An HMAC, not a plain hash: the body may hold a password, and a fast unkeyed hash of it would undo PBKDF2.
+    const fingerprint = await sealer.fingerprint(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
+
+    const begun = await idempotency.begin(scope, key, fingerprint)
+    if (begun.state === 'mismatch') {
+      return sendError(
+        c,
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different request; use a new key for a new request',
+      )
+    }
+    if (begun.state === 'in-progress') {
+      throw conflict('A request with this Idempotency-Key is still being processed; retry shortly', 1)
+    }
+    if (begun.state === 'replay') {
+      const { status, body, headers } = begun.response
+      const opened = await sealer.open(body)
+      // Only a body sealed with another secret gets here (the fingerprint would already differ after a rotation).
+      if (opened === null) throw new Error('A stored idempotent response could not be opened with this secret')
+      // Only successes are stored, and every POST of the contract succeeds with 200 or 201.
+      if (status !== 200 && status !== 201) throw new Error(`A stored idempotent response has status ${status}`)
+      for (const [name, value] of Object.entries(headers)) c.header(name, value)
+      c.header('Idempotent-Replayed', 'true')
+      // The first response's status, data and headers; this request's meta, so meta.requestId is X-Request-Id.
+      const { data } = JSON.parse(opened) as { data: unknown }
+      return c.json(dataBody(c, data), status)
+    }
+
+    let response: Response
+    try {
+      response = await handler(c)
+    } catch (error) {
+      await idempotency.release(scope, key)
+      throw error
+    }
+    if (response.status < 200 || response.status >= 300) {
+      await idempotency.release(scope, key)
+      return response
+    }
+    const headers = Object.fromEntries(
+      REPLAYED_HEADERS.flatMap((name) => (response.headers.has(name) ? [[name, response.headers.get(name)!]] : [])),
+    )
+    // Sealed: a register or login response holds a token, which must not sit readable in the database. Recorded after
+    // the answer (the client waits for nothing here); if recording fails the claim is released, and until then its
+    // lease holds retries off with a 409.
+    const stored = { status: response.status, body: await sealer.seal(await response.clone().text()), headers }
+    background(
+      idempotency.complete(scope, key, stored).catch(async (error: unknown) => {
+        onBackgroundError('idempotency.complete_failed', error)
+        await idempotency.release(scope, key)
+      }),
+    )
+    return response
+  }
+}
