@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { decodedMappings, TraceMap, type SourceMapInput } from '@jridgewell/trace-mapping'
 import { activeCpuMs, measureBundle } from '../../scripts/build'
-import { runWrangler } from '../../scripts/lib/wrangler'
+import { projectRoot, runWrangler } from '../../scripts/lib/wrangler'
 
 export interface BundleReport {
   gzipKiB: number
@@ -23,8 +23,10 @@ export function owner(source: string): string {
     if (parts[0] === 'src') return 'drizzle-orm'
     return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? source)
   }
-  return `(project) ${source
-    .replace(/^(\.\.\/)*(work\/main\/)?/, '')
+  // The map's paths are relative to wherever the bundle was written: climbing out of a temp dir leaves the project's
+  // absolute path (in whichever checkout or worktree it is) before its own folders.
+  const inProject = source.replace(/^(\.\.\/)*/, '/')
+  return `(project) ${(inProject.startsWith(projectRoot) ? inProject.slice(projectRoot.length) : inProject.replace(/^\//, ''))
     .split('/')
     .slice(0, 2)
     .join('/')}`
