@@ -12,7 +12,7 @@ import autocannon from 'autocannon'
 import { startWranglerDev } from '../scripts/lib/wrangler-dev'
 import { applyLocalMigrations, projectRoot } from '../scripts/lib/wrangler'
 import { floorConfig } from './lib/floor'
-import { owner, sourceAt } from './lib/bundle'
+import { loadSourceMap, owner, sourceAt, type SourceMap } from './lib/bundle'
 import { logInBenchUser, seedD1, seedRows } from './lib/seed-data'
 
 interface CallFrame {
@@ -60,7 +60,7 @@ async function inspector(port: number) {
 }
 
 /** The newest bundle wrangler dev wrote (.wrangler/tmp/dev-* beside the wrangler.toml it served), with its source map. */
-function devBundleMap(floor: boolean): { sources: string[]; mappings: string } {
+function devBundleMap(floor: boolean): SourceMap {
   const tmp = join(projectRoot, ...(floor ? ['bench', 'floor'] : []), '.wrangler', 'tmp')
   const dirs = readdirSync(tmp)
     .filter((d) => d.startsWith('dev-'))
@@ -69,7 +69,7 @@ function devBundleMap(floor: boolean): { sources: string[]; mappings: string } {
   for (const dir of dirs) {
     const map = join(dir, 'index.js.map')
     try {
-      return JSON.parse(readFileSync(map, 'utf8')) as { sources: string[]; mappings: string }
+      return loadSourceMap(readFileSync(map, 'utf8'))
     } catch {
       // not this one
     }

@@ -2,6 +2,18 @@
  * `npm run openapi:breaking -- <base.json> <head.json>`: exit 1 listing every change in head that can break a client
  * of base, exit 0 when head only adds, exit 2 on bad input. CI runs it on pull requests with base = the target branch's
  * document.
+ *
+ * It stands in for oasdiff's `breaking` command (`oasdiff breaking base.json head.json --fail-on ERR`), the usual tool
+ * for this gate, which is not used because it cannot be installed where the gate must run: oasdiff is a Go program,
+ * distributed through `go install`, Homebrew, release binaries on GitHub and the tufin/oasdiff Docker image. On npm,
+ * `oasdiff` is only a reserved placeholder (`npm view oasdiff`: 0.0.1-security, "Reserved name placeholder. No
+ * functionality."), and Debian has no package of it (`apt-cache search oasdiff`: nothing), while the machines this
+ * project is developed on reach only the npm registry and Debian packages (and the gate runs locally too, in
+ * tests/node). The npm alternative, Atlassian's openapi-diff (0.24.1), refuses our document ("Unsupported OpenAPI
+ * version: 3.1.0. Swagger Parser only supports versions 3.0.0, 3.0.1, 3.0.2, 3.0.3") and by its own SPEC_SUPPORT.md
+ * compares neither operation parameters nor security; scripts/lib/openapi-diff.ts says why the other npm tools tried
+ * were not trusted. Should oasdiff become installable here, its `breaking` command is the replacement for this script,
+ * with the same exit-1-on-break contract.
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'

@@ -69,4 +69,31 @@ app.post('/api/users/:id/posts', async (c) => {
   return c.json(row, 201)
 })
 
+// The API's PATCH of a post: the conditional update (If-Match: "v<n>", ...) and the owner check in one batch, as it does;
+// the version it answers with is the next request's If-Match.
+app.patch('/api/users/:id/posts/:postId', async (c) => {
+  const changes = await c.req.json<{ title?: string; body?: string }>()
+  const fields = (['title', 'body'] as const).filter((field) => changes[field] !== undefined)
+  const versions = (c.req.header('if-match') ?? '').split(',').flatMap((tag) => /^\s*"v(\d+)"\s*$/.exec(tag)?.[1] ?? [])
+  const owned = 'id = ? AND user_id = ?'
+  const [updated, existing] = await c.env.DB.batch<Record<string, unknown>>([
+    c.env.DB.prepare(
+      `UPDATE posts SET ${fields.map((field) => `${field} = ?, `).join('')}version = version + 1, updated_at = ? WHERE ${owned}${
+        versions.length ? ` AND version IN (${versions.map(() => '?').join(', ')})` : ''
+      } RETURNING ${POST_COLUMNS}, version`,
+    ).bind(
+      ...fields.map((field) => changes[field]),
+      new Date().toISOString(),
+      c.req.param('postId'),
+      c.req.param('id'),
+      ...versions.map(Number),
+    ),
+    c.env.DB.prepare(`SELECT id FROM posts WHERE ${owned} LIMIT 1`).bind(c.req.param('postId'), c.req.param('id')),
+  ])
+  const row = updated?.results[0]
+  if (!row) return c.json(null, existing?.results[0] ? 412 : 404)
+  c.header('ETag', `"v${String(row.version)}"`)
+  return c.json(row)
+})
+
 export default app

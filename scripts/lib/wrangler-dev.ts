@@ -15,6 +15,8 @@ export interface WranglerDevOptions {
   vars?: Record<string, string>
   /** Another Worker's wrangler.toml (the benchmark's floor); defaults to the project's. */
   config?: string
+  /** An entry point other than the config's `main`, with the config's bindings (the benchmark's latency model). */
+  script?: string
 }
 
 export interface WranglerDev {
@@ -78,6 +80,7 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   const config = options.config ? ['--config', options.config] : []
   const args = [
     'dev',
+    ...(options.script ? [options.script] : []),
     ...config,
     '--ip',
     '127.0.0.1',
