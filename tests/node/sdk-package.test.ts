@@ -125,7 +125,11 @@ describe('the SDK package', () => {
       'README.md',
       'dist/client.d.ts',
       'dist/client.js',
+      'dist/errors.d.ts',
+      'dist/errors.js',
       'dist/schema.d.ts',
+      'dist/transport.d.ts',
+      'dist/transport.js',
       'package.json',
     ])
     const installed = JSON.parse(
