@@ -74,6 +74,7 @@ interface InstalledPackage {
   type: string
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
+  repository?: unknown
 }
 
 interface Summary {
@@ -142,8 +143,10 @@ describe.concurrent('the SDK package', () => {
     rmSync(temp, { recursive: true, force: true })
   }, 30_000)
 
-  it('ships only the built output and the README, versioned as the document, needing only openapi-fetch', () => {
+  it('ships the built output, README, CHANGELOG and LICENSE, versioned as the document, needing only openapi-fetch', () => {
     expect(packed.files.map((file) => file.path).sort()).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
       'README.md',
       'dist/client.d.ts',
       'dist/client.js',
@@ -162,6 +165,13 @@ describe.concurrent('the SDK package', () => {
     expect(installed.type).toBe('module')
     expect(Object.keys(installed.dependencies ?? {})).toEqual(['openapi-fetch'])
     expect(installed.peerDependencies).toBeUndefined()
+    // Publish-ready: MIT (the LICENSE says so too), public on npm, Node 20+ (global fetch and crypto.randomUUID).
+    expect(installed).toMatchObject({ license: 'MIT', publishConfig: { access: 'public' }, engines: { node: '>=20' } })
+    expect(installed.repository).toMatchObject({ type: 'git', directory: 'generated' })
+    expect(readFileSync(join(project, 'node_modules/@contract-first-api/client/LICENSE'), 'utf8')).toMatch(/^MIT License\n/)
+    expect(readFileSync(join(project, 'node_modules/@contract-first-api/client/CHANGELOG.md'), 'utf8')).toContain(
+      `\n## ${document.info.version}\n`,
+    )
   })
 
   it('type-checks the example in strict mode and runs it: register, log in, create a post, list posts', { timeout: 60_000 }, async () => {
