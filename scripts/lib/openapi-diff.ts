@@ -1,5 +1,6 @@
 /**
- * Breaking changes between two OpenAPI 3.x documents, from the point of view of an existing client.
+ * Breaking changes between two OpenAPI 3.x documents, from the point of view of an existing client; and, for the
+ * changelog (scripts/openapi-changelog.ts), everything else that changed: additions, deprecations, relaxations.
  *
  * Written here because the npm tools tried could not be trusted on our 3.1 document: openapi-diff rejects 3.1,
  * @useoptic/optic skips `allOf: [{ $ref }, { description }]` (how zod-openapi annotates a referenced schema, so a
@@ -24,6 +25,7 @@ export interface SchemaObject {
   allOf?: SchemaObject[]
   anyOf?: SchemaObject[]
   oneOf?: SchemaObject[]
+  deprecated?: boolean
 }
 
 interface MediaType {
@@ -38,6 +40,7 @@ interface Parameter extends Reference {
   name: string
   in: string
   required?: boolean
+  deprecated?: boolean
   schema?: SchemaObject
 }
 
@@ -54,6 +57,8 @@ interface Response extends Reference {
 type SecurityRequirement = Record<string, string[]>
 
 interface Operation {
+  operationId?: string
+  deprecated?: boolean
   parameters?: Parameter[]
   requestBody?: RequestBody
   responses?: Record<string, Response>
@@ -64,6 +69,7 @@ type PathItem = Partial<Record<Method, Operation>> & { parameters?: Parameter[] 
 
 export interface OpenApiDocument {
   openapi: string
+  info?: { version?: string; title?: string }
   paths?: Record<string, PathItem>
   security?: SecurityRequirement[]
 }
@@ -72,6 +78,10 @@ type Method = (typeof METHODS)[number]
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const
 
 type Direction = 'request' | 'response'
+
+/** What a change means to an existing client: it breaks it, warns it, or gives it something new or looser. */
+export type ChangeKind = 'breaking' | 'deprecated' | 'added' | 'changed'
+type NoteKind = Exclude<ChangeKind, 'breaking'>
 
 /** One document plus the lookups that need it. */
 class Doc {
@@ -151,6 +161,11 @@ function admits(outer: Set<string> | undefined, inner: Set<string> | undefined):
 
 const describeTypes = (types: Set<string> | undefined): string => (types ? [...types].join(' | ') : 'any')
 
+function sameTypes(a: Set<string> | undefined, b: Set<string> | undefined): boolean {
+  if (!a || !b) return a === b
+  return a.size === b.size && [...a].every((type) => b.has(type))
+}
+
 function enumOf(schema: SchemaObject): unknown[] | undefined {
   if (schema.enum) return schema.enum
   return schema.const === undefined ? undefined : [schema.const]
@@ -172,6 +187,8 @@ function structuralBranch(schema: SchemaObject, doc: Doc): SchemaObject {
 
 class Comparison {
   readonly changes: string[] = []
+  /** The changes that break nothing, for the changelog; findBreakingChanges ignores them. */
+  readonly notes: Array<{ kind: NoteKind; message: string }> = []
   /** Pairs of $ref chains being compared right now: a recursive schema is compared once, not forever. */
   private readonly active = new Set<string>()
 
@@ -182,6 +199,10 @@ class Comparison {
 
   report(message: string): void {
     if (!this.changes.includes(message)) this.changes.push(message)
+  }
+
+  note(kind: NoteKind, message: string): void {
+    if (!this.notes.some((note) => note.message === message)) this.notes.push({ kind, message })
   }
 
   /** `where` names the body or parameter ("GET /x: response 200 body"); `path` is the property path inside it. */
@@ -210,18 +231,30 @@ class Comparison {
       this.report(`${at} type changed from ${describeTypes(baseTypes)} to ${describeTypes(headTypes)}`)
       return
     }
+    if (!sameTypes(baseTypes, headTypes)) {
+      this.note('changed', `${at} type changed from ${describeTypes(baseTypes)} to ${describeTypes(headTypes)}`)
+    }
 
     const baseEnum = enumOf(base)
     const headEnum = enumOf(head)
+    const list = (values: unknown[]) => values.map((value) => JSON.stringify(value)).join(', ')
     if (headEnum) {
       if (baseEnum) {
         const kept = new Set(headEnum.map((value) => JSON.stringify(value)))
         for (const value of baseEnum) {
           if (!kept.has(JSON.stringify(value))) this.report(`${at} enum value ${JSON.stringify(value)} removed`)
         }
+        const had = new Set(baseEnum.map((value) => JSON.stringify(value)))
+        for (const value of headEnum) {
+          if (!had.has(JSON.stringify(value))) this.note('added', `${at} enum value ${JSON.stringify(value)} added`)
+        }
       } else if (direction === 'request') {
-        this.report(`${at} is now restricted to ${headEnum.map((value) => JSON.stringify(value)).join(', ')}`)
+        this.report(`${at} is now restricted to ${list(headEnum)}`)
+      } else {
+        this.note('changed', `${at} is now restricted to ${list(headEnum)}`)
       }
+    } else if (baseEnum) {
+      this.note('changed', `${at} is no longer restricted to ${list(baseEnum)}`)
     }
 
     const baseShape = structuralBranch(base, this.base)
@@ -249,6 +282,7 @@ class Comparison {
       if (!headProp) {
         // A request field may go only if the server still accepts it (it is not rejected as unknown).
         if (direction === 'response' || head.additionalProperties === false) this.report(`${name(prop)} removed`)
+        else this.note('changed', `${name(prop)} removed from the document (still accepted)`)
         continue
       }
       if (direction === 'response' && baseRequired.has(prop) && !headRequired.has(prop)) {
@@ -257,12 +291,22 @@ class Comparison {
       if (direction === 'request' && !baseRequired.has(prop) && headRequired.has(prop)) {
         this.report(`${name(prop)} became required`)
       }
+      if (direction === 'response' && !baseRequired.has(prop) && headRequired.has(prop)) {
+        this.note('changed', `${name(prop)} is now always present`)
+      }
+      if (direction === 'request' && baseRequired.has(prop) && !headRequired.has(prop)) {
+        this.note('changed', `${name(prop)} became optional`)
+      }
+      if (this.head.schema(headProp).schema.deprecated && !this.base.schema(baseProp).schema.deprecated) {
+        this.note('deprecated', `${name(prop)} deprecated`)
+      }
       this.schemas(baseProp, headProp, direction, where, path ? `${path}.${prop}` : prop)
     }
-    if (direction === 'request') {
-      for (const prop of Object.keys(headProps)) {
-        if (!(prop in baseProps) && headRequired.has(prop)) this.report(`${name(prop)} is new and required`)
-      }
+    for (const prop of Object.keys(headProps)) {
+      if (prop in baseProps) continue
+      if (direction === 'response') this.note('added', `${name(prop)} added`)
+      else if (headRequired.has(prop)) this.report(`${name(prop)} is new and required`)
+      else this.note('added', `${name(prop)} added (optional)`)
     }
   }
 }
@@ -291,10 +335,14 @@ function compareParameters(cmp: Comparison, op: string, base: Map<string, Parame
       continue
     }
     if (!baseParam.required && headParam.required) cmp.report(`${op}: ${key} became required`)
+    if (baseParam.required && !headParam.required) cmp.note('changed', `${op}: ${key} became optional`)
+    if (headParam.deprecated && !baseParam.deprecated) cmp.note('deprecated', `${op}: ${key} deprecated`)
     if (baseParam.schema && headParam.schema) cmp.schemas(baseParam.schema, headParam.schema, 'request', `${op}: ${key}`, '')
   }
   for (const [key, headParam] of head) {
-    if (!base.has(key) && headParam.required) cmp.report(`${op}: new required ${key}`)
+    if (base.has(key)) continue
+    if (headParam.required) cmp.report(`${op}: new required ${key}`)
+    else cmp.note('added', `${op}: new optional ${key}`)
   }
 }
 
@@ -303,6 +351,7 @@ function compareRequestBodies(cmp: Comparison, op: string, baseRaw: RequestBody 
   const head = headRaw && cmp.head.deref(headRaw).value
   if (!base) {
     if (head?.required) cmp.report(`${op}: request body is new and required`)
+    else if (head) cmp.note('added', `${op}: optional request body added`)
     return
   }
   if (!head) {
@@ -310,6 +359,7 @@ function compareRequestBodies(cmp: Comparison, op: string, baseRaw: RequestBody 
     return
   }
   if (!base.required && head.required) cmp.report(`${op}: request body became required`)
+  if (base.required && !head.required) cmp.note('changed', `${op}: request body became optional`)
   for (const [type, baseMedia] of Object.entries(base.content ?? {})) {
     const headMedia = head.content?.[type]
     if (!headMedia) {
@@ -317,6 +367,9 @@ function compareRequestBodies(cmp: Comparison, op: string, baseRaw: RequestBody 
       continue
     }
     if (baseMedia.schema && headMedia.schema) cmp.schemas(baseMedia.schema, headMedia.schema, 'request', `${op}: request body`, '')
+  }
+  for (const type of Object.keys(head.content ?? {})) {
+    if (!base.content?.[type]) cmp.note('added', `${op}: request content type ${type} added`)
   }
 }
 
@@ -329,9 +382,13 @@ function compareResponses(cmp: Comparison, op: string, base: Record<string, Resp
     }
     const baseResponse = cmp.base.deref(baseRaw).value
     const headResponse = cmp.head.deref(headRaw).value
+    const has = (headers: Record<string, Reference> | undefined, header: string) =>
+      Object.keys(headers ?? {}).some((name) => name.toLowerCase() === header.toLowerCase())
     for (const header of Object.keys(baseResponse.headers ?? {})) {
-      const present = Object.keys(headResponse.headers ?? {}).some((name) => name.toLowerCase() === header.toLowerCase())
-      if (!present) cmp.report(`${op}: response ${status} header ${header} removed`)
+      if (!has(headResponse.headers, header)) cmp.report(`${op}: response ${status} header ${header} removed`)
+    }
+    for (const header of Object.keys(headResponse.headers ?? {})) {
+      if (!has(baseResponse.headers, header)) cmp.note('added', `${op}: response ${status} header ${header} added`)
     }
     for (const [type, baseMedia] of Object.entries(baseResponse.content ?? {})) {
       const headMedia = headResponse.content?.[type]
@@ -343,11 +400,16 @@ function compareResponses(cmp: Comparison, op: string, base: Record<string, Resp
         cmp.schemas(baseMedia.schema, headMedia.schema, 'response', `${op}: response ${status} body`, '')
       }
     }
+    for (const type of Object.keys(headResponse.content ?? {})) {
+      if (!baseResponse.content?.[type]) cmp.note('added', `${op}: response ${status} content type ${type} added`)
+    }
+  }
+  for (const status of Object.keys(head)) {
+    if (!(status in base)) cmp.note('added', `${op}: response ${status} added`)
   }
 }
 
-/** Every change in `head` that can break a client written against `base`, one human-readable line each. */
-export function findBreakingChanges(baseDocument: OpenApiDocument, headDocument: OpenApiDocument): string[] {
+function compareDocuments(baseDocument: OpenApiDocument, headDocument: OpenApiDocument): Comparison {
   const cmp = new Comparison(new Doc(baseDocument), new Doc(headDocument))
   for (const [path, basePathItem] of Object.entries(baseDocument.paths ?? {})) {
     const headPathItem = headDocument.paths?.[path]
@@ -357,9 +419,12 @@ export function findBreakingChanges(baseDocument: OpenApiDocument, headDocument:
     }
     for (const method of METHODS) {
       const baseOp = basePathItem[method]
-      if (!baseOp) continue
       const op = `${method.toUpperCase()} ${path}`
       const headOp = headPathItem[method]
+      if (!baseOp) {
+        if (headOp) cmp.note('added', `${op}: new operation`)
+        continue
+      }
       if (!headOp) {
         cmp.report(`${op}: operation removed`)
         continue
@@ -367,12 +432,71 @@ export function findBreakingChanges(baseDocument: OpenApiDocument, headDocument:
       if (!requiresAuth(baseDocument, baseOp) && requiresAuth(headDocument, headOp)) {
         cmp.report(`${op}: now requires authentication`)
       }
+      if (requiresAuth(baseDocument, baseOp) && !requiresAuth(headDocument, headOp)) {
+        cmp.note('changed', `${op}: no longer requires authentication`)
+      }
+      if (headOp.deprecated && !baseOp.deprecated) cmp.note('deprecated', `${op}: operation deprecated`)
       compareParameters(cmp, op, effectiveParameters(cmp.base, basePathItem, baseOp), effectiveParameters(cmp.head, headPathItem, headOp))
       compareRequestBodies(cmp, op, baseOp.requestBody, headOp.requestBody)
       compareResponses(cmp, op, baseOp.responses ?? {}, headOp.responses ?? {})
     }
   }
-  return cmp.changes
+  for (const [path, headPathItem] of Object.entries(headDocument.paths ?? {})) {
+    if (baseDocument.paths?.[path]) continue
+    for (const method of METHODS) {
+      if (headPathItem[method]) cmp.note('added', `${method.toUpperCase()} ${path}: new operation`)
+    }
+  }
+  return cmp
+}
+
+/** Every change in `head` that can break a client written against `base`, one human-readable line each. */
+export function findBreakingChanges(baseDocument: OpenApiDocument, headDocument: OpenApiDocument): string[] {
+  return compareDocuments(baseDocument, headDocument).changes
+}
+
+/** One change, with the operation it belongs to picked out of its line. */
+export interface Change {
+  kind: ChangeKind
+  /** The whole line, as findBreakingChanges words it: "GET /api/users: query parameter page became required". */
+  message: string
+  /** GET, POST, ...; undefined for a change to a whole path ("/api/legacy: path removed"). */
+  method: string | undefined
+  path: string | undefined
+  /** The operationIds concerned: the operation's own, or those of every operation of a removed path. */
+  operationIds: string[]
+  /** The line after "<METHOD> <path>: ". */
+  detail: string
+}
+
+export type DocumentDiff = Record<ChangeKind, Change[]>
+
+function operationIdsOf(pathItem: PathItem | undefined, method: string | undefined): string[] {
+  if (!pathItem) return []
+  const methods = method ? [method.toLowerCase() as Method] : [...METHODS]
+  return methods.flatMap((name) => {
+    const id = pathItem[name]?.operationId
+    return id ? [id] : []
+  })
+}
+
+/**
+ * Every change from `base` to `head`: what breaks existing clients (exactly findBreakingChanges), what is newly
+ * deprecated, what was added, and what changed without breaking anything (a relaxed request, a new enum value).
+ */
+export function diffDocuments(baseDocument: OpenApiDocument, headDocument: OpenApiDocument): DocumentDiff {
+  const cmp = compareDocuments(baseDocument, headDocument)
+  const diff: DocumentDiff = { breaking: [], deprecated: [], added: [], changed: [] }
+  const entries = [...cmp.changes.map((message) => ({ kind: 'breaking' as const, message })), ...cmp.notes]
+  for (const { kind, message } of entries) {
+    const match = /^(?:([A-Z]+) )?(\/\S*): (.*)$/.exec(message)
+    const method = match?.[1]
+    const path = match?.[2]
+    // A removed operation is only in base, a new one only in head.
+    const ids = path ? operationIdsOf(baseDocument.paths?.[path], method).concat(operationIdsOf(headDocument.paths?.[path], method)) : []
+    diff[kind].push({ kind, message, method, path, operationIds: [...new Set(ids)], detail: match?.[3] ?? message })
+  }
+  return diff
 }
 
 /** Parses and minimally checks a document, so a wrong file fails loudly instead of comparing as "no paths". */

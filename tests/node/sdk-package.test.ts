@@ -1,12 +1,14 @@
 // The SDK as an integrator gets it: build it, `npm pack` it, install the tarball into a throwaway project, type-check an
 // example there in strict mode with the project's TypeScript, and run it against a local `wrangler dev`.
 import { execFile } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ApiError, createApiClient, type RetryEvent } from '../../generated/client'
 import { startWranglerDev, type WranglerDev } from '../../scripts/lib/wrangler-dev'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -14,6 +16,25 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
 const document = JSON.parse(readFileSync(join(root, 'openapi/openapi.json'), 'utf8')) as { info: { version: string } }
 const exampleSource = readFileSync(join(root, 'tests/node/fixtures/sdk-example/example.ts'), 'utf8')
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+/** The base URL the README's examples use; the test runs them against its own server instead. */
+const README_BASE_URL = "'http://127.0.0.1:8787'"
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A fetch that sends every request from its own client address (wrangler dev passes CF-Connecting-IP through), so the
+ * per-address rate limits of one test touch no other, and records what was answered.
+ */
+function fromOwnAddress() {
+  const address = `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 256)).join('.')}`
+  const sent: Array<{ status: number; idempotencyKey: string | null }> = []
+  const fetchFrom = async (request: Request): Promise<Response> => {
+    request.headers.set('CF-Connecting-IP', address)
+    const response = await fetch(request)
+    sent.push({ status: response.status, idempotencyKey: request.headers.get('Idempotency-Key') })
+    return response
+  }
+  return { fetch: fetchFrom, sent }
+}
 
 interface Run {
   code: number
@@ -53,6 +74,7 @@ interface InstalledPackage {
   type: string
   dependencies?: Record<string, string>
   peerDependencies?: Record<string, string>
+  repository?: unknown
 }
 
 interface Summary {
@@ -69,7 +91,8 @@ function misspelt(find: string, replace: string): string {
   return exampleSource.replace(find, replace)
 }
 
-describe('the SDK package', () => {
+// Concurrent: the 429 test waits out a real minute of rate limiting while the others compile and run.
+describe.concurrent('the SDK package', () => {
   const temp = mkdtempSync(join(tmpdir(), 'sdk-package-'))
   const project = join(temp, 'project')
   let server: WranglerDev | undefined
@@ -120,12 +143,18 @@ describe('the SDK package', () => {
     rmSync(temp, { recursive: true, force: true })
   }, 30_000)
 
-  it('ships only the built output and the README, versioned as the document, needing only openapi-fetch', () => {
+  it('ships the built output, README, CHANGELOG and LICENSE, versioned as the document, needing only openapi-fetch', () => {
     expect(packed.files.map((file) => file.path).sort()).toEqual([
+      'CHANGELOG.md',
+      'LICENSE',
       'README.md',
       'dist/client.d.ts',
       'dist/client.js',
+      'dist/errors.d.ts',
+      'dist/errors.js',
       'dist/schema.d.ts',
+      'dist/transport.d.ts',
+      'dist/transport.js',
       'package.json',
     ])
     const installed = JSON.parse(
@@ -136,6 +165,13 @@ describe('the SDK package', () => {
     expect(installed.type).toBe('module')
     expect(Object.keys(installed.dependencies ?? {})).toEqual(['openapi-fetch'])
     expect(installed.peerDependencies).toBeUndefined()
+    // Publish-ready: MIT (the LICENSE says so too), public on npm, Node 20+ (global fetch and crypto.randomUUID).
+    expect(installed).toMatchObject({ license: 'MIT', publishConfig: { access: 'public' }, engines: { node: '>=20' } })
+    expect(installed.repository).toMatchObject({ type: 'git', directory: 'generated' })
+    expect(readFileSync(join(project, 'node_modules/@contract-first-api/client/LICENSE'), 'utf8')).toMatch(/^MIT License\n/)
+    expect(readFileSync(join(project, 'node_modules/@contract-first-api/client/CHANGELOG.md'), 'utf8')).toContain(
+      `\n## ${document.info.version}\n`,
+    )
   })
 
   it('type-checks the example in strict mode and runs it: register, log in, create a post, list posts', { timeout: 60_000 }, async () => {
@@ -187,23 +223,79 @@ describe('the SDK package', () => {
     ])
   })
 
-  it("type-checks the README's example as written, so the first code an integrator copies compiles", { timeout: 60_000 }, async () => {
+  it('type-checks the README as one strict script, runs it, and it prints what the README says', { timeout: 120_000 }, async () => {
+    // The README's ```ts blocks continue one another: together they are one module. Every `// -> text` in them is one
+    // line the script prints, in order. Only the base URL changes, to this test's server.
     const readme = readFileSync(join(root, 'generated/README.md'), 'utf8')
-    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '')
-    expect(blocks.length).toBeGreaterThan(0)
-    mkdirSync(join(project, 'readme'), { recursive: true })
-    const files = blocks.map((code, i) => {
-      const file = `readme/example-${i}.ts`
-      // Each block is a module of its own (top-level await and all).
-      writeFileSync(join(project, file), `${code}\nexport {}\n`)
-      return file
-    })
+    const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? '').join('\n')
+    const expected = [...code.matchAll(/\/\/ -> (.*)$/gm)].map((match) => match[1] ?? '')
+    expect(expected).toEqual(expect.arrayContaining(['204 undefined', '304 undefined', '204 undefined undefined']))
+    expect(code.split(README_BASE_URL)).toHaveLength(2)
+    writeFileSync(join(project, 'readme.ts'), code.replace(README_BASE_URL, JSON.stringify(server?.baseUrl ?? '')))
     writeFileSync(
       join(project, 'tsconfig.readme.json'),
-      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, files }),
+      JSON.stringify({ extends: './tsconfig.json', compilerOptions: { outDir: 'out-readme' }, files: ['readme.ts'] }),
     )
     const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.readme.json', '--pretty', 'false'], project)
     expect(checked.stdout + checked.stderr).toBe('')
     expect(checked.code).toBe(0)
+
+    const printed = await mustRun(process.execPath, ['out-readme/readme.js'], project)
+    expect(printed.trimEnd().split('\n')).toEqual(expected)
+  })
+
+  it(
+    'waits out a real 429 as Retry-After asks (a minute) when allowed to, and otherwise rejects at once',
+    { timeout: 150_000 },
+    async () => {
+      const { fetch: fetchFrom, sent } = fromOwnAddress()
+      const credentials = { email: `limited-${randomUUID()}@example.com`, password: `correct-horse-${randomUUID()}` }
+      const quick = createApiClient({ baseUrl: server?.baseUrl ?? '', fetch: fetchFrom })
+      await quick.post('/api/auth/register', { body: { ...credentials, name: 'Rate Limited' } })
+      // The limiter's windows are whole minutes of the clock: use the limit up inside one.
+      const intoMinute = Date.now() % 60_000
+      if (intoMinute > 50_000) await sleep(60_500 - intoMinute)
+      const wrong = { ...credentials, password: 'not the password' }
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await expect(quick.post('/api/auth/login', { body: wrong })).rejects.toMatchObject({ status: 401, code: 'INVALID_CREDENTIALS' })
+      }
+      const before = sent.length
+      const limited = await quick.post('/api/auth/login', { body: credentials }).catch((error: unknown) => error)
+      expect(limited).toBeInstanceOf(ApiError)
+      expect(limited).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterMs: 60_000 })
+      // Retry-After: 60 is over the default maxDelayMs (10 s): not retried.
+      expect(sent.length).toBe(before + 1)
+
+      const retries: RetryEvent[] = []
+      const patient = createApiClient({
+        baseUrl: server?.baseUrl ?? '',
+        fetch: fetchFrom,
+        retry: { maxDelayMs: 60_000, onRetry: (event) => retries.push(event) },
+      })
+      const started = Date.now()
+      const login = await patient.post('/api/auth/login', { body: credentials })
+      expect(Date.now() - started).toBeGreaterThanOrEqual(60_000)
+      expect(login.status).toBe(200)
+      expect(retries.map(({ attempt, status, delayMs }) => ({ attempt, status, delayMs }))).toEqual([
+        { attempt: 1, status: 429, delayMs: 60_000 },
+      ])
+      const [refused, accepted] = sent.slice(-2)
+      expect([refused?.status, accepted?.status]).toEqual([429, 200])
+      expect(refused?.idempotencyKey).toMatch(UUID)
+      expect(accepted?.idempotencyKey).toBe(refused?.idempotencyKey)
+    },
+  )
+
+  it('does not retry a real 409 without Retry-After (an email already taken)', { timeout: 60_000 }, async () => {
+    // The other 409, for an Idempotency-Key still in flight, could not be provoked against wrangler dev: it runs
+    // same-key requests one after another, so the second always finds the first done and gets its replay.
+    // tests/node/sdk-client.test.ts covers that retry with a fake fetch.
+    const { fetch: fetchFrom, sent } = fromOwnAddress()
+    const api = createApiClient({ baseUrl: server?.baseUrl ?? '', fetch: fetchFrom })
+    const body = { email: `taken-${randomUUID()}@example.com`, name: 'Taken', password: `correct-horse-${randomUUID()}` }
+    await api.post('/api/auth/register', { body })
+    const taken = await api.post('/api/auth/register', { body }).catch((error: unknown) => error)
+    expect(taken).toMatchObject({ status: 409, code: 'CONFLICT', retryAfterMs: undefined })
+    expect(sent.map((request) => request.status)).toEqual([201, 409])
   })
 })

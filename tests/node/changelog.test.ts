@@ -1,0 +1,317 @@
+// openapi:changelog (the Markdown changelog between two documents) and the version gate (scripts/openapi-version-check.ts),
+// on the breaking-change fixture pairs, a mixed pair of their own, and the committed document with its release snapshot.
+import { execFile } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { delimiter, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { diffDocuments, findBreakingChanges, parseDocument, type OpenApiDocument } from '../../scripts/lib/openapi-diff'
+import { renderChangelog, runChangelog } from '../../scripts/openapi-changelog'
+import { compareVersions, parseVersion, runVersionCheck } from '../../scripts/openapi-version-check'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const breakingFixtures = join(root, 'tests/node/fixtures/breaking')
+const fixtures = join(root, 'tests/node/fixtures/changelog')
+const committed = join(root, 'openapi/openapi.json')
+
+const read = (file: string): OpenApiDocument => parseDocument(readFileSync(file, 'utf8'), file)
+const pair = (name: string): [OpenApiDocument, OpenApiDocument] => [
+  read(join(breakingFixtures, name, 'base.json')),
+  read(join(breakingFixtures, name, 'head.json')),
+]
+/** The list items of one `### title` section of a rendered changelog. */
+function section(markdown: string, title: string): string[] {
+  const start = markdown.indexOf(`### ${title}\n`)
+  if (start < 0) return []
+  const rest = markdown.slice(start + title.length + 5)
+  const end = rest.indexOf('\n### ')
+  return (end < 0 ? rest : rest.slice(0, end)).split('\n').filter((line) => line.startsWith('- '))
+}
+
+function inProcess(run: (out: (line: string) => void, err: (line: string) => void) => number) {
+  const out: string[] = []
+  const err: string[] = []
+  const exitCode = run(
+    (line) => out.push(line),
+    (line) => err.push(line),
+  )
+  return { exitCode, stdout: out.join('\n'), stderr: err.join('\n') }
+}
+
+/** A script as a process, the way `npm run -s <script> -- ...` runs it, with the project's Node first on PATH. */
+function npmRun(args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const PATH = `${join(root, 'node_modules/.bin')}${delimiter}${process.env.PATH ?? ''}`
+  return new Promise((resolve) => {
+    execFile('npm', ['run', '-s', ...args], { cwd: root, env: { ...process.env, PATH } }, (error, stdout, stderr) => {
+      resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout, stderr })
+    })
+  })
+}
+
+describe('openapi:changelog', () => {
+  it('lists breaking changes first, then deprecations, additions and other changes, naming operation and field', () => {
+    const markdown = renderChangelog(read(join(fixtures, 'mixed/base.json')), read(join(fixtures, 'mixed/head.json')))
+    expect(markdown).toBe(readFileSync(join(fixtures, 'mixed/CHANGELOG.md'), 'utf8'))
+
+    const titles = [...markdown.matchAll(/^### (.+)$/gm)].map((match) => match[1])
+    expect(titles).toEqual(['Breaking changes', 'Deprecated', 'Added', 'Changed'])
+    expect(markdown.split('\n').slice(0, 3)).toEqual([
+      '## 2.0.0',
+      '',
+      'Changes to the contract since 1.0.0: 3 breaking changes, 6 deprecations, 10 additions, 2 other changes.',
+    ])
+    expect(section(markdown, 'Breaking changes')).toContain(
+      '- **GET /api/users/{id}** (`getUser`): response 200 body property `data.address.postcode` removed',
+    )
+    expect(section(markdown, 'Deprecated')).toEqual([
+      '- **GET /api/users** (`listUsers`): query parameter `order` deprecated',
+      '- **GET /api/users** (`listUsers`): response 200 body property `data[].age` deprecated',
+      '- **POST /api/users** (`createUser`): request body property `plan` deprecated',
+      '- **POST /api/users** (`createUser`): response 201 body property `data.age` deprecated',
+      '- **GET /api/users/{id}** (`getUser`): response 200 body property `data.age` deprecated',
+      '- **GET /api/legacy** (`getLegacy`): operation deprecated',
+    ])
+    expect(section(markdown, 'Added')).toEqual(
+      expect.arrayContaining([
+        '- **PATCH /api/users/{id}** (`updateUser`): new operation',
+        '- **GET /api/users** (`listUsers`): new optional query parameter `q`',
+        '- **GET /api/users/{id}** (`getUser`): response 200 body property `data.status` enum value "invited" added',
+        '- **GET /api/users/{id}** (`getUser`): response 404 added',
+        '- **GET /api/users/{id}** (`getUser`): response 200 header `ETag` added',
+      ]),
+    )
+    expect(section(markdown, 'Changed')).toEqual([
+      '- **POST /api/users** (`createUser`): request body property `name` became optional',
+      '- **DELETE /api/users/{id}** (`deleteUser`): no longer requires authentication',
+    ])
+  })
+
+  it('lists exactly what openapi:breaking finds as breaking, on every breaking-change fixture pair', () => {
+    const names = readdirSync(breakingFixtures).sort()
+    expect(names.length).toBeGreaterThan(20)
+    for (const name of names) {
+      const [base, head] = pair(name)
+      const expected = findBreakingChanges(base, head)
+      expect(
+        diffDocuments(base, head).breaking.map((change) => change.message),
+        name,
+      ).toEqual(expected)
+      const listed = section(renderChangelog(base, head), 'Breaking changes')
+      expect(listed, name).toHaveLength(expected.length)
+      // Each line names the operation by method, path and operationId (a removed path, by its path and its operations).
+      for (const item of listed) expect(item, name).toMatch(/^- \*\*(?:[A-Z]+ )?\/\S*\*\* \(`\w+`(?:, `\w+`)*\): \S/)
+    }
+  })
+
+  it('says what the additive fixture pairs add or relax, and finds nothing breaking in them', () => {
+    const expected: Record<string, { added?: string[]; changed?: string[] }> = {
+      'additive-operation': {
+        added: ['- **PATCH /api/users/{id}** (`updateUser`): new operation', '- **GET /api/teams** (`listTeams`): new operation'],
+      },
+      'additive-optional-query-parameter': { added: ['- **GET /api/users** (`listUsers`): new optional query parameter `q`'] },
+      'additive-optional-request-property': {
+        added: ['- **POST /api/users** (`createUser`): request body property `bio` added (optional)'],
+      },
+      'additive-request-enum-widened': {
+        added: ['- **POST /api/users** (`createUser`): request body property `plan` enum value "enterprise" added'],
+      },
+      'additive-request-type-widened': {
+        changed: [
+          '- **GET /api/users** (`listUsers`): query parameter `page` type changed from integer to number',
+          '- **POST /api/users** (`createUser`): request body property `nickname` type changed from string to string | null',
+        ],
+      },
+      'additive-response-property': {
+        added: [
+          '- **GET /api/users** (`listUsers`): response 200 body property `data[].email` added',
+          '- **POST /api/users** (`createUser`): response 201 body property `data.email` added',
+          '- **GET /api/users/{id}** (`getUser`): response 200 body property `data.email` added',
+        ],
+      },
+    }
+    for (const [name, { added = [], changed = [] }] of Object.entries(expected)) {
+      const markdown = renderChangelog(...pair(name))
+      expect(section(markdown, 'Breaking changes'), name).toEqual([])
+      expect(section(markdown, 'Added'), name).toEqual(added)
+      expect(section(markdown, 'Changed'), name).toEqual(changed)
+    }
+  })
+
+  it('finds no change between the committed document and itself, and every operation new against an empty one', () => {
+    const document = read(committed)
+    expect(renderChangelog(document, document)).toBe(
+      '## 0.1.0\n\nNo change to operations, parameters, bodies or responses since 0.1.0 (documentation only).\n',
+    )
+    const first = renderChangelog(read(join(fixtures, 'empty.json')), document)
+    expect(section(first, 'Added')).toHaveLength(16)
+    expect(section(first, 'Added')).toContain('- **POST /api/users/{id}/posts** (`createUserPost`): new operation')
+  })
+
+  it("generated/CHANGELOG.md's first release is what openapi:changelog printed for openapi/releases/0.1.0.json", () => {
+    const printed = inProcess((out, err) =>
+      runChangelog([join(fixtures, 'empty.json'), join(root, 'openapi/releases/0.1.0.json')], out, err),
+    )
+    expect(printed.exitCode).toBe(0)
+    expect(readFileSync(join(root, 'generated/CHANGELOG.md'), 'utf8')).toContain(`\n${printed.stdout}\n`)
+  })
+
+  it('takes --date, and exits 2 with a usage line on wrong arguments or a file that is not OpenAPI', () => {
+    const dated = inProcess((out, err) => runChangelog([committed, committed, '--date', '2026-12-01'], out, err))
+    expect(dated.stdout.split('\n')[0]).toBe('## 0.1.0 (2026-12-01)')
+    for (const args of [[committed], [committed, committed, committed], [committed, committed, '--date', 'tomorrow']]) {
+      const result = inProcess((out, err) => runChangelog(args, out, err))
+      expect(result.stderr).toContain('usage: openapi-changelog <base.json> <head.json> [--date YYYY-MM-DD]')
+      expect(result.exitCode).toBe(2)
+    }
+    const notOpenApi = inProcess((out, err) => runChangelog([join(root, 'package.json'), committed], out, err))
+    expect(notOpenApi.stderr).toContain('package.json is not an OpenAPI document')
+    expect(notOpenApi.exitCode).toBe(2)
+  })
+
+  it('runs as `npm run -s openapi:changelog -- <base> <head>` and prints only the Markdown', async () => {
+    const result = await npmRun([
+      'openapi:changelog',
+      '--',
+      'tests/node/fixtures/changelog/mixed/base.json',
+      'tests/node/fixtures/changelog/mixed/head.json',
+    ])
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toBe(readFileSync(join(fixtures, 'mixed/CHANGELOG.md'), 'utf8'))
+    expect(result.exitCode).toBe(0)
+  })
+})
+
+describe('the version gate', () => {
+  type Json = Record<string, unknown> & { info: { version: string; description?: string } }
+  const load = (file: string): Json => JSON.parse(readFileSync(file, 'utf8')) as Json
+  const versioned = (document: Json, version: string): Json => ({ ...document, info: { ...document.info, version } })
+
+  /** A document and its release snapshots in a temp dir, checked by the gate in-process. */
+  function check(document: Json, snapshots: Record<string, Json>) {
+    const dir = mkdtempSync(join(tmpdir(), 'openapi-version-'))
+    const releases = join(dir, 'releases')
+    mkdirSync(releases)
+    for (const [name, snapshot] of Object.entries(snapshots)) writeFileSync(join(releases, `${name}.json`), JSON.stringify(snapshot))
+    writeFileSync(join(dir, 'openapi.json'), JSON.stringify(document))
+    return inProcess((out, err) => runVersionCheck(['--document', join(dir, 'openapi.json'), '--releases', releases], out, err))
+  }
+
+  const additive = {
+    base: load(join(breakingFixtures, 'additive-operation/base.json')),
+    head: load(join(breakingFixtures, 'additive-operation/head.json')),
+  }
+  const breaking = {
+    base: load(join(breakingFixtures, 'response-property-removed/base.json')),
+    head: load(join(breakingFixtures, 'response-property-removed/head.json')),
+  }
+
+  it('passes the committed document against openapi/releases (0.1.0 is the document as released)', () => {
+    expect(readFileSync(join(root, 'openapi/releases/0.1.0.json'), 'utf8')).toBe(readFileSync(committed, 'utf8'))
+    const result = inProcess((out, err) => runVersionCheck([], out, err))
+    expect(result.stdout).toBe('openapi-version-check: 0.1.0 is the released 0.1.0, unchanged.')
+    expect(result.exitCode).toBe(0)
+  })
+
+  it('passes an unchanged document, also when only the order of its keys differs', () => {
+    expect(check(additive.base, { '1.0.0': additive.base }).exitCode).toBe(0)
+    const reordered = Object.fromEntries(Object.entries(additive.base).reverse()) as Json
+    const result = check(reordered, { '1.0.0': additive.base })
+    expect(result.stdout).toContain('unchanged')
+    expect(result.exitCode).toBe(0)
+  })
+
+  it('fails a changed document whose version was not raised (even a description), and passes it once it is', () => {
+    const same = check(additive.head, { '1.0.0': additive.base })
+    expect(same.stdout).toContain('the document changed since release 1.0.0 but its info.version is 1.0.0')
+    expect(same.stdout).toContain('2.0.0 for a breaking change')
+    expect(same.exitCode).toBe(1)
+
+    const described = { ...additive.base, info: { ...additive.base.info, description: 'Now with a description.' } }
+    expect(check(described, { '1.0.0': additive.base }).exitCode).toBe(1)
+    expect(check(versioned(described, '1.0.1'), { '1.0.0': additive.base }).exitCode).toBe(0)
+
+    for (const version of ['1.0.1', '1.1.0', '2.0.0']) {
+      const result = check(versioned(additive.head, version), { '1.0.0': additive.base })
+      expect(result.stdout, version).toBe(`openapi-version-check: ${version} follows release 1.0.0 (no breaking change).`)
+      expect(result.exitCode, version).toBe(0)
+    }
+    expect(check(versioned(additive.head, '0.9.0'), { '1.0.0': additive.base }).exitCode).toBe(1)
+  })
+
+  it('from 1.0.0 on, fails a breaking change without a new major version, listing the change', () => {
+    const minor = check(versioned(breaking.head, '1.1.0'), { '1.0.0': breaking.base })
+    expect(minor.stdout).toContain('3 breaking change(s) since release 1.0.0, but info.version is only 1.1.0')
+    expect(minor.stdout).toContain('a breaking change raises the major version, so it must be at least 2.0.0')
+    expect(minor.stdout).toContain('  - GET /api/users: response 200 body property data[].age removed')
+    expect(minor.exitCode).toBe(1)
+
+    const major = check(versioned(breaking.head, '2.0.0'), { '1.0.0': breaking.base })
+    expect(major.stdout).toBe('openapi-version-check: 2.0.0 follows release 1.0.0 (3 breaking change(s)).')
+    expect(major.exitCode).toBe(0)
+  })
+
+  it('before 1.0.0, fails a breaking change without a new minor version', () => {
+    const released = versioned(breaking.base, '0.3.0')
+    const patch = check(versioned(breaking.head, '0.3.1'), { '0.3.0': released })
+    expect(patch.stdout).toContain('before 1.0.0 a breaking change raises the minor version, so it must be at least 0.4.0')
+    expect(patch.exitCode).toBe(1)
+    expect(check(versioned(breaking.head, '0.4.0'), { '0.3.0': released }).exitCode).toBe(0)
+    expect(check(versioned(breaking.head, '1.0.0'), { '0.3.0': released }).exitCode).toBe(0)
+    // An addition needs no more than a patch, before 1.0.0 too.
+    expect(check(versioned(additive.head, '0.3.1'), { '0.3.0': versioned(additive.base, '0.3.0') }).exitCode).toBe(0)
+  })
+
+  it('compares with the highest released version, by semver rather than by name', () => {
+    const snapshots = { '0.9.0': versioned(additive.base, '0.9.0'), '0.10.0': versioned(additive.head, '0.10.0') }
+    const result = check(versioned(additive.head, '0.10.0'), snapshots)
+    expect(result.stdout).toBe('openapi-version-check: 0.10.0 is the released 0.10.0, unchanged.')
+    expect(result.exitCode).toBe(0)
+
+    expect(compareVersions(parseVersion('0.10.0')!, parseVersion('0.9.0')!)).toBeGreaterThan(0)
+    const order = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0']
+    const shuffled = [...order].reverse()
+    expect(shuffled.sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!))).toEqual(order)
+    for (const bad of ['1.0', 'v1.0.0', '01.0.0', '1.0.0-']) expect(parseVersion(bad), bad).toBeUndefined()
+  })
+
+  it('fails clearly without a snapshot, with a snapshot that is not its name, or a version that is not semver', () => {
+    const none = check(additive.base, {})
+    expect(none.stdout).toContain('no released snapshot')
+    expect(none.exitCode).toBe(1)
+
+    const misnamed = check(additive.base, { '1.0.0': versioned(additive.base, '1.0.1') })
+    expect(misnamed.stdout).toContain("has info.version 1.0.1; a snapshot's file name is its version")
+    expect(misnamed.exitCode).toBe(1)
+
+    const notSemver = check(versioned(additive.base, 'one'), { '1.0.0': additive.base })
+    expect(notSemver.stdout).toContain('not a semantic version')
+    expect(notSemver.exitCode).toBe(1)
+
+    const badName = check(additive.base, { latest: additive.base })
+    expect(badName.stderr).toContain('a snapshot is named <semver>.json')
+    expect(badName.exitCode).toBe(2)
+
+    const usage = inProcess((out, err) => runVersionCheck(['--bogus'], out, err))
+    expect(usage.stderr).toContain('usage: openapi-version-check')
+    expect(usage.exitCode).toBe(2)
+  })
+
+  it('runs as a process on the committed document and exits 1 on a stale version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'openapi-version-process-'))
+    cpSync(join(root, 'openapi/releases'), join(dir, 'releases'), { recursive: true })
+    const changed = load(committed)
+    changed.info.description = `${changed.info.description ?? ''}\n\nOne more sentence.`
+    writeFileSync(join(dir, 'openapi.json'), JSON.stringify(changed))
+    const run = (args: string[]) =>
+      new Promise<{ exitCode: number; stdout: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'scripts/openapi-version-check.ts', ...args], { cwd: root }, (error, stdout) => {
+          resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout })
+        })
+      })
+    const [clean, stale] = await Promise.all([run([]), run(['--document', join(dir, 'openapi.json'), '--releases', join(dir, 'releases')])])
+    expect(clean).toEqual({ exitCode: 0, stdout: 'openapi-version-check: 0.1.0 is the released 0.1.0, unchanged.\n' })
+    expect(stale.exitCode).toBe(1)
+    expect(stale.stdout).toContain('the document changed since release 0.1.0 but its info.version is 0.1.0')
+  })
+})
