@@ -383,8 +383,14 @@ export type components = {
              * @example The request is invalid
              */
             message: string;
-            /** @description Present on VALIDATION_ERROR: one entry per problem. */
+            /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
             details?: components["schemas"]["ErrorDetail"][];
+            /**
+             * Format: int32
+             * @description How many more problems there were than `details` lists; absent when it lists them all.
+             * @example 3
+             */
+            omittedDetails?: number;
             /**
              * Format: uri
              * @description Link to this code's entry in the error catalogue (the Errors section of the docs).

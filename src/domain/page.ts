@@ -13,8 +13,18 @@ export interface Page<T> {
   pageSize: number
   total: number
   totalPages: number
+  /** Whether a row follows the last item: what decides the next cursor, never the totals (rows come and go mid-walk). */
+  hasMore: boolean
 }
 
-export function toPage<T>(items: T[], total: number, request: { page: number; pageSize: number }): Page<T> {
-  return { items, total, page: request.page, pageSize: request.pageSize, totalPages: Math.ceil(total / request.pageSize) }
+/** A page from the rows read: up to pageSize of them, plus one look-ahead row that only says whether more follow. */
+export function toPage<T>(rows: T[], total: number, request: { page: number; pageSize: number }): Page<T> {
+  return {
+    items: rows.slice(0, request.pageSize),
+    hasMore: rows.length > request.pageSize,
+    total,
+    page: request.page,
+    pageSize: request.pageSize,
+    totalPages: Math.ceil(total / request.pageSize),
+  }
 }

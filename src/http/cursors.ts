@@ -86,9 +86,9 @@ export function nextCursor<T extends { id: string }, Sort extends string>(
   sortValue: (item: T, sort: Sort) => string,
 ): string | null {
   const last = page.items.at(-1)
-  if (!last || page.page >= page.totalPages) return null
+  if (!last || !page.hasMore) return null
   const payload: CursorPayload = {
-    p: page.page + 1,
+    p: Math.min(page.page + 1, 1_000_000),
     n: request.pageSize,
     s: request.sort,
     o: request.order,

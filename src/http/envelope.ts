@@ -16,13 +16,17 @@ export const listBody = <T>(c: Context<AppEnv>, { items, page, pageSize, total, 
   meta: { ...meta(c), page, pageSize, total, totalPages, nextCursor },
 })
 
-function errorBody(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]): ErrorResponseBody {
+function errorBody(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[], omitted = 0): ErrorResponseBody {
   const docs = `${publicOrigin(c)}/docs#${errorAnchor(code)}`
-  return { error: { code, message, ...(details ? { details } : {}), docs }, meta: meta(c) }
+  const listed = details ? { details, ...(omitted > 0 ? { omittedDetails: omitted } : {}) } : {}
+  return { error: { code, message, ...listed, docs }, meta: meta(c) }
 }
 
-/** The error envelope with the status that belongs to its code. Errors are never stored by caches. */
-export function sendError(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[]) {
+/**
+ * The error envelope with the status that belongs to its code. Errors are never stored by caches. `omitted` counts
+ * problems found beyond the `details` listed.
+ */
+export function sendError(c: Context<AppEnv>, code: ErrorCodeValue, message: string, details?: ErrorDetail[], omitted = 0) {
   c.header('Cache-Control', 'no-store')
-  return c.json(errorBody(c, code, message, details), statusOf(code))
+  return c.json(errorBody(c, code, message, details, omitted), statusOf(code))
 }

@@ -12,6 +12,7 @@ import { InvalidCursor } from './cursors'
 import { RateLimited, rateLimited } from './middleware/rate-limit'
 
 const where = { json: 'body', query: 'query', param: 'path', header: 'header' } as const
+const MAX_DETAILS = 20
 
 /** Every request-validation failure, whatever its target, becomes 400 VALIDATION_ERROR with one detail per problem. */
 export function validationHook(result: { target: string; success: boolean; error?: ZodError }, c: Context<AppEnv>) {
@@ -24,7 +25,8 @@ export function validationHook(result: { target: string; success: boolean; error
     }
     return [{ field, message: issue.message, in: location }]
   })
-  return sendError(c, 'VALIDATION_ERROR', 'The request is invalid', details)
+  // Bounded: 7,000 unknown keys make one answer of 20 details and a count, not a 400 KB list.
+  return sendError(c, 'VALIDATION_ERROR', 'The request is invalid', details.slice(0, MAX_DETAILS), details.length - MAX_DETAILS)
 }
 
 // Errors hono raises before a handler runs, by status.

@@ -114,6 +114,55 @@ describe('cursor pagination (keyset)', () => {
     expect(new Set(ids).size).toBe(TITLES.length)
   })
 
+  it('a walk under concurrent deletes and inserts returns every row that existed throughout exactly once, and ends only when no row follows', async () => {
+    const session = await register()
+    const path = { id: session.user.id }
+    const made: string[] = []
+    for (let i = 0; i < 9; i++) {
+      const post = await client(session.token).POST('/api/users/{id}/posts', { params: { path }, body: { title: `walk ${i}`, body: 'B' } })
+      made.push(post.data!.data.id)
+    }
+    const remove = (postId: string) =>
+      client(session.token).DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: session.user.id, postId } } })
+    const first = await client().GET('/api/users/{id}/posts', { params: { path, query: { pageSize: 3, order: 'asc' } } })
+    const seen = first.data!.data.map((post) => post.id)
+    // Two rows the reader has already seen go away (an offset walk, or a cursor that trusted the totals, would now
+    // stop a page early), one not yet seen goes away too, and two new ones arrive at the end.
+    await remove(seen[0]!)
+    await remove(seen[1]!)
+    await remove(made[4]!)
+    for (const title of ['late one', 'late two'])
+      await client(session.token).POST('/api/users/{id}/posts', { params: { path }, body: { title, body: 'B' } })
+    let cursor = first.data!.meta.nextCursor
+    while (cursor) {
+      const next = await client().GET('/api/users/{id}/posts', { params: { path, query: { cursor } } })
+      expect(next.response.status).toBe(200)
+      seen.push(...next.data!.data.map((post) => post.id))
+      cursor = next.data!.meta.nextCursor
+    }
+    const throughout = made.filter((_, i) => i !== 4)
+    for (const id of throughout)
+      expect(
+        seen.filter((s) => s === id),
+        id,
+      ).toHaveLength(1)
+    expect(new Set(seen).size).toBe(seen.length)
+    // The late ones came after the last row of the walk's start, in this order, so the walk reached them too.
+    expect(seen).toHaveLength(throughout.length + 2)
+  })
+
+  it('the last page has no cursor even when the totals say otherwise', async () => {
+    const session = await register()
+    const path = { id: session.user.id }
+    for (let i = 0; i < 4; i++)
+      await client(session.token).POST('/api/users/{id}/posts', { params: { path }, body: { title: `t${i}`, body: 'B' } })
+    const first = await client().GET('/api/users/{id}/posts', { params: { path, query: { pageSize: 2 } } })
+    expect(first.data!.meta.nextCursor).toEqual(expect.any(String))
+    const second = await client().GET('/api/users/{id}/posts', { params: { path, query: { cursor: first.data!.meta.nextCursor! } } })
+    expect(second.data!.data).toHaveLength(2)
+    expect(second.data!.meta.nextCursor).toBeNull()
+  })
+
   describe('a cursor this listing did not issue is a 422 INVALID_CURSOR', () => {
     let cursor = ''
     beforeAll(async () => {

@@ -51,6 +51,26 @@ const badCredentials: [string, (w: World) => Promise<Record<string, string>>][] 
       ),
   ],
   [
+    'a correctly signed token without an expiry',
+    async (w) => bearer(await sign({ sub: w.owner.user.id, role: 'admin', gen: 0 }, env.JWT_SECRET, 'HS256')),
+  ],
+  [
+    'a token ended by signing out',
+    async (w) => {
+      const { data } = await client().POST('/api/auth/login', { body: { email: w.owner.user.email, password: w.owner.password } })
+      await client(data!.data.token).POST('/api/auth/logout')
+      return bearer(data!.data.token)
+    },
+  ],
+  [
+    'a token from before a password change',
+    async (w) => {
+      const old = w.owner.token
+      await client(old).PUT('/api/profile/password', { body: { currentPassword: w.owner.password, newPassword: 'A-changed-passw0rd' } })
+      return bearer(old)
+    },
+  ],
+  [
     'the token of a deleted user',
     async () => {
       const gone = await makeWorld()

@@ -1,5 +1,7 @@
-import { env } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { describe, expect, it, vi } from 'vitest'
+import { createApp } from '../../src/app'
+import { interceptD1 } from './support/d1-proxy'
 import { call, count, json, PASSWORD, register, uniqueEmail } from './support/api'
 
 const auth = (token: string, key: string) => ({ Authorization: `Bearer ${token}`, 'Idempotency-Key': key })
@@ -125,6 +127,101 @@ describe('Idempotency-Key on POST', () => {
     expect([first.status, retry.status]).toEqual([201, 201])
     expect(retry.headers.get('idempotent-replayed')).toBe('true')
     expect(retry.headers.get('cache-control')).toBe('private, no-cache, no-store, must-revalidate')
+  })
+
+  it('anonymous keys are scoped to the account the request names: strangers reusing a key neither collide nor learn of it', async () => {
+    const key = crypto.randomUUID()
+    const alice = await json(
+      'POST',
+      '/api/auth/register',
+      { email: uniqueEmail('alice'), name: 'Alice', password: PASSWORD },
+      { 'Idempotency-Key': key },
+    )
+    const bob = await json(
+      'POST',
+      '/api/auth/register',
+      { email: uniqueEmail('bob'), name: 'Bob', password: PASSWORD },
+      { 'Idempotency-Key': key },
+    )
+    expect([alice.status, bob.status]).toEqual([201, 201])
+    expect(bob.headers.get('idempotent-replayed')).toBeNull()
+    // The key is Alice's own now: she reusing it for another request is the documented 422.
+    const aliceEmail = (await alice.json<{ data: { user: { email: string } } }>()).data.user.email
+    const login = await json('POST', '/api/auth/login', { email: aliceEmail, password: PASSWORD }, { 'Idempotency-Key': key })
+    expect(login.status).toBe(422)
+  })
+
+  it('an abandoned claim holds its key only for its short lease: a retry then runs the request again', async () => {
+    const session = await register()
+    const key = crypto.randomUUID()
+    const path = `/api/users/${session.user.id}/posts`
+    // A first request that never finishes (a crashed or cancelled invocation): its post insert never answers.
+    const stuck = interceptD1(env.DB, (target) => ({
+      prepare: (sql: string) =>
+        /^insert into "posts"/i.test(sql)
+          ? new Proxy(target.prepare(sql), {
+              get: (statement, name) =>
+                name === 'bind'
+                  ? () => ({
+                      all: () => new Promise(() => {}),
+                      run: () => new Promise(() => {}),
+                      raw: () => new Promise(() => {}),
+                      first: () => new Promise(() => {}),
+                    })
+                  : Reflect.get(statement, name),
+            })
+          : target.prepare(sql),
+    }))
+    const init = {
+      method: 'POST',
+      headers: { ...auth(session.token, key), 'content-type': 'application/json', 'CF-Connecting-IP': '192.0.2.77' },
+      body: JSON.stringify({ title: 'Once', body: 'B' }),
+    }
+    void createApp().request(path, init, { ...env, DB: stuck }, createExecutionContext())
+    await vi.waitFor(async () =>
+      expect(await env.DB.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE key = ?').bind(key).first('n')).toBe(1),
+    )
+    // While its lease runs, a retry is told to wait.
+    const waiting = await json('POST', path, { title: 'Once', body: 'B' }, auth(session.token, key))
+    expect(waiting.status).toBe(409)
+    expect(waiting.headers.get('retry-after')).toBe('1')
+    const lease = await env.DB.prepare('SELECT created_at, expires_at FROM idempotency_keys WHERE key = ?')
+      .bind(key)
+      .first<{ created_at: string; expires_at: string }>()
+    const leaseMs = Date.parse(lease!.expires_at) - Date.parse(lease!.created_at)
+    expect(leaseMs).toBeGreaterThanOrEqual(60_000)
+    expect(leaseMs).toBeLessThanOrEqual(5 * 60_000)
+    // Once the lease lapses, the retry runs the request: created once, not locked out for a day.
+    await env.DB.prepare("UPDATE idempotency_keys SET expires_at = '2000-01-01T00:00:00.000Z' WHERE key = ?").bind(key).run()
+    const retry = await json('POST', path, { title: 'Once', body: 'B' }, auth(session.token, key))
+    expect(retry.status).toBe(201)
+    expect(retry.headers.get('idempotent-replayed')).toBeNull()
+  })
+
+  it('a failure while recording the response releases the claim, so a retry is not refused', async () => {
+    const session = await register()
+    const key = crypto.randomUUID()
+    const failingCompletion = interceptD1(env.DB, (target) => ({
+      prepare: (sql: string) => {
+        if (!/^update "idempotency_keys"/i.test(sql)) return target.prepare(sql)
+        const fail = () => Promise.reject(new Error('D1_ERROR: network connection lost'))
+        const failing: D1PreparedStatement = new Proxy(target.prepare(sql), {
+          get: (statement, name) =>
+            name === 'bind' ? () => failing : ['run', 'all', 'raw', 'first'].includes(String(name)) ? fail : Reflect.get(statement, name),
+        })
+        return failing
+      },
+    }))
+    const ctx = createExecutionContext()
+    const init = {
+      method: 'POST',
+      headers: { ...auth(session.token, key), 'content-type': 'application/json', 'CF-Connecting-IP': '192.0.2.78' },
+      body: JSON.stringify({ title: 'T', body: 'B' }),
+    }
+    const first = await createApp().request(`/api/users/${session.user.id}/posts`, init, { ...env, DB: failingCompletion }, ctx)
+    expect(first.status).toBe(201)
+    await waitOnExecutionContext(ctx)
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE key = ?').bind(key).first('n')).toBe(0)
   })
 
   it('expired keys (over 24 hours) are forgotten', async () => {

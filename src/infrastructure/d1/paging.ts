@@ -52,7 +52,8 @@ export function pageQuery(
 
 /** The bound values of a pageQuery for this request. */
 export const pageValues = ({ page, pageSize, after }: PageRequest<string>) => ({
-  limit: pageSize,
+  // One row more than a page: it tells whether another page follows (see toPage).
+  limit: pageSize + 1,
   offset: (page - 1) * pageSize,
   afterValue: after?.value,
   afterId: after?.id,

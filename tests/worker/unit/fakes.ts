@@ -21,7 +21,7 @@ export function memoryUsers(): UserRepository & { passwords: Map<string, string>
     passwords,
     async list({ page, pageSize }) {
       const all = [...rows.values()]
-      return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length }
+      return { items: all.slice((page - 1) * pageSize, page * pageSize + 1), total: all.length }
     },
     async get(id) {
       return rows.get(id) ?? null
@@ -88,7 +88,7 @@ export function memoryPosts(authors: Set<string>): PostRepository {
   return {
     async list({ page, pageSize, authorId }) {
       const all = [...rows.values()].filter((p) => !authorId || p.authorId === authorId)
-      return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length }
+      return { items: all.slice((page - 1) * pageSize, page * pageSize + 1), total: all.length }
     },
     async listByAuthor(authorId, request) {
       return authors.has(authorId) ? this.list({ ...request, authorId }) : null
