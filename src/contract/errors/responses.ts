@@ -40,16 +40,11 @@ export const ErrorResponse = z
           .max(20)
           .optional()
           .openapi({ description: 'Present on VALIDATION_ERROR: one entry per problem, the first 20 of them.' }),
-        omittedDetails: z
-          .int()
-          .min(1)
-          .max(2_147_483_647)
-          .optional()
-          .openapi({
-            format: 'int32',
-            description: 'How many more problems there were than `details` lists; absent when it lists them all.',
-            example: 3,
-          }),
+        omittedDetails: z.int().min(1).max(2_147_483_647).optional().openapi({
+          format: 'int32',
+          description: 'How many more problems there were than `details` lists; absent when it lists them all.',
+          example: 3,
+        }),
         docs: z.url().max(256).openapi({
           description: "Link to this code's entry in the error catalogue (the Errors section of the docs).",
           example: 'https://api.example.com/docs#error-validation-error',
