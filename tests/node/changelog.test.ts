@@ -140,7 +140,7 @@ describe('openapi:changelog', () => {
 
   it('finds no change between the committed document and itself, and every operation new against an empty one', () => {
     const document = read(committed)
-    const { version } = document.info
+    const version = document.info?.version ?? ''
     expect(renderChangelog(document, document)).toBe(
       `## ${version}\n\nNo change to operations, parameters, bodies or responses since ${version} (documentation only).\n`,
     )
@@ -159,7 +159,7 @@ describe('openapi:changelog', () => {
 
   it('takes --date, and exits 2 with a usage line on wrong arguments or a file that is not OpenAPI', () => {
     const dated = inProcess((out, err) => runChangelog([committed, committed, '--date', '2026-12-01'], out, err))
-    expect(dated.stdout.split('\n')[0]).toBe(`## ${read(committed).info.version} (2026-12-01)`)
+    expect(dated.stdout.split('\n')[0]).toBe(`## ${read(committed).info?.version} (2026-12-01)`)
     for (const args of [[committed], [committed, committed, committed], [committed, committed, '--date', 'tomorrow']]) {
       const result = inProcess((out, err) => runChangelog(args, out, err))
       expect(result.stderr).toContain('usage: openapi-changelog <base.json> <head.json> [--date YYYY-MM-DD]')
