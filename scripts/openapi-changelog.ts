@@ -1,13 +1,14 @@
 /**
  * `npm run -s openapi:changelog -- <base.json> <head.json> [--date YYYY-MM-DD]`: prints the Markdown changelog of the
  * contract from base to head: breaking changes first, then deprecations, additions and other changes, each line naming
- * the operation (method, path, operationId) and the field. Exit 0, or 2 on bad input. At a release its output goes on
+ * the operation (method, path, operationId) and the field, or, for a change to a schema several operations share, the
+ * component once with the operations using it. Exit 0, or 2 on bad input. At a release its output goes on
  * top of generated/CHANGELOG.md (docs/versioning.md).
  */
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { diffDocuments, parseDocument, type Change, type ChangeKind, type OpenApiDocument } from './lib/openapi-diff'
+import { diffDocuments, parseDocument, usedBy, type Change, type ChangeKind, type OpenApiDocument } from './lib/openapi-diff'
 
 type Print = (line: string) => void
 
@@ -18,14 +19,31 @@ const SECTIONS: Array<{ kind: ChangeKind; title: string; one: string; many: stri
   { kind: 'changed', title: 'Changed', one: 'other change', many: 'other changes' },
 ]
 
-/** Field, parameter, header and media type names in code spans: "property `data[].age` removed". */
-const codeSpans = (detail: string): string =>
-  detail.replace(/\b(property|parameter|header|content type) (\S+)/g, (_match, what: string, name: string) => `${what} \`${name}\``)
+/**
+ * Field, parameter, header and media type names in code spans: "property `data[].age` removed". Values the line
+ * already quotes (a pattern, a format) are left as they are: they come last, in their own code spans.
+ */
+function codeSpans(detail: string): string {
+  const quoted = detail.indexOf('`')
+  const names = quoted < 0 ? detail : detail.slice(0, quoted)
+  const rest = quoted < 0 ? '' : detail.slice(quoted)
+  return (
+    names.replace(
+      /\b(property|parameter|header(?! parameter)|content type) (\S+)/g,
+      (_match, what: string, name: string) => `${what} \`${name}\``,
+    ) + rest
+  )
+}
+
+const ids = (operationIds: string[]): string => operationIds.map((id) => `\`${id}\``).join(', ')
 
 function line(change: Change): string {
-  const ids = change.operationIds.length ? ` (${change.operationIds.map((id) => `\`${id}\``).join(', ')})` : ''
+  if (change.component) {
+    return `- **${change.component}** (component): ${codeSpans(change.detail)}; used by ${usedBy(change.operationIds, (id) => `\`${id}\``)}`
+  }
+  const named = change.operationIds.length ? ` (${ids(change.operationIds)})` : ''
   const where = change.method ? `${change.method} ${change.path}` : (change.path ?? '')
-  return where ? `- **${where}**${ids}: ${codeSpans(change.detail)}` : `- ${codeSpans(change.detail)}`
+  return where ? `- **${where}**${named}: ${codeSpans(change.detail)}` : `- ${codeSpans(change.detail)}`
 }
 
 /** The Markdown section of one release: `## <head version>`, then one list per kind of change that has any. */

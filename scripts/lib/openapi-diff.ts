@@ -8,8 +8,14 @@
  * that same allOf as a breaking removal after a purely additive change (a new optional query parameter).
  *
  * The rule behind every check: a response keeps everything a client reads, with the same type, no new type (such as
- * null) and no fewer enum values; a request still accepts whatever a client sent before. A response enum may gain
- * values: clients must tolerate unknown ones, as they already do for error codes.
+ * null) and no fewer enum values; a request still accepts whatever a client sent before. Constraints follow the same
+ * rule: what a client sends may not be constrained more (a pattern, format or bound added or tightened), what it
+ * receives may not be constrained less (a pattern, format or bound removed or loosened), since a client validating
+ * strictly, or sized to the old bounds, would reject it. A response enum may gain values: clients must tolerate
+ * unknown ones, as they already do for error codes.
+ *
+ * A change inside a shared schema (`#/components/schemas/<Name>`, reached by the same `$ref` in both documents) is
+ * reported once, as a change to that component naming the operations that use it, not once per body that embeds it.
  */
 
 export interface SchemaObject {
@@ -18,6 +24,20 @@ export interface SchemaObject {
   nullable?: boolean
   enum?: unknown[]
   const?: unknown
+  format?: string
+  pattern?: string
+  minLength?: number
+  maxLength?: number
+  minimum?: number
+  maximum?: number
+  exclusiveMinimum?: number | boolean
+  exclusiveMaximum?: number | boolean
+  multipleOf?: number
+  minItems?: number
+  maxItems?: number
+  uniqueItems?: boolean
+  minProperties?: number
+  maxProperties?: number
   properties?: Record<string, SchemaObject>
   required?: string[]
   items?: SchemaObject
@@ -81,7 +101,9 @@ type Direction = 'request' | 'response'
 
 /** What a change means to an existing client: it breaks it, warns it, or gives it something new or looser. */
 export type ChangeKind = 'breaking' | 'deprecated' | 'added' | 'changed'
-type NoteKind = Exclude<ChangeKind, 'breaking'>
+
+/** Most severe first: when one change means different things to different uses, the worst one is reported. */
+const SEVERITY: ChangeKind[] = ['breaking', 'deprecated', 'changed', 'added']
 
 /** One document plus the lookups that need it. */
 class Doc {
@@ -127,10 +149,34 @@ class Doc {
   }
 }
 
+/** Numeric bounds: an upper bound is tightened by lowering it, a lower bound by raising it. */
+const BOUNDS = [
+  ['maxLength', 'upper'],
+  ['maxItems', 'upper'],
+  ['maxProperties', 'upper'],
+  ['maximum', 'upper'],
+  ['exclusiveMaximum', 'upper'],
+  ['minLength', 'lower'],
+  ['minItems', 'lower'],
+  ['minProperties', 'lower'],
+  ['minimum', 'lower'],
+  ['exclusiveMinimum', 'lower'],
+] as const satisfies ReadonlyArray<readonly [keyof SchemaObject, 'upper' | 'lower']>
+
+/** Lower bounds whose absence means 0 (a string, array or object is never shorter than empty). */
+const ZERO_BY_DEFAULT = new Set<string>(['minLength', 'minItems', 'minProperties'])
+
+const numeric = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined)
+
+/** allOf: every part applies, so the merged schema keeps the tighter of two bounds. */
 function mergeSchemas(a: SchemaObject, b: SchemaObject): SchemaObject {
   const merged: SchemaObject = { ...a, ...b }
   if (a.properties || b.properties) merged.properties = { ...a.properties, ...b.properties }
   if (a.required || b.required) merged.required = [...new Set([...(a.required ?? []), ...(b.required ?? [])])]
+  for (const [key, side] of BOUNDS) {
+    const [x, y] = [numeric(a[key]), numeric(b[key])]
+    if (x !== undefined && y !== undefined) merged[key] = side === 'upper' ? Math.min(x, y) : Math.max(x, y)
+  }
   return merged
 }
 
@@ -172,23 +218,102 @@ function enumOf(schema: SchemaObject): unknown[] | undefined {
 }
 
 /**
- * The branch of `anyOf: [X, { type: 'null' }]` that carries the structure, so nullable objects are still compared.
+ * The branch of `anyOf: [X, { type: 'null' }]` that carries the structure, so nullable objects are still compared,
+ * with the branch as written (`raw`, to tell a component) and the refs it went through (to stop at a recursion).
  * Other unions are compared by the types they admit only.
  */
-function structuralBranch(schema: SchemaObject, doc: Doc): SchemaObject {
+function structuralBranch(schema: SchemaObject, doc: Doc): { schema: SchemaObject; raw?: SchemaObject; refs: string[] } {
   const variants = schema.anyOf ?? schema.oneOf
-  if (!variants) return schema
+  if (!variants) return { schema, refs: [] }
   const nonNull = variants.filter((variant) => {
     const types = typesOf(doc.schema(variant).schema, doc)
     return !(types?.size === 1 && types.has('null'))
   })
-  return nonNull.length === 1 && nonNull[0] ? doc.schema(nonNull[0]).schema : schema
+  const [only] = nonNull
+  return nonNull.length === 1 && only ? { ...doc.schema(only), raw: only } : { schema, refs: [] }
+}
+
+/** Keywords that describe a schema without constraining it: a `$ref` carrying only these is the component itself. */
+const ANNOTATIONS = new Set([
+  'description',
+  'title',
+  'example',
+  'examples',
+  'deprecated',
+  'default',
+  'readOnly',
+  'writeOnly',
+  'externalDocs',
+  '$comment',
+])
+
+const constraining = (schema: object): string[] => Object.keys(schema).filter((key) => !ANNOTATIONS.has(key) && !key.startsWith('x-'))
+
+/**
+ * The component a schema is, when it is nothing but a reference to `#/components/schemas/<Name>`: a `$ref`, or the
+ * `allOf: [{ $ref }, { description }]` zod-openapi emits to annotate one. Anything that adds a constraint is not.
+ */
+function componentOf(schema: SchemaObject): string | undefined {
+  const keys = constraining(schema)
+  if (keys.length !== 1) return undefined
+  if (keys[0] === '$ref' && schema.$ref) {
+    const match = /^#\/components\/schemas\/([^/]+)$/.exec(schema.$ref)
+    return match?.[1] && decodeURIComponent(match[1]).replaceAll('~1', '/').replaceAll('~0', '~')
+  }
+  if (keys[0] === 'allOf' && schema.allOf) {
+    const parts = schema.allOf.filter((part) => constraining(part).length > 0)
+    return parts.length === 1 && parts[0] ? componentOf(parts[0]) : undefined
+  }
+  return undefined
+}
+
+/** A value in a code span, cut short when long (patterns are): "`^(?=[^@]{1,64}@)[A-Za-z0-9…`". */
+function code(value: unknown, max = 32): string {
+  const text = String(value)
+  const short = text.length > max ? `${text.slice(0, max - 1)}…` : text
+  const fence = '`'.repeat(Math.max(0, ...(short.match(/`+/g) ?? []).map((run) => run.length)) + 1)
+  const pad = short.startsWith('`') || short.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${short}${pad}${fence}`
+}
+
+/** Where a schema comparison is: in which operation, which body or parameter, and which shared component. */
+interface Site {
+  /** "GET /api/users" */
+  op: string
+  /** "response 200 body", "request body", "query parameter page" */
+  where: string
+  /** The property path from the body or parameter: "data[].address.postcode". */
+  path: string
+  /** The innermost component both sides reach by the same `$ref`, and the property path inside it. */
+  component?: { name: string; path: string }
+}
+
+function child(site: Site, segment: string): Site {
+  const join = (path: string) => (segment.startsWith('[') || segment.startsWith('{') || !path ? `${path}${segment}` : `${path}.${segment}`)
+  return { ...site, path: join(site.path), ...(site.component && { component: { ...site.component, path: join(site.component.path) } }) }
+}
+
+/** The site inside a component when both sides are that component, by the same `$ref`. */
+function within(site: Site, baseRaw: SchemaObject, headRaw: SchemaObject): Site {
+  const name = componentOf(baseRaw)
+  return name && name === componentOf(headRaw) ? { ...site, component: { name, path: '' } } : site
+}
+
+const subject = (where: string, path: string): string => [where, path && `property ${path}`].filter(Boolean).join(' ')
+
+/** One change at one place, before the changes to a shared component are gathered into one. */
+interface Finding {
+  kind: ChangeKind
+  /** "GET /api/users", or "/api/legacy" for a whole path. */
+  op: string
+  /** The change as seen from the operation: "response 200 body property data[].age removed". */
+  detail: string
+  /** The same change as seen from the component it is in: "property age removed". */
+  component?: { name: string; detail: string }
 }
 
 class Comparison {
-  readonly changes: string[] = []
-  /** The changes that break nothing, for the changelog; findBreakingChanges ignores them. */
-  readonly notes: Array<{ kind: NoteKind; message: string }> = []
+  readonly findings: Finding[] = []
   /** Pairs of $ref chains being compared right now: a recursive schema is compared once, not forever. */
   private readonly active = new Set<string>()
 
@@ -197,43 +322,61 @@ class Comparison {
     readonly head: Doc,
   ) {}
 
-  report(message: string): void {
-    if (!this.changes.includes(message)) this.changes.push(message)
+  /** A change to the operation itself (a parameter, a response, its security), outside any schema. */
+  record(kind: ChangeKind, op: string, detail: string): void {
+    this.findings.push({ kind, op, detail })
   }
 
-  note(kind: NoteKind, message: string): void {
-    if (!this.notes.some((note) => note.message === message)) this.notes.push({ kind, message })
+  /** A change at a place in a schema: `what` follows the name of the place ("removed", "pattern added (`x`)"). */
+  private at(kind: ChangeKind, site: Site, what: string): void {
+    const detail = [subject(site.where, site.path), what].filter(Boolean).join(' ')
+    const component = site.component && {
+      name: site.component.name,
+      detail: [subject('', site.component.path), what].filter(Boolean).join(' '),
+    }
+    this.findings.push({ kind, op: site.op, detail, ...(component && { component }) })
   }
 
-  /** `where` names the body or parameter ("GET /x: response 200 body"); `path` is the property path inside it. */
-  schemas(baseRaw: SchemaObject, headRaw: SchemaObject, direction: Direction, where: string, path: string): void {
+  /** A change that narrows (the new schema admits less) or widens what is admitted; which one breaks depends on the side. */
+  private constraint(direction: Direction, site: Site, narrows: boolean, widens: boolean, what: string): void {
+    if (narrows && widens) return
+    const breaks = direction === 'request' ? !widens : !narrows
+    this.at(breaks ? 'breaking' : 'changed', site, what)
+  }
+
+  schemas(baseRaw: SchemaObject, headRaw: SchemaObject, direction: Direction, outer: Site): void {
     const base = this.base.schema(baseRaw)
     const head = this.head.schema(headRaw)
-    const key = `${direction}|${base.refs.join(',')}|${head.refs.join(',')}`
-    if (base.refs.length + head.refs.length > 0) {
+    this.once(direction, base.refs, head.refs, () =>
+      this.compareResolved(base.schema, head.schema, direction, within(outer, baseRaw, headRaw)),
+    )
+  }
+
+  /** Runs `compare` unless the same pair of $ref chains is already being compared further up (a recursive schema). */
+  private once(direction: Direction, baseRefs: string[], headRefs: string[], compare: () => void): void {
+    const key = `${direction}|${baseRefs.join(',')}|${headRefs.join(',')}`
+    if (baseRefs.length + headRefs.length > 0) {
       if (this.active.has(key)) return
       this.active.add(key)
     }
     try {
-      this.compareResolved(base.schema, head.schema, direction, where, path)
+      compare()
     } finally {
       this.active.delete(key)
     }
   }
 
-  private compareResolved(base: SchemaObject, head: SchemaObject, direction: Direction, where: string, path: string): void {
-    const at = path ? `${where} property ${path}` : where
+  private compareResolved(base: SchemaObject, head: SchemaObject, direction: Direction, site: Site): void {
     const baseTypes = typesOf(base, this.base)
     const headTypes = typesOf(head, this.head)
     const compatible = direction === 'response' ? admits(baseTypes, headTypes) : admits(headTypes, baseTypes)
+    const typeChange = `type changed from ${describeTypes(baseTypes)} to ${describeTypes(headTypes)}`
     if (!compatible) {
       // Everything below a changed type would be noise: report the cause once.
-      this.report(`${at} type changed from ${describeTypes(baseTypes)} to ${describeTypes(headTypes)}`)
+      this.at('breaking', site, typeChange)
       return
     }
-    if (!sameTypes(baseTypes, headTypes)) {
-      this.note('changed', `${at} type changed from ${describeTypes(baseTypes)} to ${describeTypes(headTypes)}`)
-    }
+    if (!sameTypes(baseTypes, headTypes)) this.at('changed', site, typeChange)
 
     const baseEnum = enumOf(base)
     const headEnum = enumOf(head)
@@ -242,71 +385,140 @@ class Comparison {
       if (baseEnum) {
         const kept = new Set(headEnum.map((value) => JSON.stringify(value)))
         for (const value of baseEnum) {
-          if (!kept.has(JSON.stringify(value))) this.report(`${at} enum value ${JSON.stringify(value)} removed`)
+          if (!kept.has(JSON.stringify(value))) this.at('breaking', site, `enum value ${JSON.stringify(value)} removed`)
         }
         const had = new Set(baseEnum.map((value) => JSON.stringify(value)))
         for (const value of headEnum) {
-          if (!had.has(JSON.stringify(value))) this.note('added', `${at} enum value ${JSON.stringify(value)} added`)
+          if (!had.has(JSON.stringify(value))) this.at('added', site, `enum value ${JSON.stringify(value)} added`)
         }
-      } else if (direction === 'request') {
-        this.report(`${at} is now restricted to ${list(headEnum)}`)
       } else {
-        this.note('changed', `${at} is now restricted to ${list(headEnum)}`)
+        this.at(direction === 'request' ? 'breaking' : 'changed', site, `is now restricted to ${list(headEnum)}`)
       }
     } else if (baseEnum) {
-      this.note('changed', `${at} is no longer restricted to ${list(baseEnum)}`)
+      // In a response too: clients already tolerate values they do not know.
+      this.at('changed', site, `is no longer restricted to ${list(baseEnum)}`)
     }
 
-    const baseShape = structuralBranch(base, this.base)
-    const headShape = structuralBranch(head, this.head)
-    this.properties(baseShape, headShape, direction, where, path)
-    if (baseShape.items && headShape.items) {
-      this.schemas(baseShape.items, headShape.items, direction, where, `${path}[]`)
+    const baseBranch = structuralBranch(base, this.base)
+    const headBranch = structuralBranch(head, this.head)
+    const inner = baseBranch.raw && headBranch.raw ? within(site, baseBranch.raw, headBranch.raw) : site
+    this.once(direction, baseBranch.refs, headBranch.refs, () => {
+      const [baseShape, headShape] = [baseBranch.schema, headBranch.schema]
+      this.constraints(baseShape, headShape, direction, inner)
+      this.properties(baseShape, headShape, direction, inner)
+      if (baseShape.items && headShape.items) this.schemas(baseShape.items, headShape.items, direction, child(inner, '[]'))
+      this.additionalProperties(baseShape, headShape, direction, inner)
+    })
+  }
+
+  /** pattern, format, the numeric and length bounds, multipleOf, uniqueItems. */
+  private constraints(base: SchemaObject, head: SchemaObject, direction: Direction, site: Site): void {
+    for (const key of ['pattern', 'format'] as const) {
+      const [was, now] = [base[key], head[key]]
+      if (was === now) continue
+      if (was === undefined) this.constraint(direction, site, true, false, `${key} added (${code(now)})`)
+      else if (now === undefined) this.constraint(direction, site, false, true, `${key} removed (was ${code(was)})`)
+      else this.constraint(direction, site, false, false, `${key} changed from ${code(was)} to ${code(now)}`)
     }
-    const baseExtra = baseShape.additionalProperties
-    const headExtra = headShape.additionalProperties
-    if (typeof baseExtra === 'object' && typeof headExtra === 'object') {
-      this.schemas(baseExtra, headExtra, direction, where, `${path}{}`)
+
+    for (const [key, side] of BOUNDS) {
+      const [rawWas, rawNow] = [numeric(base[key]), numeric(head[key])]
+      const fallback = ZERO_BY_DEFAULT.has(key) ? 0 : undefined
+      const [was, now] = [rawWas ?? fallback, rawNow ?? fallback]
+      if (was === now) continue
+      const unbounded = side === 'upper' ? Infinity : -Infinity
+      const tighter = side === 'upper' ? (now ?? unbounded) < (was ?? unbounded) : (now ?? unbounded) > (was ?? unbounded)
+      const what =
+        rawWas === undefined
+          ? `${key} added (${now})`
+          : rawNow === undefined
+            ? `${key} removed (was ${was})`
+            : `${key} ${(now ?? 0) > (was ?? 0) ? 'raised' : 'lowered'} from ${was} to ${now}`
+      this.constraint(direction, site, tighter, !tighter, what)
+    }
+
+    const [was, now] = [base.multipleOf, head.multipleOf]
+    if (was !== now) {
+      const divides = (a: number | undefined, b: number | undefined) => b === undefined || (a !== undefined && Number.isInteger(a / b))
+      const what =
+        was === undefined
+          ? `multipleOf added (${now})`
+          : now === undefined
+            ? `multipleOf removed (was ${was})`
+            : `multipleOf changed from ${was} to ${now}`
+      this.constraint(direction, site, divides(now, was), divides(was, now), what)
+    }
+
+    if (Boolean(base.uniqueItems) !== Boolean(head.uniqueItems)) {
+      this.constraint(
+        direction,
+        site,
+        Boolean(head.uniqueItems),
+        Boolean(base.uniqueItems),
+        `uniqueItems ${head.uniqueItems ? 'added' : 'removed'}`,
+      )
     }
   }
 
-  private properties(base: SchemaObject, head: SchemaObject, direction: Direction, where: string, path: string): void {
+  /**
+   * Extra properties: none (`false`), any (absent, `true`) or those a schema admits. In a request, rejecting what was
+   * accepted breaks; in a response, extra properties whose values are no longer described break (a client reading
+   * them as a map), while extra properties newly allowed do not (clients ignore fields they do not know).
+   */
+  private additionalProperties(base: SchemaObject, head: SchemaObject, direction: Direction, site: Site): void {
+    const [was, now] = [base.additionalProperties, head.additionalProperties]
+    if (typeof was === 'object' && typeof now === 'object') {
+      this.schemas(was, now, direction, child(site, '{}'))
+      return
+    }
+    const extras = (value: boolean | SchemaObject | undefined) => (value === false ? 'none' : typeof value === 'object' ? 'schema' : 'any')
+    const [from, to] = [extras(was), extras(now)]
+    if (from === to) return
+    const phrases: Record<string, string> = {
+      'any>none': 'additionalProperties: false added',
+      'schema>none': 'additionalProperties changed from a schema to false',
+      'none>any': 'additionalProperties: false removed',
+      'schema>any': 'additionalProperties schema removed',
+      'any>schema': 'additionalProperties schema added',
+      'none>schema': 'additionalProperties changed from false to a schema',
+    }
+    const what = phrases[`${from}>${to}`]
+    if (!what) return
+    if (to === 'none' || (from === 'any' && to === 'schema')) this.constraint(direction, site, true, false, what)
+    else if (direction === 'response' && from === 'none') this.at('changed', site, what)
+    else this.constraint(direction, site, false, true, what)
+  }
+
+  private properties(base: SchemaObject, head: SchemaObject, direction: Direction, site: Site): void {
     const baseProps = base.properties ?? {}
     const headProps = head.properties ?? {}
     const baseRequired = new Set(base.required ?? [])
     const headRequired = new Set(head.required ?? [])
-    const name = (prop: string): string => `${where} property ${path ? `${path}.${prop}` : prop}`
 
     for (const [prop, baseProp] of Object.entries(baseProps)) {
+      const at = child(site, prop)
       const headProp = headProps[prop]
       if (!headProp) {
         // A request field may go only if the server still accepts it (it is not rejected as unknown).
-        if (direction === 'response' || head.additionalProperties === false) this.report(`${name(prop)} removed`)
-        else this.note('changed', `${name(prop)} removed from the document (still accepted)`)
+        if (direction === 'response' || head.additionalProperties === false) this.at('breaking', at, 'removed')
+        else this.at('changed', at, 'removed from the document (still accepted)')
         continue
       }
-      if (direction === 'response' && baseRequired.has(prop) && !headRequired.has(prop)) {
-        this.report(`${name(prop)} became optional`)
-      }
-      if (direction === 'request' && !baseRequired.has(prop) && headRequired.has(prop)) {
-        this.report(`${name(prop)} became required`)
-      }
-      if (direction === 'response' && !baseRequired.has(prop) && headRequired.has(prop)) {
-        this.note('changed', `${name(prop)} is now always present`)
-      }
-      if (direction === 'request' && baseRequired.has(prop) && !headRequired.has(prop)) {
-        this.note('changed', `${name(prop)} became optional`)
-      }
+      if (direction === 'response' && baseRequired.has(prop) && !headRequired.has(prop)) this.at('breaking', at, 'became optional')
+      if (direction === 'request' && !baseRequired.has(prop) && headRequired.has(prop)) this.at('breaking', at, 'became required')
+      if (direction === 'response' && !baseRequired.has(prop) && headRequired.has(prop)) this.at('changed', at, 'is now always present')
+      if (direction === 'request' && baseRequired.has(prop) && !headRequired.has(prop)) this.at('changed', at, 'became optional')
       if (this.head.schema(headProp).schema.deprecated && !this.base.schema(baseProp).schema.deprecated) {
-        this.note('deprecated', `${name(prop)} deprecated`)
+        this.at('deprecated', at, 'deprecated')
       }
-      this.schemas(baseProp, headProp, direction, where, path ? `${path}.${prop}` : prop)
+      this.schemas(baseProp, headProp, direction, at)
     }
     for (const prop of Object.keys(headProps)) {
       if (prop in baseProps) continue
-      if (direction === 'response') this.note('added', `${name(prop)} added`)
-      else if (headRequired.has(prop)) this.report(`${name(prop)} is new and required`)
-      else this.note('added', `${name(prop)} added (optional)`)
+      const at = child(site, prop)
+      if (direction === 'response') this.at('added', at, 'added')
+      else if (headRequired.has(prop)) this.at('breaking', at, 'is new and required')
+      else this.at('added', at, 'added (optional)')
     }
   }
 }
@@ -331,18 +543,18 @@ function compareParameters(cmp: Comparison, op: string, base: Map<string, Parame
   for (const [key, baseParam] of base) {
     const headParam = head.get(key)
     if (!headParam) {
-      cmp.report(`${op}: ${key} removed`)
+      cmp.record('breaking', op, `${key} removed`)
       continue
     }
-    if (!baseParam.required && headParam.required) cmp.report(`${op}: ${key} became required`)
-    if (baseParam.required && !headParam.required) cmp.note('changed', `${op}: ${key} became optional`)
-    if (headParam.deprecated && !baseParam.deprecated) cmp.note('deprecated', `${op}: ${key} deprecated`)
-    if (baseParam.schema && headParam.schema) cmp.schemas(baseParam.schema, headParam.schema, 'request', `${op}: ${key}`, '')
+    if (!baseParam.required && headParam.required) cmp.record('breaking', op, `${key} became required`)
+    if (baseParam.required && !headParam.required) cmp.record('changed', op, `${key} became optional`)
+    if (headParam.deprecated && !baseParam.deprecated) cmp.record('deprecated', op, `${key} deprecated`)
+    if (baseParam.schema && headParam.schema) cmp.schemas(baseParam.schema, headParam.schema, 'request', { op, where: key, path: '' })
   }
   for (const [key, headParam] of head) {
     if (base.has(key)) continue
-    if (headParam.required) cmp.report(`${op}: new required ${key}`)
-    else cmp.note('added', `${op}: new optional ${key}`)
+    if (headParam.required) cmp.record('breaking', op, `new required ${key}`)
+    else cmp.record('added', op, `new optional ${key}`)
   }
 }
 
@@ -350,26 +562,27 @@ function compareRequestBodies(cmp: Comparison, op: string, baseRaw: RequestBody 
   const base = baseRaw && cmp.base.deref(baseRaw).value
   const head = headRaw && cmp.head.deref(headRaw).value
   if (!base) {
-    if (head?.required) cmp.report(`${op}: request body is new and required`)
-    else if (head) cmp.note('added', `${op}: optional request body added`)
+    if (head?.required) cmp.record('breaking', op, 'request body is new and required')
+    else if (head) cmp.record('added', op, 'optional request body added')
     return
   }
   if (!head) {
-    cmp.report(`${op}: request body removed`)
+    cmp.record('breaking', op, 'request body removed')
     return
   }
-  if (!base.required && head.required) cmp.report(`${op}: request body became required`)
-  if (base.required && !head.required) cmp.note('changed', `${op}: request body became optional`)
+  if (!base.required && head.required) cmp.record('breaking', op, 'request body became required')
+  if (base.required && !head.required) cmp.record('changed', op, 'request body became optional')
   for (const [type, baseMedia] of Object.entries(base.content ?? {})) {
     const headMedia = head.content?.[type]
     if (!headMedia) {
-      cmp.report(`${op}: request content type ${type} removed`)
+      cmp.record('breaking', op, `request content type ${type} removed`)
       continue
     }
-    if (baseMedia.schema && headMedia.schema) cmp.schemas(baseMedia.schema, headMedia.schema, 'request', `${op}: request body`, '')
+    if (baseMedia.schema && headMedia.schema)
+      cmp.schemas(baseMedia.schema, headMedia.schema, 'request', { op, where: 'request body', path: '' })
   }
   for (const type of Object.keys(head.content ?? {})) {
-    if (!base.content?.[type]) cmp.note('added', `${op}: request content type ${type} added`)
+    if (!base.content?.[type]) cmp.record('added', op, `request content type ${type} added`)
   }
 }
 
@@ -377,7 +590,7 @@ function compareResponses(cmp: Comparison, op: string, base: Record<string, Resp
   for (const [status, baseRaw] of Object.entries(base)) {
     const headRaw = head[status]
     if (!headRaw) {
-      cmp.report(`${op}: response ${status} removed`)
+      cmp.record('breaking', op, `response ${status} removed`)
       continue
     }
     const baseResponse = cmp.base.deref(baseRaw).value
@@ -385,27 +598,27 @@ function compareResponses(cmp: Comparison, op: string, base: Record<string, Resp
     const has = (headers: Record<string, Reference> | undefined, header: string) =>
       Object.keys(headers ?? {}).some((name) => name.toLowerCase() === header.toLowerCase())
     for (const header of Object.keys(baseResponse.headers ?? {})) {
-      if (!has(headResponse.headers, header)) cmp.report(`${op}: response ${status} header ${header} removed`)
+      if (!has(headResponse.headers, header)) cmp.record('breaking', op, `response ${status} header ${header} removed`)
     }
     for (const header of Object.keys(headResponse.headers ?? {})) {
-      if (!has(baseResponse.headers, header)) cmp.note('added', `${op}: response ${status} header ${header} added`)
+      if (!has(baseResponse.headers, header)) cmp.record('added', op, `response ${status} header ${header} added`)
     }
     for (const [type, baseMedia] of Object.entries(baseResponse.content ?? {})) {
       const headMedia = headResponse.content?.[type]
       if (!headMedia) {
-        cmp.report(`${op}: response ${status} content type ${type} removed`)
+        cmp.record('breaking', op, `response ${status} content type ${type} removed`)
         continue
       }
       if (baseMedia.schema && headMedia.schema) {
-        cmp.schemas(baseMedia.schema, headMedia.schema, 'response', `${op}: response ${status} body`, '')
+        cmp.schemas(baseMedia.schema, headMedia.schema, 'response', { op, where: `response ${status} body`, path: '' })
       }
     }
     for (const type of Object.keys(headResponse.content ?? {})) {
-      if (!baseResponse.content?.[type]) cmp.note('added', `${op}: response ${status} content type ${type} added`)
+      if (!baseResponse.content?.[type]) cmp.record('added', op, `response ${status} content type ${type} added`)
     }
   }
   for (const status of Object.keys(head)) {
-    if (!(status in base)) cmp.note('added', `${op}: response ${status} added`)
+    if (!(status in base)) cmp.record('added', op, `response ${status} added`)
   }
 }
 
@@ -414,7 +627,7 @@ function compareDocuments(baseDocument: OpenApiDocument, headDocument: OpenApiDo
   for (const [path, basePathItem] of Object.entries(baseDocument.paths ?? {})) {
     const headPathItem = headDocument.paths?.[path]
     if (!headPathItem) {
-      cmp.report(`${path}: path removed`)
+      cmp.record('breaking', path, 'path removed')
       continue
     }
     for (const method of METHODS) {
@@ -422,20 +635,19 @@ function compareDocuments(baseDocument: OpenApiDocument, headDocument: OpenApiDo
       const op = `${method.toUpperCase()} ${path}`
       const headOp = headPathItem[method]
       if (!baseOp) {
-        if (headOp) cmp.note('added', `${op}: new operation`)
+        // A new operation is one line: its parameters, bodies and responses are all new with it.
+        if (headOp) cmp.record('added', op, 'new operation')
         continue
       }
       if (!headOp) {
-        cmp.report(`${op}: operation removed`)
+        cmp.record('breaking', op, 'operation removed')
         continue
       }
-      if (!requiresAuth(baseDocument, baseOp) && requiresAuth(headDocument, headOp)) {
-        cmp.report(`${op}: now requires authentication`)
-      }
-      if (requiresAuth(baseDocument, baseOp) && !requiresAuth(headDocument, headOp)) {
-        cmp.note('changed', `${op}: no longer requires authentication`)
-      }
-      if (headOp.deprecated && !baseOp.deprecated) cmp.note('deprecated', `${op}: operation deprecated`)
+      if (!requiresAuth(baseDocument, baseOp) && requiresAuth(headDocument, headOp))
+        cmp.record('breaking', op, 'now requires authentication')
+      if (requiresAuth(baseDocument, baseOp) && !requiresAuth(headDocument, headOp))
+        cmp.record('changed', op, 'no longer requires authentication')
+      if (headOp.deprecated && !baseOp.deprecated) cmp.record('deprecated', op, 'operation deprecated')
       compareParameters(cmp, op, effectiveParameters(cmp.base, basePathItem, baseOp), effectiveParameters(cmp.head, headPathItem, headOp))
       compareRequestBodies(cmp, op, baseOp.requestBody, headOp.requestBody)
       compareResponses(cmp, op, baseOp.responses ?? {}, headOp.responses ?? {})
@@ -444,40 +656,122 @@ function compareDocuments(baseDocument: OpenApiDocument, headDocument: OpenApiDo
   for (const [path, headPathItem] of Object.entries(headDocument.paths ?? {})) {
     if (baseDocument.paths?.[path]) continue
     for (const method of METHODS) {
-      if (headPathItem[method]) cmp.note('added', `${method.toUpperCase()} ${path}: new operation`)
+      if (headPathItem[method]) cmp.record('added', `${method.toUpperCase()} ${path}`, 'new operation')
     }
   }
   return cmp
 }
 
-/** Every change in `head` that can break a client written against `base`, one human-readable line each. */
-export function findBreakingChanges(baseDocument: OpenApiDocument, headDocument: OpenApiDocument): string[] {
-  return compareDocuments(baseDocument, headDocument).changes
-}
-
-/** One change, with the operation it belongs to picked out of its line. */
+/** One change, with the operation (or the shared component) it belongs to picked out. */
 export interface Change {
   kind: ChangeKind
-  /** The whole line, as findBreakingChanges words it: "GET /api/users: query parameter page became required". */
+  /**
+   * The whole line, as findBreakingChanges words it: "GET /api/users: query parameter page became required", or for a
+   * shared component "User (component): property email removed; used by listUsers, getUser".
+   */
   message: string
-  /** GET, POST, ...; undefined for a change to a whole path ("/api/legacy: path removed"). */
+  /** GET, POST, ...; undefined for a change to a whole path ("/api/legacy: path removed") or to a component. */
   method: string | undefined
   path: string | undefined
-  /** The operationIds concerned: the operation's own, or those of every operation of a removed path. */
+  /** The component (`#/components/schemas/<name>`) the change is in, when it is reported once for all its uses. */
+  component: string | undefined
+  /**
+   * The operations concerned: the operation's own id, those of every operation of a removed path, or every operation
+   * using the component. An operation without an operationId is named by "<METHOD> <path>".
+   */
   operationIds: string[]
-  /** The line after "<METHOD> <path>: ". */
+  /** The change itself: the line after "<METHOD> <path>: ", or after "<component> (component): " without "used by". */
   detail: string
 }
 
 export type DocumentDiff = Record<ChangeKind, Change[]>
 
-function operationIdsOf(pathItem: PathItem | undefined, method: string | undefined): string[] {
-  if (!pathItem) return []
-  const methods = method ? [method.toLowerCase() as Method] : [...METHODS]
-  return methods.flatMap((name) => {
-    const id = pathItem[name]?.operationId
-    return id ? [id] : []
-  })
+/** How many operations a component line names before it only counts them. */
+const USED_BY_NAMED = 3
+
+/** "listUsers, getUser" or "18 operations"; `name` formats one operation (the changelog puts each in a code span). */
+export function usedBy(operationIds: string[], name: (id: string) => string = (id) => id): string {
+  if (operationIds.length > USED_BY_NAMED) return `${operationIds.length} operations`
+  return operationIds.map(name).join(', ')
+}
+
+/**
+ * Gathers the findings: each change to a component becomes one line naming the operations using it (its most severe
+ * meaning wins when it means different things to requests and responses), unless that component is used in just one
+ * place, where the operation's own line says it better. Component lines come first, then operations in document order.
+ */
+function gather(findings: Finding[], baseDocument: OpenApiDocument, headDocument: OpenApiDocument): Change[] {
+  const operations = new Map<string, { method: string | undefined; path: string; ids: string[] }>()
+  for (const document of [baseDocument, headDocument]) {
+    for (const [path, pathItem] of Object.entries(document.paths ?? {})) {
+      for (const method of METHODS) {
+        const operation = pathItem[method]
+        if (!operation) continue
+        const op = `${method.toUpperCase()} ${path}`
+        const id = operation.operationId ?? op
+        // A renamed operationId: both names, the old one first.
+        for (const [key, entry] of [
+          [op, operations.get(op) ?? { method: method.toUpperCase(), path, ids: [] }],
+          [path, operations.get(path) ?? { method: undefined, path, ids: [] }],
+        ] as const) {
+          if (!entry.ids.includes(id)) entry.ids.push(id)
+          operations.set(key, entry)
+        }
+      }
+    }
+  }
+
+  const byComponent = new Map<string, { name: string; detail: string; uses: Finding[] }>()
+  const byOperation = new Map<string, Finding>()
+  const place = (finding: Finding) => `${finding.op}\n${finding.detail}`
+  const worse = (a: ChangeKind, b: ChangeKind) => (SEVERITY.indexOf(a) <= SEVERITY.indexOf(b) ? a : b)
+  for (const finding of findings) {
+    if (finding.component) {
+      const key = `${finding.component.name}\n${finding.component.detail}`
+      const entry = byComponent.get(key) ?? { ...finding.component, uses: [] }
+      entry.uses.push(finding)
+      byComponent.set(key, entry)
+    } else {
+      const known = byOperation.get(place(finding))
+      byOperation.set(place(finding), known ? { ...known, kind: worse(known.kind, finding.kind) } : finding)
+    }
+  }
+
+  const componentChanges: Change[] = []
+  const placed = new Map<string, Finding>()
+  for (const { name, detail, uses } of byComponent.values()) {
+    const kind = uses.map((use) => use.kind).reduce(worse)
+    const places = new Map(uses.filter((use) => use.kind === kind).map((use) => [place(use), use]))
+    const [only] = places.values()
+    if (places.size === 1 && only) {
+      placed.set(place(only), { kind, op: only.op, detail: only.detail })
+      continue
+    }
+    const ids = [...new Set([...places.values()].flatMap((use) => operations.get(use.op)?.ids ?? [use.op]))]
+    const message = `${name} (component): ${detail}; used by ${usedBy(ids)}`
+    componentChanges.push({ kind, message, method: undefined, path: undefined, component: name, operationIds: ids, detail })
+  }
+
+  // Operation lines in the order they were found, a component change used in one place among them.
+  const operationChanges: Change[] = []
+  const seen = new Set<string>()
+  for (const finding of findings) {
+    const key = place(finding)
+    const line = byOperation.get(key) ?? placed.get(key)
+    if (!line || seen.has(key)) continue
+    seen.add(key)
+    const info = operations.get(line.op)
+    operationChanges.push({
+      kind: line.kind,
+      message: `${line.op}: ${line.detail}`,
+      method: info?.method,
+      path: info?.path ?? line.op,
+      component: undefined,
+      operationIds: info?.ids ?? [],
+      detail: line.detail,
+    })
+  }
+  return [...componentChanges, ...operationChanges]
 }
 
 /**
@@ -485,18 +779,18 @@ function operationIdsOf(pathItem: PathItem | undefined, method: string | undefin
  * deprecated, what was added, and what changed without breaking anything (a relaxed request, a new enum value).
  */
 export function diffDocuments(baseDocument: OpenApiDocument, headDocument: OpenApiDocument): DocumentDiff {
-  const cmp = compareDocuments(baseDocument, headDocument)
+  const { findings } = compareDocuments(baseDocument, headDocument)
   const diff: DocumentDiff = { breaking: [], deprecated: [], added: [], changed: [] }
-  const entries = [...cmp.changes.map((message) => ({ kind: 'breaking' as const, message })), ...cmp.notes]
-  for (const { kind, message } of entries) {
-    const match = /^(?:([A-Z]+) )?(\/\S*): (.*)$/.exec(message)
-    const method = match?.[1]
-    const path = match?.[2]
-    // A removed operation is only in base, a new one only in head.
-    const ids = path ? operationIdsOf(baseDocument.paths?.[path], method).concat(operationIdsOf(headDocument.paths?.[path], method)) : []
-    diff[kind].push({ kind, message, method, path, operationIds: [...new Set(ids)], detail: match?.[3] ?? message })
-  }
+  for (const change of gather(findings, baseDocument, headDocument)) diff[change.kind].push(change)
   return diff
+}
+
+/**
+ * Every change in `head` that can break a client written against `base`, one human-readable line each; a change to a
+ * shared component is one line naming the operations it breaks.
+ */
+export function findBreakingChanges(baseDocument: OpenApiDocument, headDocument: OpenApiDocument): string[] {
+  return diffDocuments(baseDocument, headDocument).breaking.map((change) => change.message)
 }
 
 /** Parses and minimally checks a document, so a wrong file fails loudly instead of comparing as "no paths". */

@@ -59,29 +59,33 @@ describe('openapi:changelog', () => {
     expect(markdown.split('\n').slice(0, 3)).toEqual([
       '## 2.0.0',
       '',
-      'Changes to the contract since 1.0.0: 3 breaking changes, 6 deprecations, 10 additions, 2 other changes.',
+      'Changes to the contract since 1.0.0: 2 breaking changes, 4 deprecations, 7 additions, 4 other changes.',
     ])
-    expect(section(markdown, 'Breaking changes')).toContain(
-      '- **GET /api/users/{id}** (`getUser`): response 200 body property `data.address.postcode` removed',
-    )
+    // Address and User are returned by three operations: each change to them is one line, naming the three.
+    expect(section(markdown, 'Breaking changes')).toEqual([
+      '- **Address** (component): property `postcode` removed; used by `listUsers`, `createUser`, `getUser`',
+      '- **POST /api/users** (`createUser`): request body property `name` pattern added (`\\S`)',
+    ])
     expect(section(markdown, 'Deprecated')).toEqual([
+      '- **User** (component): property `age` deprecated; used by `listUsers`, `createUser`, `getUser`',
       '- **GET /api/users** (`listUsers`): query parameter `order` deprecated',
-      '- **GET /api/users** (`listUsers`): response 200 body property `data[].age` deprecated',
       '- **POST /api/users** (`createUser`): request body property `plan` deprecated',
-      '- **POST /api/users** (`createUser`): response 201 body property `data.age` deprecated',
-      '- **GET /api/users/{id}** (`getUser`): response 200 body property `data.age` deprecated',
       '- **GET /api/legacy** (`getLegacy`): operation deprecated',
     ])
-    expect(section(markdown, 'Added')).toEqual(
-      expect.arrayContaining([
-        '- **PATCH /api/users/{id}** (`updateUser`): new operation',
-        '- **GET /api/users** (`listUsers`): new optional query parameter `q`',
-        '- **GET /api/users/{id}** (`getUser`): response 200 body property `data.status` enum value "invited" added',
-        '- **GET /api/users/{id}** (`getUser`): response 404 added',
-        '- **GET /api/users/{id}** (`getUser`): response 200 header `ETag` added',
-      ]),
-    )
+    // The new operation is one line, not one per parameter and response.
+    expect(section(markdown, 'Added')).toEqual([
+      '- **User** (component): property `status` enum value "invited" added; used by `listUsers`, `createUser`, `getUser`',
+      '- **User** (component): property `birthYear` added; used by `listUsers`, `createUser`, `getUser`',
+      '- **GET /api/users** (`listUsers`): new optional query parameter `q`',
+      '- **GET /api/users/{id}** (`getUser`): new optional header parameter `If-None-Match`',
+      '- **GET /api/users/{id}** (`getUser`): response 200 header `ETag` added',
+      '- **GET /api/users/{id}** (`getUser`): response 404 added',
+      '- **PATCH /api/users/{id}** (`updateUser`): new operation',
+    ])
+    // A response constrained more and a request constrained less break nothing.
     expect(section(markdown, 'Changed')).toEqual([
+      '- **User** (component): property `name` maxLength added (100); used by `listUsers`, `createUser`, `getUser`',
+      '- **GET /api/users** (`listUsers`): query parameter `page` minimum removed (was 1)',
       '- **POST /api/users** (`createUser`): request body property `name` became optional',
       '- **DELETE /api/users/{id}** (`deleteUser`): no longer requires authentication',
     ])
@@ -99,8 +103,11 @@ describe('openapi:changelog', () => {
       ).toEqual(expected)
       const listed = section(renderChangelog(base, head), 'Breaking changes')
       expect(listed, name).toHaveLength(expected.length)
-      // Each line names the operation by method, path and operationId (a removed path, by its path and its operations).
-      for (const item of listed) expect(item, name).toMatch(/^- \*\*(?:[A-Z]+ )?\/\S*\*\* \(`\w+`(?:, `\w+`)*\): \S/)
+      // Each line names the operation by method, path and operationId (a removed path, by its path and its operations),
+      // or a shared component and the operations using it.
+      for (const item of listed) {
+        expect(item, name).toMatch(/^- \*\*(?:(?:[A-Z]+ )?\/\S*\*\* \(`\w+`(?:, `\w+`)*\): \S|\w+\*\* \(component\): \S.*; used by `\w+`)/)
+      }
     }
   })
 
@@ -123,19 +130,52 @@ describe('openapi:changelog', () => {
         ],
       },
       'additive-response-property': {
-        added: [
-          '- **GET /api/users** (`listUsers`): response 200 body property `data[].email` added',
-          '- **POST /api/users** (`createUser`): response 201 body property `data.email` added',
-          '- **GET /api/users/{id}** (`getUser`): response 200 body property `data.email` added',
-        ],
+        added: ['- **User** (component): property `email` added; used by `listUsers`, `createUser`, `getUser`'],
+      },
+      'additive-parameter-minimum-removed': {
+        changed: ['- **GET /api/users** (`listUsers`): query parameter `page` minimum removed (was 1)'],
+      },
+      'additive-request-additional-properties-false-removed': {
+        changed: ['- **POST /api/users** (`createUser`): request body additionalProperties: false removed'],
+      },
+      'additive-response-pattern-added': {
+        changed: ['- **User** (component): property `name` pattern added (`^\\S`); used by `listUsers`, `createUser`, `getUser`'],
+      },
+      'additive-response-enum-widened': {
+        added: ['- **User** (component): property `status` enum value "invited" added; used by `listUsers`, `createUser`, `getUser`'],
       },
     }
+    const pairs = readdirSync(breakingFixtures).filter((name) => name.startsWith('additive-'))
+    expect(Object.keys(expected).sort()).toEqual(pairs.sort())
     for (const [name, { added = [], changed = [] }] of Object.entries(expected)) {
       const markdown = renderChangelog(...pair(name))
       expect(section(markdown, 'Breaking changes'), name).toEqual([])
       expect(section(markdown, 'Added'), name).toEqual(added)
       expect(section(markdown, 'Changed'), name).toEqual(changed)
     }
+  })
+
+  it('reports a new error code once, as a change to the ErrorCode component, not once per error response', () => {
+    const document = read(committed)
+    const head = structuredClone(document) as OpenApiDocument & { components: { schemas: { ErrorCode: { enum: string[] } } } }
+    head.components.schemas.ErrorCode.enum.push('TEAPOT')
+    const markdown = renderChangelog(document, head)
+    expect(markdown).toContain(`\nChanges to the contract since ${document.info?.version}: 1 addition.\n`)
+    expect(section(markdown, 'Added')).toEqual([
+      expect.stringMatching(/^- \*\*ErrorCode\*\* \(component\): enum value "TEAPOT" added; used by \d+ operations$/),
+    ])
+  })
+
+  it('quotes a pattern in a code span that holds even with backticks in it, cut short when long', () => {
+    const document = read(committed)
+    type Schemas = Record<string, { properties: Record<string, { pattern?: string }> }>
+    const head = structuredClone(document) as OpenApiDocument & { components: { schemas: Schemas } }
+    const email = head.components.schemas.RegisterRequest?.properties.email
+    if (!email) throw new Error('the document has no RegisterRequest.email')
+    email.pattern = '`[a-z]+`@example\\.com'
+    expect(section(renderChangelog(document, head), 'Breaking changes')).toEqual([
+      '- **POST /api/auth/register** (`register`): request body property `email` pattern changed from `^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&…` to `` `[a-z]+`@example\\.com ``',
+    ])
   })
 
   it('finds no change between the committed document and itself, and every operation new against an empty one', () => {
@@ -241,13 +281,13 @@ describe('the version gate', () => {
 
   it('from 1.0.0 on, fails a breaking change without a new major version, listing the change', () => {
     const minor = check(versioned(breaking.head, '1.1.0'), { '1.0.0': breaking.base })
-    expect(minor.stdout).toContain('3 breaking change(s) since release 1.0.0, but info.version is only 1.1.0')
+    expect(minor.stdout).toContain('1 breaking change(s) since release 1.0.0, but info.version is only 1.1.0')
     expect(minor.stdout).toContain('a breaking change raises the major version, so it must be at least 2.0.0')
-    expect(minor.stdout).toContain('  - GET /api/users: response 200 body property data[].age removed')
+    expect(minor.stdout).toContain('  - User (component): property age removed; used by listUsers, createUser, getUser')
     expect(minor.exitCode).toBe(1)
 
     const major = check(versioned(breaking.head, '2.0.0'), { '1.0.0': breaking.base })
-    expect(major.stdout).toBe('openapi-version-check: 2.0.0 follows release 1.0.0 (3 breaking change(s)).')
+    expect(major.stdout).toBe('openapi-version-check: 2.0.0 follows release 1.0.0 (1 breaking change(s)).')
     expect(major.exitCode).toBe(0)
   })
 
