@@ -942,10 +942,223 @@ export type components = {
             body?: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
+        Conflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                "Retry-After": components["headers"]["Retry-After-When-In-Flight"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        ForbiddenOrReauthenticationRequired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
+        IdempotencyKeyReused: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
+        InternalError: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
+        InvalidCredentials: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
+        InvalidCursor: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The resource does not exist (NOT_FOUND). */
+        NotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+        RateLimited: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        ReauthenticationRequired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+        ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+        ValidationError: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+        ValidationErrorOrInvalidJson: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Credentials are never cached. */
+        "Cache-Control-No-Store": string;
+        /** @description How long shared caches may keep the response. */
+        "Cache-Control-Public": string;
+        /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
+        ETag: string;
+        /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
+        "ETag-Of-Representation": string;
+        /** @description Present when this is a replay of the first response to the Idempotency-Key. */
+        "Idempotent-Replayed": "true";
+        /** @description Path of the created resource: /api/users/{id} for a user, /api/posts/{id} for a post. */
+        Location: string;
+        /** @description Seconds to wait before retrying. */
+        "Retry-After": string;
+        /** @description Seconds to wait before retrying. */
+        "Retry-After-When-In-Flight": string;
+        /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1. */
+        "X-Cache": "HIT" | "MISS" | "BYPASS";
+        /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+        "X-D1-Bookmark": string;
+        /** @description The request id, also in meta.requestId. */
+        "X-Request-Id": string;
+    };
     pathItems: never;
 };
 export type $defs = Record<string, never>;
@@ -962,45 +1175,19 @@ export interface operations {
             /** @description Every dependency is healthy. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            500: components["responses"]["InternalError"];
             /** @description At least one dependency is unhealthy; `checks` names which (the reason goes to the logs, not to the caller). */
             503: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1050,130 +1237,25 @@ export interface operations {
             /** @description Registered; the new user and a token. */
             201: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Path of the created resource. */
-                    Location: string;
-                    /** @description Credentials are never cached. */
-                    "Cache-Control": string;
-                    /** @description Present when this is a replay of the first response to the Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    Location: components["headers"]["Location"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AuthSessionResponse"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
-            409: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
-            413: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
-            415: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
-            422: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     login: {
@@ -1197,141 +1279,25 @@ export interface operations {
             /** @description Logged in; a token and the user. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Credentials are never cached. */
-                    "Cache-Control": string;
-                    /** @description Present when this is a replay of the first response to the Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AuthSessionResponse"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
-            409: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
-            413: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
-            415: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
-            422: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["InvalidCredentials"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getProfile: {
@@ -1349,87 +1315,21 @@ export interface operations {
             /** @description The signed-in user. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Credentials are never cached. */
-                    "Cache-Control": string;
-                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     changePassword: {
@@ -1451,124 +1351,23 @@ export interface operations {
             /** @description Changed; a fresh token (the old ones no longer work) and the user. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Credentials are never cached. */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AuthSessionResponse"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-            403: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
-            413: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
-            415: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ReauthenticationRequired"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     logout: {
@@ -1586,81 +1385,17 @@ export interface operations {
             /** @description Signed out: every token issued so far is ended. No body. */
             204: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listUsers: {
@@ -1689,14 +1424,10 @@ export interface operations {
             /** @description A page of users. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1706,85 +1437,19 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
-            422: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            422: components["responses"]["InvalidCursor"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createUser: {
@@ -1808,156 +1473,27 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Path of the created resource. */
-                    Location: string;
-                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
-                    ETag: string;
-                    /** @description Present when this is a replay of the first response to the Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-            403: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
-            409: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
-            413: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
-            415: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
-            422: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getUser: {
@@ -1978,16 +1514,11 @@ export interface operations {
             /** @description The user. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
-                    /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1. */
-                    "X-Cache": "HIT" | "MISS" | "BYPASS";
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
+                    "X-Cache": components["headers"]["X-Cache"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1997,85 +1528,19 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The resource does not exist (NOT_FOUND). */
-            404: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     replaceUser: {
@@ -2102,165 +1567,26 @@ export interface operations {
             /** @description Replaced. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-            403: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The resource does not exist (NOT_FOUND). */
-            404: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
-            409: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
-            412: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
-            413: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
-            415: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenOrReauthenticationRequired"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteUser: {
@@ -2283,120 +1609,20 @@ export interface operations {
             /** @description Deleted the user and all their posts. No body. */
             204: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-            403: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The resource does not exist (NOT_FOUND). */
-            404: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
-            412: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateUser: {
@@ -2423,165 +1649,26 @@ export interface operations {
             /** @description Updated. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-            403: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The resource does not exist (NOT_FOUND). */
-            404: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
-            409: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
-            412: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
-            413: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
-            415: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ForbiddenOrReauthenticationRequired"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listPosts: {
@@ -2612,14 +1699,10 @@ export interface operations {
             /** @description A page of posts. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2629,85 +1712,19 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
-            422: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            422: components["responses"]["InvalidCursor"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getPost: {
@@ -2728,16 +1745,11 @@ export interface operations {
             /** @description The post. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
-                    /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1. */
-                    "X-Cache": "HIT" | "MISS" | "BYPASS";
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
+                    "X-Cache": components["headers"]["X-Cache"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2747,85 +1759,19 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The resource does not exist (NOT_FOUND). */
-            404: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listUserPosts: {
@@ -2857,14 +1803,10 @@ export interface operations {
             /** @description A page of the user's posts. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2874,98 +1816,20 @@ export interface operations {
             /** @description Not modified: the If-None-Match tag still matches. No body. */
             304: {
                 headers: {
-                    /** @description Entity tag of this representation: `"v<n>"` for a single resource, a weak hash for a list. Send it back in If-None-Match. */
-                    ETag: string;
-                    /** @description How long shared caches may keep the response. */
-                    "Cache-Control": string;
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
+                    ETag: components["headers"]["ETag-Of-Representation"];
+                    "Cache-Control": components["headers"]["Cache-Control-Public"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The resource does not exist (NOT_FOUND). */
-            404: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
-            422: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["InvalidCursor"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createUserPost: {
@@ -2992,169 +1856,28 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Path of the created resource. */
-                    Location: string;
-                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
-                    ETag: string;
-                    /** @description Present when this is a replay of the first response to the Idempotency-Key. */
-                    "Idempotent-Replayed"?: "true";
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PostResponse"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-            403: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The resource does not exist (NOT_FOUND). */
-            404: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
-            409: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
-            413: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
-            415: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
-            422: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteUserPost: {
@@ -3179,120 +1902,20 @@ export interface operations {
             /** @description Deleted the post. No body. */
             204: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-            403: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The resource does not exist (NOT_FOUND). */
-            404: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
-            412: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateUserPost: {
@@ -3321,150 +1944,25 @@ export interface operations {
             /** @description Updated. */
             200: {
                 headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Version of this resource. Send it in If-Match to update or delete only what you read, or in If-None-Match to revalidate. */
-                    ETag: string;
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PostResponse"];
                 };
             };
-            /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
-            400: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
-            401: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-            403: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The resource does not exist (NOT_FOUND). */
-            404: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
-            412: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
-            413: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
-            415: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
-            429: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    /** @description Seconds to wait before retrying. */
-                    "Retry-After": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
-            500: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
-            503: {
-                headers: {
-                    /** @description The request id, also in meta.requestId. */
-                    "X-Request-Id": string;
-                    /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
-                    "X-D1-Bookmark"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

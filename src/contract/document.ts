@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { errorCatalogueMarkdown } from './errors/catalogue'
+import { addExamples, shareComponents, type Document } from './components'
 import { operations } from './operations'
 
 const description = `
@@ -51,59 +52,7 @@ export const documentConfig = {
   ],
 }
 
-type Document = ReturnType<OpenAPIHono['getOpenAPI31Document']>
-type Schemas = NonNullable<NonNullable<Document['components']>['schemas']>
 let cached: Document | undefined
-
-/**
- * The `{ data, meta }` envelopes that common/envelopes.ts makes have no example of their own; compose one from the
- * examples of their parts, so the docs show a whole response and it cannot drift from those parts.
- */
-function addEnvelopeExamples(schemas: Schemas) {
-  const exampleOf = (schema: Schemas[string] | undefined): unknown => {
-    if (!schema) return undefined
-    if ('$ref' in schema && schema.$ref) return exampleOf(schemas[schema.$ref.replace('#/components/schemas/', '')])
-    if ('type' in schema && schema.type === 'array') return [exampleOf(schema.items)]
-    return 'example' in schema ? schema.example : undefined
-  }
-  for (const schema of Object.values(schemas)) {
-    if ('$ref' in schema || 'example' in schema) continue
-    const { data, meta } = schema.properties ?? {}
-    if (data && meta) schema.example = { data: exampleOf(data), meta: exampleOf(meta) }
-  }
-}
-
-type Operation = {
-  summary?: string
-  requestBody?: { content?: Record<string, { schema?: unknown; examples?: Record<string, unknown> }> }
-  responses?: Record<string, { content?: Record<string, { schema?: unknown; examples?: Record<string, unknown> }> }>
-}
-
-/**
- * Named examples where readers and generators look for them: on each JSON request body and each success response,
- * taken from the component's own example (so there is one source and it is validated with the rest).
- */
-function addNamedExamples(document: Document) {
-  const schemas = document.components?.schemas ?? {}
-  const exampleOf = (schema: unknown) => {
-    const ref = (schema as { $ref?: string } | undefined)?.$ref
-    const target = ref ? schemas[ref.replace('#/components/schemas/', '')] : undefined
-    return target && 'example' in target ? target.example : undefined
-  }
-  const named = (media: { schema?: unknown; examples?: Record<string, unknown> } | undefined, name: string, summary: string) => {
-    const value = exampleOf(media?.schema)
-    if (media && value !== undefined && !media.examples) media.examples = { [name]: { summary, value } }
-  }
-  for (const item of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(item as Record<string, Operation>)) {
-      const summary = operation.summary ?? 'Example'
-      named(operation.requestBody?.content?.['application/json'], 'request', summary)
-      for (const [status, response] of Object.entries(operation.responses ?? {})) {
-        if (status.startsWith('2')) named(response.content?.['application/json'], status === '201' ? 'created' : 'ok', summary)
-      }
-    }
-  }
-}
 
 /** The document a deployment serves: the contract's, with that deployment's public origin as its one server. */
 export function servedDocument(origin: string, environment: string): Document {
@@ -125,8 +74,8 @@ export function buildDocument(): Document {
   })
   for (const operation of Object.values(operations)) registry.registerPath(operation)
   const document = app.getOpenAPI31Document(documentConfig)
-  addEnvelopeExamples(document.components?.schemas ?? {})
-  addNamedExamples(document)
+  addExamples(document)
+  shareComponents(document)
   cached = document
   return cached
 }

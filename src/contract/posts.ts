@@ -103,7 +103,7 @@ export const postOperations = {
     responses: {
       201: {
         ...dataResponse('Post', Post, 'Created.', {
-          Location: locationHeader.Location.openapi({ example: `/api/posts/${examplePost.id}` }),
+          ...locationHeader,
           ...etagHeader,
           ...replayedHeader,
         }),

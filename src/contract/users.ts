@@ -12,7 +12,7 @@ import {
 } from './common/headers'
 import { link } from './common/links'
 import { NoQuery } from './common/query'
-import { bodyErrors, errorResponses, idempotencyErrors, listErrors } from './errors/responses'
+import { bodyErrors, errorResponses, errorResponsesWith, idempotencyErrors, listErrors } from './errors/responses'
 import { CreateUserRequest, PublicUser, ReplaceUserRequest, UpdateUserRequest, User, UserListQuery, idParams } from './schemas/users'
 export { Role } from './schemas/users'
 
@@ -96,7 +96,7 @@ export const userOperations = {
     },
     responses: {
       200: dataResponse('User', User, 'Replaced.', etagHeader),
-      ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
+      ...errorResponsesWith({ 403: ['FORBIDDEN', 'REAUTHENTICATION_REQUIRED'] }, ...bodyErrors, 401, 403, 404, 409, 412),
     },
   }),
 
@@ -116,7 +116,7 @@ export const userOperations = {
     },
     responses: {
       200: dataResponse('User', User, 'Updated.', etagHeader),
-      ...errorResponses(...bodyErrors, 401, 403, 404, 409, 412),
+      ...errorResponsesWith({ 403: ['FORBIDDEN', 'REAUTHENTICATION_REQUIRED'] }, ...bodyErrors, 401, 403, 404, 409, 412),
     },
   }),
 

@@ -18,7 +18,7 @@ describe('the error catalogue', () => {
   })
 
   it('every docs link in the named error examples points to an entry that exists', () => {
-    const links = JSON.stringify(document.paths).match(/\/docs#error-[a-z-]+/g) ?? []
+    const links = JSON.stringify({ paths: document.paths, components: document.components }).match(/\/docs#error-[a-z-]+/g) ?? []
     expect(links.length).toBeGreaterThan(10)
     for (const href of new Set(links)) expect(description, href).toContain(`<a id="${href.split('#')[1]}"></a>`)
   })

@@ -1,8 +1,16 @@
 // The one typed walk of openapi/openapi.json for every test: worker tests import it in workerd, node tests in Node.
-import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, ResponseObject, SchemaObject } from 'openapi3-ts/oas31'
+import type {
+  HeaderObject,
+  OpenAPIObject,
+  OperationObject,
+  ParameterObject,
+  ReferenceObject,
+  ResponseObject,
+  SchemaObject,
+} from 'openapi3-ts/oas31'
 import raw from '../../openapi/openapi.json'
 
-export type { ParameterObject, ReferenceObject, ResponseObject, SchemaObject }
+export type { HeaderObject, ParameterObject, ReferenceObject, ResponseObject, SchemaObject }
 
 /** The emitted file is an OpenAPI 3.1 document: checked here once, so every test reads it typed (and no test casts it). */
 function isOpenApi31(value: unknown): value is OpenAPIObject {
@@ -32,6 +40,7 @@ export interface DocumentOperation {
   body?: SchemaObject
   /** The JSON request body's first named example, when there is one. */
   bodyExample?: unknown
+  /** By status, shared components followed (headers included). */
   responses: Record<string, ResponseObject>
 }
 
@@ -54,11 +63,25 @@ function resolveParameter(parameter: ParameterObject | ReferenceObject): Paramet
   return parameter
 }
 
+function resolveHeader(header: HeaderObject | ReferenceObject): HeaderObject {
+  if (!isReference(header)) return header
+  const target = document.components?.headers?.[header.$ref.replace('#/components/headers/', '')]
+  if (!target) throw new Error(`No header ${header.$ref}`)
+  return resolveHeader(target)
+}
+
+/** A response as the operation answers it: a shared component followed, its shared headers too. */
 function resolveResponse(response: ResponseObject | ReferenceObject): ResponseObject {
-  if (!isReference(response)) return response
-  const target = document.components?.responses?.[response.$ref.replace('#/components/responses/', '')]
-  if (!target) throw new Error(`No response ${response.$ref}`)
-  return resolveResponse(target)
+  if (isReference(response)) {
+    const target = document.components?.responses?.[response.$ref.replace('#/components/responses/', '')]
+    if (!target) throw new Error(`No response ${response.$ref}`)
+    return resolveResponse(target)
+  }
+  if (!response.headers) return response
+  return {
+    ...response,
+    headers: Object.fromEntries(Object.entries(response.headers).map(([name, header]) => [name, resolveHeader(header)])),
+  }
 }
 
 /** Every operation of the document, in document order. */

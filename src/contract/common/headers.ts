@@ -74,7 +74,10 @@ export const locationHeader = {
   Location: z
     .string()
     .max(128)
-    .openapi({ description: 'Path of the created resource.', example: `/api/users/${examples.userId}` }),
+    .openapi({
+      description: 'Path of the created resource: /api/users/{id} for a user, /api/posts/{id} for a post.',
+      example: `/api/users/${examples.userId}`,
+    }),
 }
 
 /** Set on single-resource GETs: whether the Worker's own cache answered. */

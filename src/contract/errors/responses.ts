@@ -78,6 +78,9 @@ const camel = (code: string) => code.toLowerCase().replace(/_([a-z])/g, (_, c: s
 
 type ExampleCodes = Partial<Record<ErrorStatus, ErrorCodeValue[]>>
 
+/** Codes only some operations send, so they appear only where an operation names them (`only`). */
+const onlyWhereNamed: ErrorCodeValue[] = ['INVALID_CREDENTIALS', 'INVALID_CURSOR', 'REAUTHENTICATION_REQUIRED']
+
 /**
  * The codes an operation can send with this status, for its named examples. Some codes only some operations send:
  * INVALID_JSON where a JSON body is read (those operations list 415), INVALID_CREDENTIALS on login alone, INVALID_CURSOR
@@ -85,7 +88,7 @@ type ExampleCodes = Partial<Record<ErrorStatus, ErrorCodeValue[]>>
  */
 function codesFor(status: ErrorStatus, statuses: readonly ErrorStatus[], only: ExampleCodes): ErrorCodeValue[] {
   const byDefault = codesWithStatus(status).filter(
-    (code) => !['INVALID_CREDENTIALS', 'INVALID_CURSOR'].includes(code) && (code !== 'INVALID_JSON' || statuses.includes(415)),
+    (code) => !onlyWhereNamed.includes(code) && (code !== 'INVALID_JSON' || statuses.includes(415)),
   )
   return only[status] ?? byDefault
 }

@@ -21,17 +21,23 @@ const strictDocument = strict(document)
 if (typeof strictDocument !== 'object' || strictDocument === null) throw new Error('the document is not an object')
 ajv.addSchema({ $id: DOC_ID, ...strictDocument })
 
-const compiled = new Map<string, ValidateFunction>()
-function validatorFor(pointer: string): ValidateFunction {
-  let validate = compiled.get(pointer)
-  if (!validate) {
-    validate = ajv.compile({ $ref: `${DOC_ID}#${pointer}` })
-    compiled.set(pointer, validate)
-  }
-  return validate
+/** Internal references made absolute, so a schema taken out of the document resolves against its strict copy. */
+function absolute(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(absolute)
+  if (node === null || typeof node !== 'object') return node
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? `${DOC_ID}${v}` : absolute(v)]),
+  )
 }
 
-const escape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1')
+const compiled = new WeakMap<object, ValidateFunction>()
+/** A validator for a schema of the document (by identity), checked as strictly as the document's copy. */
+function validatorFor(schema: object): ValidateFunction {
+  let validate = compiled.get(schema)
+  if (!validate) compiled.set(schema, (validate = ajv.compile(absolute(strict(schema)) as object)))
+  return validate
+}
+const errorResponseSchema = { $ref: '#/components/schemas/ErrorResponse' }
 
 const operations = documentOperations.map((operation) => ({
   template: operation.path,
@@ -78,7 +84,7 @@ export async function assertConforms(method: string, url: string, response: Resp
   if (!found) {
     // Not an operation (unknown route, wrong method, the docs page...): errors must still be the envelope.
     if (response.status >= 400) {
-      const validate = validatorFor('/components/schemas/ErrorResponse')
+      const validate = validatorFor(errorResponseSchema)
       if (!contentType.startsWith('application/json') || !validate(JSON.parse(text))) {
         throw new ContractViolation(
           `${where}: undocumented request not answered with the error envelope: ${formatErrors(validate.errors)} ${text.slice(0, 300)}`,
@@ -88,7 +94,7 @@ export async function assertConforms(method: string, url: string, response: Resp
     return
   }
 
-  const { operation, template } = found
+  const { operation } = found
   const status = String(response.status)
   const spec = operation.responses[status]
   if (!spec) {
@@ -110,9 +116,10 @@ export async function assertConforms(method: string, url: string, response: Resp
         throw new ContractViolation(`${where}: header ${name} is not declared for ${status}`)
       continue
     }
-    const validate = validatorFor(
-      `/paths/${escape(template)}/${method === 'HEAD' ? 'get' : method.toLowerCase()}/responses/${status}/headers/${escape(declaredName)}/schema`,
-    )
+    const headerSchema = spec.headers?.[declaredName]
+    if (!headerSchema || !('schema' in headerSchema) || !headerSchema.schema)
+      throw new ContractViolation(`${where}: header ${declaredName} has no schema`)
+    const validate = validatorFor(headerSchema.schema)
     if (!validate(value))
       throw new ContractViolation(
         `${where}: header ${declaredName}: ${JSON.stringify(value).slice(0, 100)} does not match its schema: ${formatErrors(validate.errors)}`,
@@ -138,8 +145,9 @@ export async function assertConforms(method: string, url: string, response: Resp
   if (docs !== undefined && !(document.info.description ?? '').includes(`<a id="${docs.split('#')[1]}"></a>`)) {
     throw new ContractViolation(`${where}: error.docs ${docs} points to no catalogue entry`)
   }
-  const pointer = `/paths/${escape(template)}/${method.toLowerCase()}/responses/${status}/content/${escape(mediaType)}/schema`
-  const validate = validatorFor(pointer)
+  const schema = spec.content[mediaType]?.schema
+  if (!schema) throw new ContractViolation(`${where}: ${mediaType} has no schema`)
+  const validate = validatorFor(schema)
   if (!validate(body)) {
     throw new ContractViolation(
       `${where} (${operation.operationId}): body does not match the schema: ${formatErrors(validate.errors)}\n${text.slice(0, 500)}`,
