@@ -1546,11 +1546,11 @@ export interface operations {
     replaceUser: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
-                "If-Match"?: string;
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                "If-Match": string;
             };
             path: {
                 /** @description Resource id (UUID). */
@@ -1592,11 +1592,11 @@ export interface operations {
     deleteUser: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
-                "If-Match"?: string;
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                "If-Match": string;
             };
             path: {
                 /** @description Resource id (UUID). */
@@ -1628,11 +1628,11 @@ export interface operations {
     updateUser: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
-                "If-Match"?: string;
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                "If-Match": string;
             };
             path: {
                 /** @description Resource id (UUID). */
@@ -1883,11 +1883,11 @@ export interface operations {
     deleteUserPost: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
-                "If-Match"?: string;
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                "If-Match": string;
             };
             path: {
                 /** @description Resource id (UUID). */
@@ -1921,11 +1921,11 @@ export interface operations {
     updateUserPost: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write. */
-                "If-Match"?: string;
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                "If-Match": string;
             };
             path: {
                 /** @description Resource id (UUID). */

@@ -11,7 +11,10 @@ describe('optimistic concurrency with ETag / If-Match', () => {
     const session = await register()
     const read = await client(session.token).GET('/api/profile')
     expect(read.response.headers.get('etag')).toBe('"v1"')
-    const patched = await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { name: 'Two' } })
+    const patched = await client(session.token).PATCH('/api/users/{id}', {
+      params: { path: { id: session.user.id }, header: { 'If-Match': '"v1"' } },
+      body: { name: 'Two' },
+    })
     expect(patched.response.headers.get('etag')).toBe('"v2"')
     expect((await client().GET('/api/users/{id}', path(session.user.id))).response.headers.get('etag')).toBe('"v2"')
   })

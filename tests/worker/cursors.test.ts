@@ -123,7 +123,9 @@ describe('cursor pagination (keyset)', () => {
       made.push(post.data!.data.id)
     }
     const remove = (postId: string) =>
-      client(session.token).DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: session.user.id, postId } } })
+      client(session.token).DELETE('/api/users/{id}/posts/{postId}', {
+        params: { path: { id: session.user.id, postId }, header: { 'If-Match': '*' } },
+      })
     const first = await client().GET('/api/users/{id}/posts', { params: { path, query: { pageSize: 3, order: 'asc' } } })
     const seen = first.data!.data.map((post) => post.id)
     // Two rows the reader has already seen go away (an offset walk, or a cursor that trusted the totals, would now

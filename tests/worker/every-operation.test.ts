@@ -74,7 +74,9 @@ const badCredentials: [string, (w: World) => Promise<Record<string, string>>][] 
     'the token of a deleted user',
     async () => {
       const gone = await makeWorld()
-      await client(gone.owner.token).DELETE('/api/users/{id}', { params: { path: { id: gone.owner.user.id } } })
+      await client(gone.owner.token).DELETE('/api/users/{id}', {
+        params: { path: { id: gone.owner.user.id }, header: { 'If-Match': '*' } },
+      })
       return bearer(gone.owner.token)
     },
   ],

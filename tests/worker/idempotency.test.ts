@@ -83,7 +83,10 @@ describe('Idempotency-Key on POST', () => {
     const stored = await env.DB.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE key = ?').bind(key).first<{ n: number }>()
     expect(stored?.n).toBe(0)
     // Once the email is free, the very same request with the very same key is processed (not a replayed 409).
-    const freed = await call(`/api/users/${taken.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${taken.token}` } })
+    const freed = await call(`/api/users/${taken.user.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${taken.token}`, 'If-Match': '*' },
+    })
     expect(freed.status).toBe(204)
     const retry = await json(
       'POST',

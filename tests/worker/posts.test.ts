@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { call, client, register, registerAdmin } from './support/api'
 
 const userPath = (id: string) => ({ params: { path: { id } } })
+/** The same, for a write: If-Match is required, and * writes whatever the current version is. */
+const userPathWrite = (id: string) => ({ params: { path: { id }, header: { 'If-Match': '*' } } })
 const postPath = (id: string, postId: string) => ({ params: { path: { id, postId } } })
+/** The same, for a write: If-Match is required, and * writes whatever the current version is. */
+const postPathWrite = (id: string, postId: string) => ({ params: { path: { id, postId }, header: { 'If-Match': '*' } } })
 
 async function authorWithPost() {
   const author = await register()
@@ -47,7 +51,7 @@ describe('posts', () => {
     const other = await register()
     const admin = await registerAdmin()
     const edit = (token?: string) =>
-      client(token).PATCH('/api/users/{id}/posts/{postId}', { ...postPath(author.user.id, post.id), body: { title: 'Edited' } })
+      client(token).PATCH('/api/users/{id}/posts/{postId}', { ...postPathWrite(author.user.id, post.id), body: { title: 'Edited' } })
     expect((await edit()).response.status).toBe(401)
     expect((await edit(other.token)).response.status).toBe(403)
     const own = await edit(author.token)
@@ -59,7 +63,7 @@ describe('posts', () => {
     const { post } = await authorWithPost()
     const admin = await registerAdmin()
     const stranger = await register()
-    const wrongOwner = postPath(stranger.user.id, post.id)
+    const wrongOwner = postPathWrite(stranger.user.id, post.id)
     expect(
       (await client(admin.token).PATCH('/api/users/{id}/posts/{postId}', { ...wrongOwner, body: { title: 'X' } })).response.status,
     ).toBe(404)
@@ -69,21 +73,24 @@ describe('posts', () => {
 
   it('DELETE: 204, then 404', async () => {
     const { author, post } = await authorWithPost()
-    const { response } = await client(author.token).DELETE('/api/users/{id}/posts/{postId}', postPath(author.user.id, post.id))
+    const { response } = await client(author.token).DELETE('/api/users/{id}/posts/{postId}', postPathWrite(author.user.id, post.id))
     expect(response.status).toBe(204)
     expect((await client().GET('/api/posts/{id}', userPath(post.id))).response.status).toBe(404)
-    expect((await client(author.token).DELETE('/api/users/{id}/posts/{postId}', postPath(author.user.id, post.id))).response.status).toBe(
-      404,
-    )
+    expect(
+      (await client(author.token).DELETE('/api/users/{id}/posts/{postId}', postPathWrite(author.user.id, post.id))).response.status,
+    ).toBe(404)
   })
 
   it('PATCH with an empty body or an unknown field is 400', async () => {
     const { author, post } = await authorWithPost()
-    const empty = await client(author.token).PATCH('/api/users/{id}/posts/{postId}', { ...postPath(author.user.id, post.id), body: {} })
+    const empty = await client(author.token).PATCH('/api/users/{id}/posts/{postId}', {
+      ...postPathWrite(author.user.id, post.id),
+      body: {},
+    })
     expect(empty.response.status).toBe(400)
     const unknown = await call(`/api/users/${author.user.id}/posts/${post.id}`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', Authorization: `Bearer ${author.token}` },
+      headers: { 'content-type': 'application/json', Authorization: `Bearer ${author.token}`, 'If-Match': '*' },
       body: JSON.stringify({ title: 'T', authorId: 'someone-else' }),
     })
     expect(unknown.status).toBe(400)

@@ -71,12 +71,17 @@ async function measure(path: string, init: RequestInit = {}): Promise<Measured> 
   return { status: response.status, trips: [...trips], body: text ? JSON.parse(text) : null }
 }
 
+// PUT, PATCH and DELETE must name a version: `*` is any (If-Match is required on them).
+const version = (method: string): Record<string, string> => (['PUT', 'PATCH', 'DELETE'].includes(method) ? { 'If-Match': '*' } : {})
 const jsonInit = (method: string, body: unknown, token?: string): RequestInit => ({
   method,
-  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  headers: { 'content-type': 'application/json', ...version(method), ...(token ? { authorization: `Bearer ${token}` } : {}) },
   body: JSON.stringify(body),
 })
-const bearer = (token: string, method = 'GET'): RequestInit => ({ method, headers: { authorization: `Bearer ${token}` } })
+const bearer = (token: string, method = 'GET'): RequestInit => ({
+  method,
+  headers: { authorization: `Bearer ${token}`, ...version(method) },
+})
 
 interface Session {
   token: string

@@ -153,7 +153,7 @@ describe('answers of bounded size', () => {
     const again = await register()
     const removed = await call(`/api/users/${again.user.id}`, {
       method: 'DELETE',
-      headers: { Authorization: `Bearer ${again.token}` },
+      headers: { Authorization: `Bearer ${again.token}`, 'If-Match': '*' },
       body: big,
     })
     expect(removed.status).toBe(204)
@@ -183,7 +183,7 @@ describe('the Host header names nothing', () => {
     expect((await viaHost('a.example', path)).headers.get('x-cache')).toBe('HIT')
     const renamed = await viaHost('b.example', path, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', Authorization: `Bearer ${session.token}` },
+      headers: { 'content-type': 'application/json', Authorization: `Bearer ${session.token}`, 'If-Match': '*' },
       body: JSON.stringify({ name: 'Renamed' }),
     })
     expect(renamed.status).toBe(200)

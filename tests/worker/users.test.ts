@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { call, client, count, json, PASSWORD, register, registerAdmin, uniqueEmail } from './support/api'
 
 const path = (id: string) => ({ params: { path: { id } } })
+/** The same, for a write: If-Match is required, and * writes whatever the current version is. */
+const pathWrite = (id: string) => ({ params: { path: { id }, header: { 'If-Match': '*' } } })
 
 describe('reading users', () => {
   it('GET /api/users/{id} is the public representation (no email), cacheable with an ETag', async () => {
@@ -22,7 +24,7 @@ describe('reading users', () => {
   it('a changed user gets a new ETag, so If-None-Match with the old one is a 200', async () => {
     const session = await register()
     const first = await client().GET('/api/users/{id}', path(session.user.id))
-    await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { name: 'Renamed' } })
+    await client(session.token).PATCH('/api/users/{id}', { ...pathWrite(session.user.id), body: { name: 'Renamed' } })
     const after = await call(`/api/users/${session.user.id}`, { headers: { 'If-None-Match': first.response.headers.get('etag')! } })
     expect(after.status).toBe(200)
   })
@@ -61,13 +63,13 @@ describe('creating users', () => {
 describe('roles', () => {
   it('a user cannot change their own role (403, nothing changes); restating it is fine', async () => {
     const session = await register()
-    const denied = await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { role: 'admin' } })
+    const denied = await client(session.token).PATCH('/api/users/{id}', { ...pathWrite(session.user.id), body: { role: 'admin' } })
     expect(denied.response.status).toBe(403)
     expect(denied.error?.error.code).toBe('FORBIDDEN')
     const profile = await client(session.token).GET('/api/profile')
     expect(profile.data?.data.role).toBe('user')
     const same = await client(session.token).PUT('/api/users/{id}', {
-      ...path(session.user.id),
+      ...pathWrite(session.user.id),
       body: { email: session.user.email, name: 'Same', role: 'user' },
     })
     expect(same.response.status).toBe(200)
@@ -76,7 +78,7 @@ describe('roles', () => {
   it('an admin changes a role, and it applies at once to the existing token', async () => {
     const session = await register()
     const admin = await registerAdmin()
-    const promoted = await client(admin.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { role: 'admin' } })
+    const promoted = await client(admin.token).PATCH('/api/users/{id}', { ...pathWrite(session.user.id), body: { role: 'admin' } })
     expect(promoted.data?.data.role).toBe('admin')
     // The old token said role=user; authorization reads the stored role.
     const asAdmin = await client(session.token).POST('/api/users', { body: { email: uniqueEmail(), name: 'X', password: PASSWORD } })
@@ -87,7 +89,12 @@ describe('roles', () => {
 describe('PUT replaces, PATCH changes what is given', () => {
   it('PUT needs email and name; a missing field is a 400 naming it', async () => {
     const session = await register()
-    const response = await json('PUT', `/api/users/${session.user.id}`, { name: 'Only name' }, { Authorization: `Bearer ${session.token}` })
+    const response = await json(
+      'PUT',
+      `/api/users/${session.user.id}`,
+      { name: 'Only name' },
+      { Authorization: `Bearer ${session.token}`, 'If-Match': '*' },
+    )
     expect(response.status).toBe(400)
     const body = await response.json<{ error: { details: { field: string; in: string }[] } }>()
     expect(body.error.details).toEqual([expect.objectContaining({ field: 'email', in: 'body' })])
@@ -97,7 +104,7 @@ describe('PUT replaces, PATCH changes what is given', () => {
     const session = await register()
     const email = uniqueEmail('replaced')
     const { data } = await client(session.token).PUT('/api/users/{id}', {
-      ...path(session.user.id),
+      ...pathWrite(session.user.id),
       body: { email, name: 'Replaced', currentPassword: PASSWORD },
     })
     expect(data?.data).toMatchObject({ id: session.user.id, email, name: 'Replaced', role: 'user', createdAt: session.user.createdAt })
@@ -106,13 +113,16 @@ describe('PUT replaces, PATCH changes what is given', () => {
 
   it('PATCH changes only the field given', async () => {
     const session = await register()
-    const { data } = await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body: { name: 'Just the name' } })
+    const { data } = await client(session.token).PATCH('/api/users/{id}', {
+      ...pathWrite(session.user.id),
+      body: { name: 'Just the name' },
+    })
     expect(data?.data).toMatchObject({ email: session.user.email, name: 'Just the name' })
   })
 
   it('PATCH with no field is a 400; unknown fields are rejected, not ignored', async () => {
     const session = await register()
-    const auth = { Authorization: `Bearer ${session.token}` }
+    const auth = { Authorization: `Bearer ${session.token}`, 'If-Match': '*' }
     const empty = await json('PATCH', `/api/users/${session.user.id}`, {}, auth)
     expect(empty.status).toBe(400)
     const unknown = await json('PATCH', `/api/users/${session.user.id}`, { name: 'X', passwordHash: 'x' }, auth)
@@ -126,11 +136,11 @@ describe('PUT replaces, PATCH changes what is given', () => {
     const a = await register()
     const b = await register()
     const put = await client(b.token).PUT('/api/users/{id}', {
-      ...path(b.user.id),
+      ...pathWrite(b.user.id),
       body: { email: a.user.email.toUpperCase(), name: 'B', currentPassword: PASSWORD },
     })
     const patch = await client(b.token).PATCH('/api/users/{id}', {
-      ...path(b.user.id),
+      ...pathWrite(b.user.id),
       body: { email: a.user.email, currentPassword: PASSWORD },
     })
     expect([put.response.status, patch.response.status]).toEqual([409, 409])
@@ -141,12 +151,12 @@ describe('PUT replaces, PATCH changes what is given', () => {
     const session = await register()
     const email = uniqueEmail('moved')
     for (const body of [{ email }, { email, currentPassword: 'not-my-password' }]) {
-      const { error, response } = await client(session.token).PATCH('/api/users/{id}', { ...path(session.user.id), body })
+      const { error, response } = await client(session.token).PATCH('/api/users/{id}', { ...pathWrite(session.user.id), body })
       expect(response.status).toBe(403)
       expect(error?.error.code).toBe('REAUTHENTICATION_REQUIRED')
     }
     const admin = await registerAdmin()
-    const byAdmin = await client(admin.token).PUT('/api/users/{id}', { ...path(session.user.id), body: { email, name: 'Moved' } })
+    const byAdmin = await client(admin.token).PUT('/api/users/{id}', { ...pathWrite(session.user.id), body: { email, name: 'Moved' } })
     expect(byAdmin.response.status).toBe(403)
     expect((await client(session.token).GET('/api/profile')).data?.data).toMatchObject({
       email: session.user.email,
@@ -154,12 +164,12 @@ describe('PUT replaces, PATCH changes what is given', () => {
     })
     // The same address in another case is no move; with the password (the admin's own, for an admin) it moves.
     const recased = await client(session.token).PATCH('/api/users/{id}', {
-      ...path(session.user.id),
+      ...pathWrite(session.user.id),
       body: { email: session.user.email.toUpperCase() },
     })
     expect(recased.data?.data.email).toBe(session.user.email.toUpperCase())
     const moved = await client(admin.token).PUT('/api/users/{id}', {
-      ...path(session.user.id),
+      ...pathWrite(session.user.id),
       body: { email, name: 'Moved', currentPassword: PASSWORD },
     })
     expect(moved.data?.data).toMatchObject({ email, name: 'Moved' })
@@ -175,11 +185,11 @@ describe('PUT replaces, PATCH changes what is given', () => {
   it('PUT/PATCH/DELETE on a missing user as admin is 404', async () => {
     const admin = await registerAdmin()
     const id = crypto.randomUUID()
-    expect((await client(admin.token).PATCH('/api/users/{id}', { ...path(id), body: { name: 'N' } })).response.status).toBe(404)
+    expect((await client(admin.token).PATCH('/api/users/{id}', { ...pathWrite(id), body: { name: 'N' } })).response.status).toBe(404)
     expect(
-      (await client(admin.token).PUT('/api/users/{id}', { ...path(id), body: { name: 'N', email: uniqueEmail() } })).response.status,
+      (await client(admin.token).PUT('/api/users/{id}', { ...pathWrite(id), body: { name: 'N', email: uniqueEmail() } })).response.status,
     ).toBe(404)
-    expect((await client(admin.token).DELETE('/api/users/{id}', path(id))).response.status).toBe(404)
+    expect((await client(admin.token).DELETE('/api/users/{id}', pathWrite(id))).response.status).toBe(404)
   })
 })
 
@@ -194,7 +204,7 @@ describe('delete', () => {
 
     const response = await call(`/api/users/${session.user.id}`, {
       method: 'DELETE',
-      headers: { Authorization: `Bearer ${session.token}` },
+      headers: { Authorization: `Bearer ${session.token}`, 'If-Match': '*' },
     })
     expect(response.status).toBe(204)
     expect(await response.text()).toBe('')
@@ -221,11 +231,14 @@ describe('delete', () => {
       )
     await exact()
     const removed = await client(session.token).DELETE('/api/users/{id}/posts/{postId}', {
-      params: { path: { id: session.user.id, postId: made[0]!.id } },
+      params: { path: { id: session.user.id, postId: made[0]!.id }, header: { 'If-Match': '*' } },
     })
     expect(removed.response.status).toBe(204)
     await exact()
-    await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}` } })
+    await call(`/api/users/${session.user.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${session.token}`, 'If-Match': '*' },
+    })
     await exact()
   })
 })

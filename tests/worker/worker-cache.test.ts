@@ -23,7 +23,7 @@ describe("the Worker's cache (Cache API) for single resources", () => {
     const session = await register()
     await call(`/api/users/${session.user.id}`)
     expect((await call(`/api/users/${session.user.id}`)).headers.get('x-cache')).toBe('HIT')
-    await json('PATCH', `/api/users/${session.user.id}`, { name: 'Fresh' }, { Authorization: `Bearer ${session.token}` })
+    await json('PATCH', `/api/users/${session.user.id}`, { name: 'Fresh' }, { Authorization: `Bearer ${session.token}`, 'If-Match': '*' })
     const after = await client().GET('/api/users/{id}', { params: { path: { id: session.user.id } } })
     expect(after.response.headers.get('x-cache')).toBe('MISS')
     expect(after.data?.data.name).toBe('Fresh')
@@ -36,14 +36,14 @@ describe("the Worker's cache (Cache API) for single resources", () => {
     const postPath = created.headers.get('location')!
     await call(postPath)
     expect((await call(postPath)).headers.get('x-cache')).toBe('HIT')
-    await json('PATCH', `/api/users/${session.user.id}/posts/${postPath.split('/').pop()}`, { title: 'T2' }, auth)
+    await json('PATCH', `/api/users/${session.user.id}/posts/${postPath.split('/').pop()}`, { title: 'T2' }, { ...auth, 'If-Match': '*' })
     const edited = await call(postPath)
     expect(edited.headers.get('x-cache')).toBe('MISS')
     expect((await edited.json<{ data: { title: string } }>()).data.title).toBe('T2')
 
     await call(`/api/users/${session.user.id}`)
     await call(postPath)
-    expect((await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: auth })).status).toBe(204)
+    expect((await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { ...auth, 'If-Match': '*' } })).status).toBe(204)
     expect((await call(`/api/users/${session.user.id}`)).status).toBe(404)
     expect((await call(postPath)).status).toBe(404)
   })
@@ -74,7 +74,7 @@ describe("the Worker's cache (Cache API) for single resources", () => {
 
     // Spies call through to the real cache and count.
     const spies = [vi.spyOn(caches.default, 'match'), vi.spyOn(caches.default, 'put'), vi.spyOn(caches.default, 'delete')]
-    const deleted = await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: auth })
+    const deleted = await call(`/api/users/${session.user.id}`, { method: 'DELETE', headers: { ...auth, 'If-Match': '*' } })
     const cacheCalls = spies.reduce((sum, spy) => sum + spy.mock.calls.length, 0)
     for (const spy of spies) spy.mockRestore()
     expect(deleted.status).toBe(204)

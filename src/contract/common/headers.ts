@@ -104,7 +104,11 @@ export const IdempotencyKey = z
 
 export const IdempotencyHeaders = z.object({ ...sessionHeaders, 'Idempotency-Key': IdempotencyKey })
 
-/** Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. */
+/**
+ * Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. Required,
+ * so an update is never unconditional by accident: a client that sends `If-Match: ${etag ?? ''}` gets a 400, not a lost
+ * update (proxies and runtimes may drop an empty header on the way, making it indistinguishable from none).
+ */
 export const IfMatchHeaders = z.object({
   ...sessionHeaders,
   'If-Match': z
@@ -112,11 +116,10 @@ export const IfMatchHeaders = z.object({
     .max(1024)
     // RFC 9110: `*` or a comma-separated list of entity tags, each "…" or W/"…" (visible ASCII inside the quotes).
     .regex(/^(?:\*|(?:W\/)?"[\x21\x23-\x7e]*"(?:[ \t]*,[ \t]*(?:W\/)?"[\x21\x23-\x7e]*")*)$/, 'Must be * or entity tags such as "v3"')
-    .optional()
     .openapi({
-      param: { name: 'If-Match', in: 'header', required: false },
+      param: { name: 'If-Match', in: 'header', required: true },
       description:
-        'The ETag you read. When the resource changed since, the request fails with 412 and nothing changes. `*` matches any version. An empty or malformed value is a 400: it never turns into an unconditional write.',
+        'The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write.',
       example: '"v3"',
     }),
 })

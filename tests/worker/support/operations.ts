@@ -28,8 +28,12 @@ export async function makeWorld(): Promise<World> {
 export interface RequestSpec {
   path?: Record<string, string>
   query?: Record<string, string>
+  headers?: Record<string, string>
   body?: unknown
 }
+
+/** Writes must say which version they change: `*` is any (If-Match is required on PUT, PATCH and DELETE). */
+const anyVersion = { 'If-Match': '*' }
 
 /** A valid request of each operation, acting on the owner's rows (fresh emails where an email must be unique). */
 export const validRequests = {
@@ -41,15 +45,15 @@ export const validRequests = {
   getUser: (w) => ({ path: { id: w.owner.user.id } }),
   createUser: () => ({ body: { email: uniqueEmail('made'), name: 'Made', password: PASSWORD, role: 'user' } }),
   // The owner's own email: another address would need currentPassword (tested in users.test.ts).
-  replaceUser: (w) => ({ path: { id: w.owner.user.id }, body: { email: w.owner.user.email, name: 'Replaced' } }),
-  updateUser: (w) => ({ path: { id: w.owner.user.id }, body: { name: 'Patched' } }),
-  deleteUser: (w) => ({ path: { id: w.owner.user.id } }),
+  replaceUser: (w) => ({ path: { id: w.owner.user.id }, body: { email: w.owner.user.email, name: 'Replaced' }, headers: anyVersion }),
+  updateUser: (w) => ({ path: { id: w.owner.user.id }, body: { name: 'Patched' }, headers: anyVersion }),
+  deleteUser: (w) => ({ path: { id: w.owner.user.id }, headers: anyVersion }),
   listPosts: () => ({ query: { pageSize: '5' } }),
   getPost: (w) => ({ path: { id: w.postId } }),
   listUserPosts: (w) => ({ path: { id: w.owner.user.id } }),
   createUserPost: (w) => ({ path: { id: w.owner.user.id }, body: { title: 'New', body: 'A new post' } }),
-  updateUserPost: (w) => ({ path: { id: w.owner.user.id, postId: w.postId }, body: { title: 'Edited' } }),
-  deleteUserPost: (w) => ({ path: { id: w.owner.user.id, postId: w.postId } }),
+  updateUserPost: (w) => ({ path: { id: w.owner.user.id, postId: w.postId }, body: { title: 'Edited' }, headers: anyVersion }),
+  deleteUserPost: (w) => ({ path: { id: w.owner.user.id, postId: w.postId }, headers: anyVersion }),
   // Acting on the caller's own account: every actor of the world has the password PASSWORD.
   changePassword: () => ({ body: { currentPassword: PASSWORD, newPassword: 'A-brand-new-passw0rd' } }),
   logout: () => ({}),
@@ -62,7 +66,11 @@ export function send(operationId: OperationId, spec: RequestSpec, headers: Recor
   const body = rawBody ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body))
   return call(`${fillPath(path, spec.path ?? {})}${query ? `?${query}` : ''}`, {
     method: method.toUpperCase(),
-    headers: { ...(body !== undefined && rawBody === undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(body !== undefined && rawBody === undefined ? { 'content-type': 'application/json' } : {}),
+      ...spec.headers,
+      ...headers,
+    },
     ...(body !== undefined ? { body } : {}),
   })
 }
