@@ -25,7 +25,7 @@ export interface ApiClientOptions {
   /**
    * Retries of 429, 503, network errors and a 409 for an Idempotency-Key still in flight, with exponential backoff
    * and full jitter, never sooner than `Retry-After`; only for requests that are safe to repeat (GET/HEAD, POST with
-   * an Idempotency-Key, PUT/PATCH/DELETE with If-Match). `false` turns them off.
+   * an Idempotency-Key, PUT/PATCH/DELETE with If-Match naming an ETag, not `*`). `false` turns them off.
    */
   retry?: RetryOptions | false | undefined
   /** A fresh Idempotency-Key (UUID) on every POST that has none, reused by its retries (default true). */
@@ -107,12 +107,42 @@ export type Result<P extends keyof paths, M extends Method> = SuccessOf<Operatio
 /** The success body of an operation: `Body<'/api/posts/{id}', 'get'>` is `{ data: Post, meta }`. */
 export type Body<P extends keyof paths, M extends Method> = Result<P, M>['body']
 
-/** A previous result (its ETag), or the ETag itself. */
+/**
+ * A previous result (its ETag), or the ETag itself. As `ifMatch`, the string `'*'` is also accepted: "whatever the
+ * current version is" (see `RequiredWriteOptions`).
+ */
 export type EtagSource = string | { headers: { etag?: string | undefined } }
 
 type RawInit<P extends keyof paths, M extends Method> = Exclude<MaybeOptionalInit<paths[P], M>, undefined>
 /** The init argument is optional exactly when nothing in it is required (no path parameter, no body). */
 type Args<I> = [RequiredKeys<I>] extends [never] ? [init?: I] : [init: I]
+
+type HeaderParamsOf<O> = O extends { parameters: { header?: infer H } } ? NonNullable<H> : never
+/** Whether operation `O` declares request header `N` as required (`parameters.header[N]` not optional). */
+type RequiresHeader<O, N extends string> = [HeaderParamsOf<O>] extends [never]
+  ? false
+  : N extends RequiredKeys<HeaderParamsOf<O>>
+    ? true
+    : false
+/** Whether `api.<method>(path)` must be given `ifMatch`: the contract requires If-Match on that operation. */
+export type RequiresIfMatch<P extends keyof paths, M extends Method> = RequiresHeader<OperationOf<P, M>, 'If-Match'>
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+/** `parameters.header` without If-Match, optional when nothing else in it is required. */
+type HeaderWithoutIfMatch<H> =
+  Simplify<Omit<H, 'If-Match'>> extends infer Rest ? ([RequiredKeys<Rest>] extends [never] ? { header?: Rest } : { header: Rest }) : never
+/** The operation with If-Match taken out of its header parameters: the helpers send it from `ifMatch`. */
+type WithoutIfMatch<O> = O extends { parameters: infer Params }
+  ? 'If-Match' extends keyof HeaderParamsOf<O>
+    ? Simplify<Omit<O, 'parameters'> & { parameters: Simplify<Omit<Params, 'header'> & HeaderWithoutIfMatch<HeaderParamsOf<O>>> }>
+    : O
+  : O
+/** What a throwing write takes: the raw init less `params.header['If-Match']`, plus `ifMatch` (required when If-Match is). */
+type WriteInit<P extends keyof paths, M extends 'put' | 'patch' | 'delete'> = Exclude<
+  MaybeOptionalInit<{ [K in M]: WithoutIfMatch<OperationOf<P, M>> }, M>,
+  undefined
+> &
+  (RequiresIfMatch<P, M> extends true ? RequiredWriteOptions : WriteOptions)
 
 export interface GetOptions {
   /** Send If-None-Match: the result is then `NotModified` (304) when the resource still has this ETag. */
@@ -122,9 +152,19 @@ export interface PostOptions {
   /** The Idempotency-Key of this logical request; by default a fresh UUID, reused by this call's retries. */
   idempotencyKey?: string | undefined
 }
+/** For the PUT, PATCH and DELETE operations whose contract requires If-Match. */
+export interface RequiredWriteOptions {
+  /**
+   * Sent as If-Match: the ETag you read (a previous result, or the ETag string). If the resource changed since, the
+   * write fails with 412 PRECONDITION_FAILED and nothing changes; such a write is retried when it is safe to.
+   * `'*'` writes whatever the current version is: an explicit, unconditional write, never retried automatically.
+   */
+  ifMatch: EtagSource | '*'
+}
+/** For the writes whose operation does not require If-Match. */
 export interface WriteOptions {
-  /** Send If-Match: the write fails with 412 PRECONDITION_FAILED if the resource changed since you read this ETag. */
-  ifMatch?: EtagSource | undefined
+  /** Sent as If-Match when given (see `RequiredWriteOptions`). */
+  ifMatch?: EtagSource | '*' | undefined
 }
 
 /** Paths of list operations: the GETs whose 200 body has `meta.nextCursor`. */
@@ -146,15 +186,19 @@ export interface ApiHelpers {
   get<P extends PathsWith<'get'>>(path: P, ...init: Args<RawInit<P, 'get'>>): Promise<Result<P, 'get'>>
   /** POST with an Idempotency-Key (its own, or `idempotencyKey`); resolves to the success, rejects with ApiError. */
   post<P extends PathsWith<'post'>>(path: P, ...init: Args<RawInit<P, 'post'> & PostOptions>): Promise<Result<P, 'post'>>
-  /** PUT, with If-Match from `ifMatch`; resolves to the success, rejects with ApiError. */
-  put<P extends PathsWith<'put'>>(path: P, ...init: Args<RawInit<P, 'put'> & WriteOptions>): Promise<Result<P, 'put'>>
-  /** PATCH, with If-Match from `ifMatch`; resolves to the success, rejects with ApiError. */
-  patch<P extends PathsWith<'patch'>>(path: P, ...init: Args<RawInit<P, 'patch'> & WriteOptions>): Promise<Result<P, 'patch'>>
-  /** DELETE, with If-Match from `ifMatch`; resolves to the 204 (no body), rejects with ApiError. */
-  delete<P extends PathsWith<'delete'>>(path: P, ...init: Args<RawInit<P, 'delete'> & WriteOptions>): Promise<Result<P, 'delete'>>
   /**
-   * Every item of a list, page after page: follows `meta.nextCursor` until it is null. Later pages send the first
-   * call's query without `page`, plus `cursor`. Rejects with ApiError like `get`.
+   * PUT, with If-Match from `ifMatch` (required where the contract requires If-Match: the ETag you read, or `'*'`);
+   * resolves to the success, rejects with ApiError.
+   */
+  put<P extends PathsWith<'put'>>(path: P, ...init: Args<WriteInit<P, 'put'>>): Promise<Result<P, 'put'>>
+  /** PATCH, with If-Match from the required `ifMatch` (the ETag you read, or `'*'`); resolves to the success, rejects with ApiError. */
+  patch<P extends PathsWith<'patch'>>(path: P, ...init: Args<WriteInit<P, 'patch'>>): Promise<Result<P, 'patch'>>
+  /** DELETE, with If-Match from the required `ifMatch` (the ETag you read, or `'*'`); resolves to the 204 (no body), rejects with ApiError. */
+  delete<P extends PathsWith<'delete'>>(path: P, ...init: Args<WriteInit<P, 'delete'>>): Promise<Result<P, 'delete'>>
+  /**
+   * Every item of a list, page after page: follows `meta.nextCursor` until it is null. Later pages send the cursor
+   * alone (it carries the listing's sort, order, page size and filters), with the first call's path parameters.
+   * Rejects with ApiError like `get`.
    */
   paginate<P extends ListPath>(path: P, ...init: Args<RawInit<P, 'get'>>): AsyncIterableIterator<ItemOf<P>>
   /** The same walk as `paginate`, one success body (`{ data, meta }`) per page. */
@@ -249,7 +293,6 @@ export function createApiClient({
   }
 
   async function* pages(path: string, init: AnyInit = {}): AsyncIterableIterator<unknown> {
-    const { page: _first, ...query } = init.params?.query ?? {}
     let next: AnyInit = init
     const seen = new Set<string>()
     for (;;) {
@@ -259,9 +302,9 @@ export function createApiClient({
       if (cursor === null) return
       if (seen.has(cursor)) throw new Error(`${path} answered the same nextCursor twice; stopping instead of looping`)
       seen.add(cursor)
-      // The cursor will carry its own sort, order, pageSize and filters; until the server reads them from it, it needs
-      // them repeated. Either way: the first query, less `page`, plus `cursor`.
-      next = { ...init, params: { ...init.params, query: { ...query, cursor } } }
+      // The cursor carries its listing's sort, order, pageSize and filters, and the server ignores them beside one:
+      // send it alone. Path parameters (a user's posts) and everything else in init stay as they were.
+      next = { ...init, params: { ...init.params, query: { cursor } } }
     }
   }
 

@@ -69,8 +69,8 @@ export function backoffDelay(
 
 /**
  * Whether a request may be sent again without risking a second effect: reads always, a POST only with an
- * Idempotency-Key (the server replays the first result), PUT/PATCH/DELETE only with If-Match (a second one fails
- * with 412 instead of overwriting).
+ * Idempotency-Key (the server replays the first result), PUT/PATCH/DELETE only with an If-Match that names entity
+ * tags (a second one fails with 412 instead of overwriting). `If-Match: *` is an unconditional write: not safe.
  */
 export function isRetrySafe(method: string, headers: Headers): boolean {
   switch (method.toUpperCase()) {
@@ -83,10 +83,16 @@ export function isRetrySafe(method: string, headers: Headers): boolean {
     case 'PUT':
     case 'PATCH':
     case 'DELETE':
-      return headers.has('If-Match')
+      return isEntityTagMatch(headers.get('If-Match'))
     default:
       return false
   }
+}
+
+/** An If-Match that names entity tags: present, not blank, not `*` (which any current version matches). */
+function isEntityTagMatch(value: string | null): boolean {
+  const text = value?.trim() ?? ''
+  return text !== '' && text !== '*'
 }
 
 /** Statuses worth another attempt: 429 and 503 always, 409 only with Retry-After (an Idempotency-Key still in flight). */

@@ -12,6 +12,7 @@ import {
   parseRetryAfter,
   responseHeaders,
   type ApiClientOptions,
+  type RequiresIfMatch,
   type RetryEvent,
 } from '../../generated/client'
 
@@ -88,7 +89,18 @@ describe('Retry-After and backoff', () => {
     const match = new Headers({ 'If-Match': '"v1"' })
     expect(['GET', 'HEAD', 'OPTIONS'].map((method) => isRetrySafe(method, none))).toEqual([true, true, true])
     expect([isRetrySafe('POST', none), isRetrySafe('POST', key)]).toEqual([false, true])
-    for (const method of ['PUT', 'PATCH', 'DELETE']) expect([isRetrySafe(method, none), isRetrySafe(method, match)]).toEqual([false, true])
+    const any = new Headers({ 'If-Match': '*' })
+    const anyPadded = new Headers({ 'If-Match': ' * ' })
+    const weakList = new Headers({ 'If-Match': 'W/"a", "v2"' })
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      expect([none, match, any, anyPadded, weakList].map((headers) => isRetrySafe(method, headers))).toEqual([
+        false,
+        true,
+        false,
+        false,
+        true,
+      ])
+    }
   })
 })
 
@@ -149,25 +161,29 @@ describe('retries', () => {
     expect(down.sent).toHaveLength(3)
   })
 
-  it('never retries a write that is not safe to repeat: PUT, PATCH and DELETE without If-Match, POST without a key', async () => {
+  it('never retries a write that is not safe to repeat: PUT, PATCH and DELETE with If-Match: * or none, POST without a key', async () => {
     const busy = () => failure(503, 'SERVICE_UNAVAILABLE', { 'Retry-After': '0' })
     const { api, sent } = fake([busy], { idempotencyKeys: false })
-    await expect(api.patch('/api/users/{id}/posts/{postId}', { ...postPath, body: { title: 'N' } })).rejects.toMatchObject({ status: 503 })
-    await expect(api.delete('/api/users/{id}/posts/{postId}', postPath)).rejects.toMatchObject({ status: 503 })
-    await expect(api.put('/api/users/{id}', { params: { path: { id: 'u1' } }, body: { email: 'a@b.c', name: 'N' } })).rejects.toMatchObject(
-      {
-        status: 503,
-      },
-    )
+    await expect(api.patch('/api/users/{id}/posts/{postId}', { ...postPath, body: { title: 'N' }, ifMatch: '*' })).rejects.toMatchObject({
+      status: 503,
+    })
+    await expect(api.delete('/api/users/{id}/posts/{postId}', { ...postPath, ifMatch: '*' })).rejects.toMatchObject({ status: 503 })
+    const replace = { params: { path: { id: 'u1' } }, body: { email: 'a@b.c', name: 'N' }, ifMatch: '*' }
+    await expect(api.put('/api/users/{id}', replace)).rejects.toMatchObject({ status: 503 })
+    // changePassword's PUT has no If-Match in the contract: unconditional, so never repeated either.
+    const password = { body: { currentPassword: 'old password 1', newPassword: 'new password 2' } }
+    await expect(api.put('/api/profile/password', password)).rejects.toMatchObject({ status: 503 })
     await expect(api.post('/api/users/{id}/posts', createPost)).rejects.toMatchObject({ status: 503 })
-    expect(sent.map((request) => request.method)).toEqual(['PATCH', 'DELETE', 'PUT', 'POST'])
+    expect(sent.map((request) => request.method)).toEqual(['PATCH', 'DELETE', 'PUT', 'PUT', 'POST'])
+    expect(sent.map((request) => request.headers.get('If-Match'))).toEqual(['*', '*', '*', null, null])
 
     const network = fake([new TypeError('fetch failed')])
-    await expect(network.api.PATCH('/api/users/{id}/posts/{postId}', { ...postPath, body: { title: 'N' } })).rejects.toThrow(TypeError)
+    const unconditional = { params: { ...postPath.params, header: { 'If-Match': '*' } }, body: { title: 'N' } }
+    await expect(network.api.PATCH('/api/users/{id}/posts/{postId}', unconditional)).rejects.toThrow(TypeError)
     expect(network.sent).toHaveLength(1)
   })
 
-  it('retries PATCH and DELETE with If-Match', async () => {
+  it('retries PATCH and DELETE with If-Match naming an ETag, given as ifMatch or (raw) as the header', async () => {
     const { api, sent } = fake([failure(503, 'SERVICE_UNAVAILABLE'), json(200, { data: post('p1', 'N'), meta }, { ETag: '"v2"' })])
     const patched = await api.patch('/api/users/{id}/posts/{postId}', { ...postPath, body: { title: 'N' }, ifMatch: '"v1"' })
     expect(patched.headers.etag).toBe('"v2"')
@@ -177,6 +193,11 @@ describe('retries', () => {
     const removed = await deleting.api.delete('/api/users/{id}/posts/{postId}', { ...postPath, ifMatch: patched })
     expect([removed.status, removed.body]).toEqual([204, undefined])
     expect(deleting.sent.map((request) => request.headers.get('If-Match'))).toEqual(['"v2"', '"v2"'])
+
+    const raw = fake([new TypeError('fetch failed'), new Response(null, { status: 204 })])
+    const rawRemoved = await raw.api.DELETE('/api/users/{id}/posts/{postId}', { params: { ...postPath.params, header: ifMatch(patched) } })
+    expect(rawRemoved.response.status).toBe(204)
+    expect(raw.sent.map((request) => request.headers.get('If-Match'))).toEqual(['"v2"', '"v2"'])
   })
 
   it('gives up waiting when the request is aborted during a backoff', async () => {
@@ -192,6 +213,51 @@ describe('retries', () => {
     const { api, sent } = fake([failure(503, 'SERVICE_UNAVAILABLE')], { retry: false })
     await expect(api.get('/api/users')).rejects.toMatchObject({ status: 503 })
     expect(sent).toHaveLength(1)
+  })
+})
+
+describe('If-Match', () => {
+  it('is required (as ifMatch) on the writes whose operation requires it, and is sent as given', async () => {
+    const { api, sent } = fake([json(200, { data: post('p1'), meta }, { ETag: '"v2"' })])
+    const required: [RequiresIfMatch<'/api/users/{id}', 'put'>, RequiresIfMatch<'/api/users/{id}/posts/{postId}', 'delete'>] = [true, true]
+    const optional: RequiresIfMatch<'/api/profile/password', 'put'> = false
+    expect([...required, optional]).toEqual([true, true, false])
+
+    // Compiled, never called: what the types refuse.
+    const refused = (etag: string | undefined) => {
+      // @ts-expect-error: PATCH requires If-Match, so ifMatch is required
+      void api.patch('/api/users/{id}/posts/{postId}', { ...postPath, body: { title: 'N' } })
+      // @ts-expect-error: DELETE requires If-Match, so ifMatch is required
+      void api.delete('/api/users/{id}', { params: { path: { id: 'u1' } } })
+      // @ts-expect-error: an ETag that may be missing is not one ('*' is the explicit opt-out)
+      void api.put('/api/users/{id}', { params: { path: { id: 'u1' } }, body: { email: 'a@b.c', name: 'N' }, ifMatch: etag })
+      // @ts-expect-error: the helpers take If-Match from ifMatch only
+      void api.delete('/api/users/{id}', { params: { path: { id: 'u1' }, header: { 'If-Match': '*' } }, ifMatch: '*' })
+      // @ts-expect-error: the raw methods keep openapi-fetch's typing: params.header['If-Match'] is required there
+      void api.DELETE('/api/users/{id}', { params: { path: { id: 'u1' } } })
+    }
+    void refused
+
+    await api.patch('/api/users/{id}', {
+      params: { path: { id: 'u1' }, header: { 'X-D1-Bookmark': 'b1' } },
+      body: { name: 'N' },
+      ifMatch: '*',
+    })
+    await api.put('/api/profile/password', { body: { currentPassword: 'old password 1', newPassword: 'new password 2' } })
+    const read = await api.get('/api/posts/{id}', { params: { path: { id: 'p1' } } })
+    await api.delete('/api/users/{id}/posts/{postId}', { ...postPath, ifMatch: read })
+    expect(sent.map((request) => [request.method, request.headers.get('If-Match'), request.headers.get('X-D1-Bookmark')])).toEqual([
+      ['PATCH', '*', 'b1'],
+      ['PUT', null, null],
+      ['GET', null, null],
+      ['DELETE', '"v2"', null],
+    ])
+
+    // A result without an ETag (a list's is weak and not for writes; a 204 has none) is refused before anything is sent.
+    const before = sent.length
+    await expect(api.delete('/api/users/{id}', { params: { path: { id: 'u1' } }, ifMatch: { headers: {} } })).rejects.toThrow(/No ETag/)
+    await expect(api.delete('/api/users/{id}', { params: { path: { id: 'u1' } }, ifMatch: '' })).rejects.toThrow(/No ETag/)
+    expect(sent).toHaveLength(before)
   })
 })
 
@@ -242,7 +308,7 @@ describe('idempotency keys', () => {
 
   it('sends no key on other methods', async () => {
     const { api, sent } = fake([json(200, { data: post('p1'), meta })])
-    await api.patch('/api/users/{id}/posts/{postId}', { ...postPath, body: { title: 'N' } })
+    await api.patch('/api/users/{id}/posts/{postId}', { ...postPath, body: { title: 'N' }, ifMatch: '"v1"' })
     expect(sent[0]?.headers.has('Idempotency-Key')).toBe(false)
   })
 })
@@ -378,16 +444,17 @@ describe('paginate', () => {
   const page = (ids: string[], nextCursor: string | null, number: number) =>
     json(200, { data: ids.map((id) => post(id)), meta: { ...meta, page: number, pageSize: 2, total: 5, totalPages: 3, nextCursor } })
 
-  it('follows nextCursor to the end, sending the first query without page, plus cursor', async () => {
+  it('follows nextCursor to the end, sending the cursor alone after the first page', async () => {
     const { api, sent } = fake([page(['a', 'b'], 'c1', 1), page(['c', 'd'], 'c2', 2), page(['e'], null, 3)])
     const ids: string[] = []
     const query = { page: 1, pageSize: 2, sort: 'title' as const, order: 'asc' as const, authorId: 'u1' }
     for await (const item of api.paginate('/api/posts', { params: { query } })) ids.push(item.id)
     expect(ids).toEqual(['a', 'b', 'c', 'd', 'e'])
+    // The cursor carries the listing's sort, order, page size and filter: the server ignores them beside one.
     expect(sent.map((request) => Object.fromEntries(request.url.searchParams))).toEqual([
       { page: '1', pageSize: '2', sort: 'title', order: 'asc', authorId: 'u1' },
-      { pageSize: '2', sort: 'title', order: 'asc', authorId: 'u1', cursor: 'c1' },
-      { pageSize: '2', sort: 'title', order: 'asc', authorId: 'u1', cursor: 'c2' },
+      { cursor: 'c1' },
+      { cursor: 'c2' },
     ])
     expect(sent.map((request) => request.url.pathname)).toEqual(['/api/posts', '/api/posts', '/api/posts'])
   })
@@ -395,12 +462,14 @@ describe('paginate', () => {
   it('walks path-parameter lists and whole pages too, and stops on an error or a repeated cursor', async () => {
     const { api, sent } = fake([page(['a', 'b'], 'c1', 1), page(['c'], null, 2)])
     const totals: number[] = []
-    for await (const body of api.pages('/api/users/{id}/posts', { params: { path: { id: 'u1' } } })) totals.push(body.data.length)
+    const init = { params: { path: { id: 'u1' }, query: { pageSize: 2, order: 'asc' as const } }, headers: { 'X-Trace': 't' } }
+    for await (const body of api.pages('/api/users/{id}/posts', init)) totals.push(body.data.length)
     expect(totals).toEqual([2, 1])
     expect(sent.map((request) => `${request.url.pathname}${request.url.search}`)).toEqual([
-      '/api/users/u1/posts',
+      '/api/users/u1/posts?pageSize=2&order=asc',
       '/api/users/u1/posts?cursor=c1',
     ])
+    expect(sent.map((request) => request.headers.get('X-Trace'))).toEqual(['t', 't'])
 
     const failing = fake([page(['a', 'b'], 'c1', 1), failure(400, 'VALIDATION_ERROR')])
     const seen: string[] = []
