@@ -1,5 +1,7 @@
 // End-to-end smoke test through the generated typed client. CI/CD runs it against staging (API_URL); locally it starts
-// its own `wrangler dev`. It cleans up after itself: the user it registers is deleted, with their posts.
+// its own `wrangler dev`. One user's walk: register, log in, write a post with If-Match (and be refused a stale one),
+// page by cursor, change the password and sign out (each ending the tokens before), log in again and delete itself,
+// with its posts. It cleans up after itself when a step fails too.
 import { randomBytes } from 'node:crypto'
 import { z } from '@hono/zod-openapi'
 import { createApiClient, type ApiClient } from '../generated/client'
@@ -78,14 +80,36 @@ async function main() {
   const baseUrl = apiUrl ?? (server = await startWranglerDev({ persistTo: '.wrangler/smoke' })).baseUrl
   console.log(`smoke test against ${baseUrl}`)
 
+  // Public reads go through `anonymous` (and so through the API's cache, as any visitor's would). Everything the smoke
+  // user does carries the newest D1 bookmark from one client to the next, so a read served by a replica still sees the
+  // writes before it: a password change or sign-out must end a token at once, not once the replica catches up.
   const anonymous = createApiClient({ baseUrl })
+  const auth = createApiClient({ baseUrl, readYourWrites: true })
+  const connect = (token: string | undefined, from: ApiClient) =>
+    createApiClient({ baseUrl, token, readYourWrites: { bookmark: from.bookmark } })
   const suffix = `${Date.now()}-${randomBytes(4).toString('hex')}`
   const email = `smoke-${suffix}@example.com`
   const password = `smoke-${randomBytes(12).toString('hex')}`
+  const newPassword = `smoke-${randomBytes(12).toString('hex')}`
+  let currentPassword = password
   let userId = ''
   let postId = ''
+  let secondPostId = ''
+  /** The post's ETag as last read or written, and the one before it (stale once the post changed). */
+  let postEtag = ''
+  let staleEtag = ''
   let client: ApiClient = anonymous
+  /** The client whose token was current before the password change, and the one signed out. */
+  let ended: ApiClient = anonymous
   let userDeleted = false
+
+  const etagOf = (response: Response) => {
+    const etag = response.headers.get('ETag')
+    expect(etag !== null && /^"v\d+"$/.test(etag), `expected a strong ETag such as "v1", got ${etag}`)
+    return etag
+  }
+  const postTitle = `Smoke post ${suffix}`
+  const postBody = 'Written by the smoke test, deleted a moment later.'
 
   const steps: Array<[string, () => Promise<void>]> = [
     [
@@ -114,12 +138,14 @@ async function main() {
     [
       'POST /api/auth/register answers 201 with Location and a token',
       async () => {
-        const result = await anonymous.POST('/api/auth/register', { body: { email, name: 'Smoke Test', password } })
+        const result = await auth.POST('/api/auth/register', { body: { email, name: 'Smoke Test', password } })
         expectStatus(result, 201)
         const { data } = expectData(result, AuthSession)
         expect(data.user.email === email, `registered as ${data.user.email}, expected ${email}`)
         expect(data.user.role === 'user', `a self-registered user has role ${data.user.role}`)
         userId = data.user.id
+        // Kept for the cleanup should logging in fail.
+        client = connect(data.token, auth)
         const location = result.response.headers.get('Location')
         expect(location === `/api/users/${userId}`, `Location is ${location}, expected /api/users/${userId}`)
       },
@@ -127,12 +153,12 @@ async function main() {
     [
       'POST /api/auth/login answers 200 with a token',
       async () => {
-        const result = await anonymous.POST('/api/auth/login', { body: { email, password } })
+        const result = await auth.POST('/api/auth/login', { body: { email, password } })
         expectStatus(result, 200)
         const { data } = expectData(result, AuthSession)
         expect(data.user.id === userId, `logged in as ${data.user.id}, expected ${userId}`)
         expect(data.tokenType === 'Bearer' && data.token.length > 0, 'no bearer token')
-        client = createApiClient({ baseUrl, token: data.token })
+        client = connect(data.token, auth)
       },
     ],
     [
@@ -145,11 +171,11 @@ async function main() {
       },
     ],
     [
-      'POST /api/users/{id}/posts answers 201 with Location',
+      'POST /api/users/{id}/posts answers 201 with Location and ETag',
       async () => {
         const result = await client.POST('/api/users/{id}/posts', {
           params: { path: { id: userId } },
-          body: { title: `Smoke post ${suffix}`, body: 'Written by the smoke test, deleted a moment later.' },
+          body: { title: postTitle, body: postBody },
         })
         expectStatus(result, 201)
         const { data } = expectData(result, Post)
@@ -157,27 +183,50 @@ async function main() {
         postId = data.id
         const location = result.response.headers.get('Location')
         expect(location === `/api/posts/${postId}`, `Location is ${location}, expected /api/posts/${postId}`)
+        etagOf(result.response)
       },
     ],
     [
-      'GET /api/posts/{id} answers 200 with the post',
+      'GET /api/posts/{id} answers 200 with the post and its ETag',
       async () => {
         const result = await anonymous.GET('/api/posts/{id}', { params: { path: { id: postId } } })
         expectStatus(result, 200)
         const { data } = expectData(result, Post)
-        expect(data.id === postId && data.title === `Smoke post ${suffix}`, `got post ${data.id} "${data.title}"`)
+        expect(data.id === postId && data.title === postTitle, `got post ${data.id} "${data.title}"`)
+        postEtag = etagOf(result.response)
       },
     ],
     [
-      'PATCH /api/users/{id}/posts/{postId} answers 200 with the change',
+      'PATCH /api/users/{id}/posts/{postId} with the ETag read answers 200 with the change and a new ETag',
       async () => {
-        const title = `Smoke post ${suffix}, edited`
-        const result = await client.PATCH('/api/users/{id}/posts/{postId}', { params: { path: { id: userId, postId } }, body: { title } })
+        const title = `${postTitle}, edited`
+        const result = await client.PATCH('/api/users/{id}/posts/{postId}', {
+          params: { path: { id: userId, postId }, header: { 'If-Match': postEtag } },
+          body: { title },
+        })
         expectStatus(result, 200)
         const { data } = expectData(result, Post)
         expect(data.title === title, `title is "${data.title}", expected "${title}"`)
-        expect(data.body === 'Written by the smoke test, deleted a moment later.', 'PATCH changed a field it was not given')
+        expect(data.body === postBody, 'PATCH changed a field it was not given')
         expect(data.updatedAt >= data.createdAt, `updatedAt ${data.updatedAt} is before createdAt ${data.createdAt}`)
+        const etag = etagOf(result.response)
+        expect(etag !== postEtag, `the ETag stayed ${etag} although the post changed`)
+        ;[staleEtag, postEtag] = [postEtag, etag]
+      },
+    ],
+    [
+      'PATCH /api/users/{id}/posts/{postId} with the stale ETag answers 412 PRECONDITION_FAILED and changes nothing',
+      async () => {
+        const result = await client.PATCH('/api/users/{id}/posts/{postId}', {
+          params: { path: { id: userId, postId }, header: { 'If-Match': staleEtag } },
+          body: { title: `${postTitle}, a lost update` },
+        })
+        expectError(result, 412, 'PRECONDITION_FAILED')
+        const reread = await client.GET('/api/posts/{id}', { params: { path: { id: postId } } })
+        expectStatus(reread, 200)
+        const { data } = expectData(reread, Post)
+        expect(data.title === `${postTitle}, edited`, `the refused PATCH changed the title to "${data.title}"`)
+        expect(etagOf(reread.response) === postEtag, `the ETag is ${reread.response.headers.get('ETag')}, expected ${postEtag}`)
       },
     ],
     [
@@ -214,7 +263,7 @@ async function main() {
       },
     ],
     [
-      'GET /api/users pages by cursor: the next page by cursor is the next page by number',
+      'GET /api/users pages by cursor: the next page by cursor (sent alone) is the next page by number',
       async () => {
         // Oldest first, so users who register meanwhile (on staging, say) join the end, not the pages compared.
         const query = { pageSize: 1, sort: 'createdAt', order: 'asc' } as const
@@ -226,19 +275,53 @@ async function main() {
           return
         }
         expect(typeof meta.nextCursor === 'string', 'a first page of several has no nextCursor')
-        const byCursor = await anonymous.GET('/api/users', { params: { query: { ...query, cursor: meta.nextCursor! } } })
+        const byCursor = await anonymous.GET('/api/users', { params: { query: { cursor: meta.nextCursor! } } })
         const byNumber = await anonymous.GET('/api/users', { params: { query: { ...query, page: 2 } } })
         expectStatus(byCursor, 200)
         expectStatus(byNumber, 200)
         const [a, b] = [expectPage(byCursor, PublicUser), expectPage(byNumber, PublicUser)]
-        expect(a.meta.page === 2, `the cursor's page is ${a.meta.page}, expected 2`)
+        expect(
+          a.meta.page === 2 && a.meta.pageSize === 1,
+          `the cursor's page is ${a.meta.page} of size ${a.meta.pageSize}, expected 2 of 1`,
+        )
         expect(a.data[0]?.id === b.data[0]?.id, `page 2 by cursor holds ${a.data[0]?.id}, by number ${b.data[0]?.id}`)
       },
     ],
     [
-      'DELETE /api/users/{id}/posts/{postId} answers 204 with no body',
+      'GET /api/posts?authorId walks by cursor sent alone: it keeps the filter, sort and page size',
       async () => {
-        const result = await client.DELETE('/api/users/{id}/posts/{postId}', { params: { path: { id: userId, postId } } })
+        const second = await client.POST('/api/users/{id}/posts', {
+          params: { path: { id: userId } },
+          body: { title: `${postTitle}, second`, body: postBody },
+        })
+        expectStatus(second, 201)
+        secondPostId = expectData(second, Post).data.id
+        // Title order: "…, edited" before "…, second". Other authors' posts (on staging) would show up if the cursor lost
+        // the filter, and the pages would hold more than one post if it lost the page size.
+        const seen: string[] = []
+        let result = await client.GET('/api/posts', { params: { query: { authorId: userId, pageSize: 1, sort: 'title', order: 'asc' } } })
+        for (let pages = 1; ; pages++) {
+          expectStatus(result, 200)
+          const { data, meta } = expectPage(result, Post)
+          expect(meta.pageSize === 1 && data.length === 1, `page ${pages} holds ${data.length} posts, meta.pageSize ${meta.pageSize}`)
+          expect(data[0]?.authorId === userId, `page ${pages} holds a post by ${data[0]?.authorId}, not by ${userId}`)
+          seen.push(data[0]?.id ?? '')
+          if (meta.nextCursor === null) break
+          expect(pages < 2, `still a nextCursor after page ${pages} of 2`)
+          result = await client.GET('/api/posts', { params: { query: { cursor: meta.nextCursor } } })
+        }
+        expect(
+          seen.join() === [postId, secondPostId].join(),
+          `walked ${seen.join(', ')}, expected ${postId}, ${secondPostId} (title order)`,
+        )
+      },
+    ],
+    [
+      'DELETE /api/users/{id}/posts/{postId} with the ETag answers 204 with no body',
+      async () => {
+        const result = await client.DELETE('/api/users/{id}/posts/{postId}', {
+          params: { path: { id: userId, postId }, header: { 'If-Match': postEtag } },
+        })
         expectStatus(result, 204)
         await expectEmpty(result.response)
       },
@@ -251,9 +334,65 @@ async function main() {
       },
     ],
     [
-      'DELETE /api/users/{id} (myself) answers 204 with no body',
+      'PUT /api/profile/password answers 200 with a fresh token',
       async () => {
-        const result = await client.DELETE('/api/users/{id}', { params: { path: { id: userId } } })
+        const result = await client.PUT('/api/profile/password', { body: { currentPassword, newPassword } })
+        expectStatus(result, 200)
+        const { data } = expectData(result, AuthSession)
+        expect(data.user.id === userId, `the session is for ${data.user.id}, expected ${userId}`)
+        currentPassword = newPassword
+        ended = client
+        client = connect(data.token, ended)
+      },
+    ],
+    [
+      'GET /api/profile with the token from before the change answers 401 UNAUTHORIZED',
+      async () => {
+        expectError(await ended.GET('/api/profile'), 401, 'UNAUTHORIZED')
+      },
+    ],
+    [
+      'GET /api/profile with the fresh token answers 200',
+      async () => {
+        const result = await client.GET('/api/profile')
+        expectStatus(result, 200)
+        expect(expectData(result, User).data.id === userId, 'the fresh token is not mine')
+      },
+    ],
+    [
+      'POST /api/auth/logout answers 204 with no body',
+      async () => {
+        const result = await client.POST('/api/auth/logout')
+        expectStatus(result, 204)
+        await expectEmpty(result.response)
+        ended = client
+      },
+    ],
+    [
+      'GET /api/profile with the signed-out token answers 401 UNAUTHORIZED',
+      async () => {
+        expectError(await ended.GET('/api/profile'), 401, 'UNAUTHORIZED')
+      },
+    ],
+    [
+      'POST /api/auth/login with the new password answers 200 with a token',
+      async () => {
+        const signIn = connect(undefined, ended)
+        const result = await signIn.POST('/api/auth/login', { body: { email, password: currentPassword } })
+        expectStatus(result, 200)
+        const { data } = expectData(result, AuthSession)
+        expect(data.user.id === userId, `logged in as ${data.user.id}, expected ${userId}`)
+        client = connect(data.token, signIn)
+      },
+    ],
+    [
+      'DELETE /api/users/{id} (myself) with the ETag of my profile answers 204 with no body',
+      async () => {
+        const profile = await client.GET('/api/profile')
+        expectStatus(profile, 200)
+        const result = await client.DELETE('/api/users/{id}', {
+          params: { path: { id: userId }, header: { 'If-Match': etagOf(profile.response) } },
+        })
         expectStatus(result, 204)
         userDeleted = true
         await expectEmpty(result.response)
@@ -264,6 +403,13 @@ async function main() {
       async () => {
         const result = await client.GET('/api/profile')
         expectError(result, 401, 'UNAUTHORIZED')
+      },
+    ],
+    [
+      "GET /api/posts/{id} of the deleted user's other post answers 404 NOT_FOUND",
+      async () => {
+        const result = await anonymous.GET('/api/posts/{id}', { params: { path: { id: secondPostId } } })
+        expectError(result, 404, 'NOT_FOUND')
       },
     ],
   ]
@@ -286,9 +432,17 @@ async function main() {
     }
     console.log(`${passed} passed, 0 failed`)
   } finally {
-    // A failed run must not leave its user (and posts) behind on staging.
-    if (userId && !userDeleted && client !== anonymous) {
-      const cleanup = await client.DELETE('/api/users/{id}', { params: { path: { id: userId } } }).catch(() => undefined)
+    // A failed run must not leave its user (and posts) behind on staging. It has no ETag to hand here: `*` deletes
+    // whatever version there is. A token ended by a password change or sign-out midway: log in again first.
+    if (userId && !userDeleted) {
+      const remove = (api: ApiClient) =>
+        api.DELETE('/api/users/{id}', { params: { path: { id: userId }, header: { 'If-Match': '*' } } }).catch(() => undefined)
+      let cleanup = client === anonymous ? undefined : await remove(client)
+      if (cleanup === undefined || cleanup.response.status === 401) {
+        const signIn = connect(undefined, client)
+        const login = await signIn.POST('/api/auth/login', { body: { email, password: currentPassword } }).catch(() => undefined)
+        if (login?.data) cleanup = await remove(connect(login.data.data.token, signIn))
+      }
       console.error(`cleanup: DELETE /api/users/${userId} answered ${cleanup?.response.status ?? 'nothing'}`)
     }
     await server?.stop()
