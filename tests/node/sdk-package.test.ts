@@ -223,6 +223,47 @@ describe.concurrent('the SDK package', () => {
     ])
   })
 
+  it(
+    'refuses a write without If-Match at compile time, in both call styles, and takes * said explicitly',
+    { timeout: 60_000 },
+    async () => {
+      // Every line marked `refused` must fail to compile, exactly once; every other line must compile.
+      const source = [
+        "import { createApiClient } from '@contract-first-api/client'",
+        "const api = createApiClient({ baseUrl: 'http://127.0.0.1:8787' })",
+        "const path = { id: '3b241101-e2bb-4255-8caf-4136c566a962' }",
+        'const maybe: string | undefined = process.env.ETAG',
+        'export async function writes() {',
+        "  await api.delete('/api/users/{id}', { params: { path } }) // refused: ifMatch is required",
+        "  await api.patch('/api/users/{id}', { params: { path }, body: { name: 'N' }, ifMatch: maybe }) // refused: maybe none",
+        "  await api.DELETE('/api/users/{id}', { params: { path } }) // refused: the raw method needs params.header['If-Match']",
+        "  await api.put('/api/users/{id}', { params: { path, header: { 'If-Match': '*' } }, body: { email: 'a@b.c', name: 'N' } }) // refused",
+        "  await api.delete('/api/users/{id}', { params: { path }, ifMatch: '*' })",
+        "  await api.patch('/api/users/{id}', { params: { path }, body: { name: 'N' }, ifMatch: maybe ?? '*' })",
+        "  await api.DELETE('/api/users/{id}', { params: { path, header: { 'If-Match': '*' } } })",
+        "  await api.put('/api/profile/password', { body: { currentPassword: 'old password', newPassword: 'new password' } })",
+        '}',
+      ]
+      mkdirSync(join(project, 'negative-if-match'), { recursive: true })
+      writeFileSync(join(project, 'negative-if-match/writes.ts'), source.join('\n'))
+      writeFileSync(
+        join(project, 'tsconfig.if-match.json'),
+        JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, files: ['negative-if-match/writes.ts'] }),
+      )
+
+      const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.if-match.json', '--pretty', 'false'], project)
+      expect(checked.code).not.toBe(0)
+      const lines = checked.stdout
+        .split('\n')
+        .filter((line) => line.includes(': error TS'))
+        .map((line) => Number(/^negative-if-match\/writes\.ts\((\d+),/.exec(line)?.[1]))
+      const refused = source.flatMap((line, index) => (line.includes('// refused') ? [index + 1] : []))
+      expect(lines).toEqual(refused)
+      expect(checked.stdout).toContain("Property 'ifMatch' is missing")
+      expect(checked.stdout).toMatch(/'If-Match'+ does not exist in type/)
+    },
+  )
+
   it('type-checks the README as one strict script, runs it, and it prints what the README says', { timeout: 120_000 }, async () => {
     // The README's ```ts blocks continue one another: together they are one module. Every `// -> text` in them is one
     // line the script prints, in order. Only the base URL changes, to this test's server.
