@@ -1220,7 +1220,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
                 /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
@@ -1262,7 +1262,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
                 /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
@@ -1304,7 +1304,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
             };
             path?: never;
@@ -1336,7 +1336,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
             };
             path?: never;
@@ -1374,7 +1374,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
             };
             path?: never;
@@ -1413,7 +1413,7 @@ export interface operations {
                 sort?: components["schemas"]["UserSortField"];
             };
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
             };
             path?: never;
@@ -1456,7 +1456,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
                 /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
@@ -1500,7 +1500,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
             };
             path: {
@@ -1547,7 +1547,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
                 /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
                 "If-Match": string;
@@ -1593,7 +1593,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
                 /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
                 "If-Match": string;
@@ -1629,7 +1629,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
                 /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
                 "If-Match": string;
@@ -1688,7 +1688,7 @@ export interface operations {
                 authorId?: string;
             };
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
             };
             path?: never;
@@ -1731,7 +1731,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
             };
             path: {
@@ -1789,7 +1789,7 @@ export interface operations {
                 sort?: components["schemas"]["PostSortField"];
             };
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
             };
             path: {
@@ -1836,7 +1836,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
                 /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
                 "Idempotency-Key"?: string;
@@ -1884,7 +1884,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
                 /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
                 "If-Match": string;
@@ -1922,7 +1922,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
                 /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
                 "If-Match": string;

@@ -1,17 +1,17 @@
-// Writes openapi/collection.json (Postman v2.1) from openapi/openapi.json. With --check, fails when the committed file is stale.
+// Writes public/assets/collection.json (Postman v2.1) from openapi/openapi.json. With --check, fails when the committed file is stale.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { buildCollection, type OpenApiDocument } from './lib/collection'
 
 const documentUrl = new URL('../openapi/openapi.json', import.meta.url)
-const target = new URL('../openapi/collection.json', import.meta.url)
+const target = new URL('../public/assets/collection.json', import.meta.url)
 
 export function emittedCollection(): string {
   const document = JSON.parse(readFileSync(documentUrl, 'utf8')) as OpenApiDocument
   return `${JSON.stringify(buildCollection(document), null, 2)}\n`
 }
 
-/** Writes openapi/collection.json when it differs; says whether it did. */
+/** Writes public/assets/collection.json when it differs; says whether it did. */
 export function writeCollection(): boolean {
   const emitted = emittedCollection()
   const committed = existsSync(target) ? readFileSync(target, 'utf8') : ''
@@ -26,12 +26,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const committed = existsSync(target) ? readFileSync(target, 'utf8') : ''
     if (committed !== emittedCollection()) {
       console.error(
-        'openapi/collection.json is stale: openapi/openapi.json (or scripts/lib/collection.ts) changed. Run `npx tsx scripts/emit-collection.ts` and commit the result.',
+        'public/assets/collection.json is stale: openapi/openapi.json (or scripts/lib/collection.ts) changed. Run `npx tsx scripts/emit-collection.ts` and commit the result.',
       )
       process.exit(1)
     }
-    console.log('openapi/collection.json matches openapi/openapi.json')
+    console.log('public/assets/collection.json matches openapi/openapi.json')
   } else {
-    console.log(writeCollection() ? 'wrote openapi/collection.json' : 'openapi/collection.json is up to date')
+    console.log(writeCollection() ? 'wrote public/assets/collection.json' : 'public/assets/collection.json is up to date')
   }
 }

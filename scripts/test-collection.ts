@@ -1,4 +1,4 @@
-// Writes openapi/collection.json (Postman v2.1) from openapi/openapi.json, starts a local `wrangler dev` and runs the
+// Writes public/assets/collection.json (Postman v2.1) from openapi/openapi.json, starts a local `wrangler dev` and runs the
 // collection's Flow folder against it with newman (tools/collection, installed on first use). One line per request,
 // then the assertion count; exits non-zero on any failed assertion, script error or request error.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs'
@@ -10,7 +10,7 @@ import { startWranglerDev, type WranglerDev } from './lib/wrangler-dev'
 
 const tools = toolsDir('collection')
 const newman = join(tools, 'node_modules', 'newman', 'bin', 'newman.js')
-const collectionPath = join(projectRoot, 'openapi', 'collection.json')
+const collectionPath = join(projectRoot, 'public', 'assets', 'collection.json')
 const reportPath = join(projectRoot, 'test-output', 'collection', 'newman.json')
 const state = '.wrangler/collection'
 
@@ -37,8 +37,8 @@ async function main() {
   await ensureTool('collection')
   console.log(
     writeCollection()
-      ? 'openapi/collection.json was stale: rewritten from openapi/openapi.json (commit it)'
-      : 'openapi/collection.json matches openapi/openapi.json',
+      ? 'public/assets/collection.json was stale: rewritten from openapi/openapi.json (commit it)'
+      : 'public/assets/collection.json matches openapi/openapi.json',
   )
 
   // A fresh local D1 each run: the flow registers its own user anyway, and nothing piles up.
@@ -72,7 +72,7 @@ async function main() {
       throw new Error(`newman exited ${result.code} without a report:\n${result.output}`)
     }
 
-    console.log(`newman ${installedVersion(tools, 'newman')}: Flow folder of openapi/collection.json against ${server.baseUrl}`)
+    console.log(`newman ${installedVersion(tools, 'newman')}: Flow folder of public/assets/collection.json against ${server.baseUrl}`)
     let passed = 0
     let failed = 0
     report.run.executions.forEach((execution, index) => {

@@ -1,6 +1,5 @@
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { Scalar } from '@scalar/hono-api-reference'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
@@ -10,6 +9,7 @@ import { type OperationId, operations } from './contract/operations'
 import type { AppEnv } from './http/app-env'
 import { d1Bookmark } from './http/middleware/d1-bookmark'
 import { notFound, onError, validationHook } from './http/errors'
+import { docsPage } from './http/docs'
 import { handlers } from './http/handlers'
 import { publicOrigin } from './http/public-origin'
 import { handlerFor, middlewareFor } from './http/middleware/per-operation'
@@ -66,21 +66,7 @@ export function createApp() {
   // The served document is the one the emit script writes (both come from buildDocument()), with this deployment's
   // public origin as its server, so "try it" and generators reach the deployment that served it.
   app.get('/openapi.json', (c) => c.json(servedDocument(publicOrigin(c), c.env.ENVIRONMENT ?? 'development')))
-  app.get(
-    '/docs',
-    Scalar({
-      url: '/openapi.json',
-      pageTitle: documentConfig.info.title,
-      // Served from this Worker's static assets (public/scalar), so the page works with no internet.
-      cdn: '/scalar/standalone.js',
-      withDefaultFonts: false,
-      // Nothing on the page may reach scalar.com: no AI agent, MCP, telemetry or hosted developer tools.
-      showDeveloperTools: 'never',
-      agent: { disabled: true },
-      mcp: { disabled: true },
-      telemetry: false,
-    }),
-  )
+  app.get('/docs', docsPage(documentConfig.info.title))
 
   app.notFound(notFound)
   app.onError(onError)

@@ -4,23 +4,34 @@ import { addExamples, shareComponents, type Document } from './components'
 import { operations } from './operations'
 
 const description = `
-A contract-first REST API on Cloudflare Workers: this document is generated from the route definitions that also validate every request.
+A contract-first REST API on Cloudflare Workers: this document is generated from the route definitions that also validate every request, and it is the whole contract: every rule the server enforces is here.
+
+Also here: a [Postman collection](/assets/collection.json) of every operation with a flow from registration to deletion, and a short [llms.txt](/llms.txt).
 
 ## Getting started
 1. \`POST /api/auth/register\` with \`{ "email", "name", "password" }\` (or \`POST /api/auth/login\`) returns \`data.token\`.
-2. Send it on every call that needs it: \`Authorization: Bearer <token>\`. Tokens last one hour.
-3. Lists take \`page\` (from 1) and \`pageSize\` (1..100); \`meta\` carries \`page, pageSize, total, totalPages, nextCursor\`. To walk far, send \`meta.nextCursor\` back as \`cursor\` instead of \`page\`: every page then costs the same, however deep.
-4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"? }, "meta" }\`. Switch on \`error.code\`, never on the message.
+2. Send it on every call that needs it: \`Authorization: Bearer <token>\`. Tokens last one hour; \`POST /api/auth/logout\` ends all of yours at once, and so does changing your password.
+3. Lists take \`page\` (from 1) and \`pageSize\` (1..100); \`meta\` carries \`page, pageSize, total, totalPages, nextCursor\`. To walk far, send \`meta.nextCursor\` back as \`cursor\`, alone: it keeps the listing's sort, order, page size and filters, every page then costs the same however deep, and rows that come and go during the walk make it skip or repeat nothing else.
+4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`. Switch on \`error.code\`, never on the message; codes may be added, so handle ones you do not know.
 5. Every response carries \`X-Request-Id\` (also \`meta.requestId\`); quote it when you report a problem.
-
 6. Retry safely: send an \`Idempotency-Key\` (a fresh UUID per logical request) on every POST, and a retry replays the first result instead of creating twice. On 429 or 503, wait \`Retry-After\` seconds.
-7. Update safely: send the \`ETag\` you read as \`If-Match\` on PUT, PATCH and DELETE; a 412 means someone changed it first.
+7. Update safely: PUT, PATCH and DELETE require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there.
+
+## Rules for every request
+- Bodies are JSON (\`application/json\`, or any \`+json\` type), at most 64 KiB; unknown fields are refused, not ignored. Only operations that take a body read one.
+- Text must be well-formed Unicode (RFC 8259 §8.2, I-JSON): a lone surrogate such as \`"\\ud800"\` cannot be stored as sent and is a 400. Lengths count code points. Text is stored exactly as sent, never trimmed.
+- Unknown query parameters are a 400 on every operation.
+- Limits: 300 requests a minute per user or address; 5 logins and 5 registrations a minute per address; 5 registrations a minute per email; an account takes no password for 1, 2, 4, 8, then 16 minutes after every 5 failed attempts in a row (a success resets the count). Each is a 429 with \`Retry-After\`.
+- Roles: an admin writes everything; a user writes their own account and posts; a guest reads only (every write is a 403, but signing out and changing their own password). Changing an email needs the caller's \`currentPassword\`.
 
 ## Caching
 Public GETs send \`Cache-Control: public, max-age=60, stale-while-revalidate=300\` and an \`ETag\`; send \`If-None-Match\` to get \`304 Not Modified\`. Profile and auth responses and all errors are never stored.
 
 ## Read your writes
 Responses that read or wrote the database carry \`X-D1-Bookmark\`; send the latest one back on your next request and reads served by a database replica still include your own writes. Single users and posts may otherwise come from a per-data-center cache for up to 60 s after a change made elsewhere; a request with a bookmark always reads the database.
+
+## Versions and deprecation
+\`info.version\` follows semantic versioning, and the SDK (\`@contract-first-api/client\`) carries the same number. Before 1.0.0 a breaking change raises the minor version; from 1.0.0, the major. Adding an operation, an optional field or parameter, an error code or an enum value in a response is not breaking: clients must tolerate what they do not know. Something to be removed is first marked \`deprecated: true\` here, and its responses carry \`Deprecation\` (RFC 9745) and \`Sunset\` (RFC 8594) headers, at least 90 days before it goes. The changelog of each release is generated from this document (\`npm run openapi:changelog\`); the policy is docs/versioning.md in the API's repository.
 
 ${errorCatalogueMarkdown()}
 `.trim()

@@ -99,7 +99,11 @@ describe('the document', () => {
     expect(response.status).toBe(200)
     const html = await response.text()
     expect(html).toContain('src="/scalar/standalone.js"')
-    expect(html).not.toMatch(/https?:\/\/cdn\./)
+    expect(html).toContain('src="/assets/docs.js"')
+    expect(html).not.toMatch(/https?:\/\//)
+    // No inline script at all, so the policy can forbid them.
+    expect(html).not.toMatch(/<script>|<script type="text\/javascript">/)
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self';")
   })
 })
 

@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { call, client, register, registerAdmin } from './support/api'
 
 const userPath = (id: string) => ({ params: { path: { id } } })
-/** The same, for a write: If-Match is required, and * writes whatever the current version is. */
-const userPathWrite = (id: string) => ({ params: { path: { id }, header: { 'If-Match': '*' } } })
-const postPath = (id: string, postId: string) => ({ params: { path: { id, postId } } })
-/** The same, for a write: If-Match is required, and * writes whatever the current version is. */
+/** A post's path, for a write: If-Match is required, and * writes whatever the current version is. */
 const postPathWrite = (id: string, postId: string) => ({ params: { path: { id, postId }, header: { 'If-Match': '*' } } })
 
 async function authorWithPost() {

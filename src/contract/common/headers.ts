@@ -29,7 +29,15 @@ export const conflictHeaders = z.object({ ...answerHeaders, 'Retry-After': retry
 
 /** Request header every /api operation accepts, for read-your-writes across D1 replicas. */
 const sessionHeaders = {
-  'X-D1-Bookmark': bookmark.optional().openapi({ param: { name: 'X-D1-Bookmark', in: 'header', required: false } }),
+  // No example: a bookmark is an opaque value from a previous response, and a docs page would send a made-up one.
+  'X-D1-Bookmark': z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({
+      param: { name: 'X-D1-Bookmark', in: 'header', required: false },
+      description: 'The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes.',
+    }),
 }
 export const SessionHeaders = z.object(sessionHeaders)
 
@@ -99,7 +107,6 @@ export const IdempotencyKey = z
     param: { name: 'Idempotency-Key', in: 'header', required: false },
     description:
       "Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request.",
-    example: '5f1c8c1e-2d3b-4c4f-9a7e-0e1f2a3b4c5d',
   })
 
 export const IdempotencyHeaders = z.object({ ...sessionHeaders, 'Idempotency-Key': IdempotencyKey })
@@ -115,7 +122,8 @@ export const IfMatchHeaders = z.object({
     .string()
     .max(1024)
     // RFC 9110: `*` or a comma-separated list of entity tags, each "…" or W/"…" (visible ASCII inside the quotes).
-    .regex(/^(?:\*|(?:W\/)?"[\x21\x23-\x7e]*"(?:[ \t]*,[ \t]*(?:W\/)?"[\x21\x23-\x7e]*")*)$/, 'Must be * or entity tags such as "v3"')
+    // The slash as \x2F: a `\/` in the document's pattern is a regex-literal escape that some generators double.
+    .regex(/^(?:\*|(?:W\x2F)?"[\x21\x23-\x7e]*"(?:[ \t]*,[ \t]*(?:W\x2F)?"[\x21\x23-\x7e]*")*)$/, 'Must be * or entity tags such as "v3"')
     .openapi({
       param: { name: 'If-Match', in: 'header', required: true },
       description:

@@ -55,6 +55,7 @@ export const PageQuery = {
     description: 'Sort direction (default desc). Ignored when `cursor` is given.',
     example: 'desc',
   }),
+  // No example: a cursor is opaque and issued by the listing; a docs page would send a made-up one (a 422).
   cursor: z
     .string()
     .regex(/^[A-Za-z0-9_-]+$/, 'Must be a cursor from meta.nextCursor')
@@ -64,7 +65,6 @@ export const PageQuery = {
       param: { name: 'cursor', in: 'query' },
       description:
         'Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Send it alone: it carries the sort, order, page size and filters of the listing that issued it, and when it is given `page`, `pageSize`, `sort`, `order` and filters are ignored. A cursor that this listing did not issue is a 422 INVALID_CURSOR.',
-      example: exampleCursor,
     }),
 }
 

@@ -15,6 +15,19 @@ const limitBody = bodyLimit({
   onError: (c) => sendError(c, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`),
 })
 
+/** RFC 9745 and RFC 8594 headers on a deprecated operation's successful answers; the dates are its contract's. */
+function announceDeprecation(route: RouteConfig): MiddlewareHandler<AppEnv> {
+  const since = Math.floor(Date.parse(String(route['x-deprecated-since'])) / 1000)
+  const sunset = new Date(String(route['x-sunset'])).toUTCString()
+  return async (c, next) => {
+    await next()
+    if (c.res.status >= 400) return
+    c.res.headers.set('Deprecation', `@${since}`)
+    c.res.headers.set('Sunset', sunset)
+    c.res.headers.set('Link', '</docs>; rel="deprecation"')
+  }
+}
+
 const takesHeader = (route: RouteConfig, name: string) => {
   const headers = route.request?.headers
   return headers !== undefined && 'shape' in headers && name in headers.shape
@@ -22,11 +35,13 @@ const takesHeader = (route: RouteConfig, name: string) => {
 
 /**
  * The middleware an operation runs before its handler, read from its contract so the two cannot drift apart:
- * a request body -> the 64 KiB limit; `security` -> authentication; a 304 response -> If-None-Match. (An
+ * `deprecated` -> Deprecation and Sunset headers; a request body -> the 64 KiB limit; `security` -> authentication; a
+ * 304 response -> If-None-Match. (An
  * `Idempotency-Key` header wraps the handler instead, after validation: see handlerFor.)
  */
 export function middlewareFor(route: RouteConfig): MiddlewareHandler<AppEnv>[] {
   const chain: MiddlewareHandler<AppEnv>[] = []
+  if (route.deprecated) chain.push(announceDeprecation(route))
   if (route.request?.body) chain.push(limitBody)
   if (route.security?.some((requirement) => Object.keys(requirement).length > 0)) chain.push(requireAuth)
   if (route.responses[304]) chain.push(conditionalGet)

@@ -1,0 +1,41 @@
+// llms.txt (https://llmstxt.org): a short plain-text guide to the API for language models and hurried humans, made
+// from the document so its list of operations cannot drift from it.
+import type { OpenAPIObject, OperationObject } from 'openapi3-ts/oas31'
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
+
+export function buildLlmsTxt(document: OpenAPIObject): string {
+  const intro = (document.info.description ?? '').split('\n\n')[0]?.trim() ?? ''
+  const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+    METHODS.flatMap((method) => {
+      const operation = item[method] as OperationObject | undefined
+      if (!operation) return []
+      const secured = (operation.security ?? []).some((requirement) => Object.keys(requirement).length > 0)
+      return [`- ${method.toUpperCase()} ${path}: ${operation.summary ?? operation.operationId ?? ''}${secured ? ' (bearer token)' : ''}`]
+    }),
+  )
+  return `# ${document.info.title}
+
+> ${intro}
+
+Version ${document.info.version}. Everything below is a summary: the OpenAPI document is the whole contract.
+
+## Where to look
+- [OpenAPI 3.1 document](/openapi.json): every operation, parameter, rule, status and shape; generate clients from it
+- [Interactive docs](/docs): try any operation; the error catalogue is at /docs#error-<code>
+- [Postman collection](/assets/collection.json): every operation, and a flow from registration to deletion
+
+## Essentials
+- Success bodies are {"data", "meta"}; lists add meta.page, pageSize, total, totalPages and nextCursor.
+- Failures are {"error": {"code", "message", "details"?, "docs"}, "meta"}: switch on error.code, never on the message.
+- POST /api/auth/register or POST /api/auth/login returns data.token; send it as Authorization: Bearer <token>.
+- POST: send a fresh Idempotency-Key (a UUID) per logical request; a retry with the same key replays the first answer.
+- PUT, PATCH, DELETE: If-Match is required: the ETag you read (412 if it changed since), or * for any version.
+- Lists: page and pageSize, or meta.nextCursor sent back alone as cursor (it keeps the listing's sort and filters).
+- 429 and 503 carry Retry-After; wait that many seconds.
+- Every response carries X-Request-Id (also meta.requestId); send X-D1-Bookmark back to read your own writes.
+
+## Operations
+${operations.join('\n')}
+`
+}
