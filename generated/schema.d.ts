@@ -120,6 +120,50 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my API keys
+         * @description Your active keys, newest first: their names, scopes, prefixes and last four characters, never their secrets. Expired ones are listed until revoked.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403).
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description The key stops working from the next request on (401). 404 when you have no such active key. No If-Match: revoking has no versions to lose, and always wins.
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -625,6 +669,273 @@ export type components = {
         };
         /**
          * @example {
+         *       "data": {
+         *         "id": "6f1d3c2b-9a8e-4f7d-b6c5-d4e3f2a1b0c9",
+         *         "name": "Nightly sync",
+         *         "prefix": "cfak_A1b2C3",
+         *         "last4": "x9Z8",
+         *         "scopes": [
+         *           "read"
+         *         ],
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "expiresAt": "2027-02-23T09:30:00.000Z",
+         *         "lastUsedAt": null,
+         *         "secret": "cfak_4Kq9ZtM2xYv7LwB3nR8sPc1DfG6hJ0aE5uQiWoT2yXbN9mVkR3s"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
+        CreatedApiKeyResponse: {
+            data: components["schemas"]["CreatedApiKey"];
+            meta: components["schemas"]["Meta"];
+        };
+        /**
+         * @example {
+         *       "id": "6f1d3c2b-9a8e-4f7d-b6c5-d4e3f2a1b0c9",
+         *       "name": "Nightly sync",
+         *       "prefix": "cfak_A1b2C3",
+         *       "last4": "x9Z8",
+         *       "scopes": [
+         *         "read"
+         *       ],
+         *       "createdAt": "2026-11-25T09:30:00.000Z",
+         *       "expiresAt": "2027-02-23T09:30:00.000Z",
+         *       "lastUsedAt": null,
+         *       "secret": "cfak_4Kq9ZtM2xYv7LwB3nR8sPc1DfG6hJ0aE5uQiWoT2yXbN9mVkR3s"
+         *     }
+         */
+        CreatedApiKey: {
+            /**
+             * Format: uuid
+             * @example 6f1d3c2b-9a8e-4f7d-b6c5-d4e3f2a1b0c9
+             */
+            id: string;
+            /**
+             * @description Your name for the key, to tell it apart.
+             * @example Nightly sync
+             */
+            name: string;
+            /**
+             * @description The start of the key: its `cfak_` prefix and six characters.
+             * @example cfak_A1b2C3
+             */
+            prefix: string;
+            /**
+             * @description The last four characters of the key.
+             * @example x9Z8
+             */
+            last4: string;
+            /**
+             * @example [
+             *       "read"
+             *     ]
+             */
+            scopes: components["schemas"]["KeyScope"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it stops working; null: never (until revoked).
+             * @example 2027-02-23T09:30:00.000Z
+             */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was last used, to the minute; null: never. Recorded just after each use.
+             * @example null
+             */
+            lastUsedAt: string | null;
+            /**
+             * @description The key itself: send it as `Authorization: Bearer <secret>`. Shown this once and stored nowhere: keep it in a secret store.
+             * @example cfak_4Kq9ZtM2xYv7LwB3nR8sPc1DfG6hJ0aE5uQiWoT2yXbN9mVkR3s
+             */
+            secret: string;
+        };
+        /**
+         * @description What a key may do: `read` (read your profile), `write` (create, change and delete users and posts), `keys` (manage API keys).
+         * @example read
+         * @enum {string}
+         */
+        KeyScope: "read" | "write" | "keys";
+        /**
+         * @example {
+         *       "name": "Nightly sync",
+         *       "scopes": [
+         *         "read"
+         *       ],
+         *       "expiresInDays": 90
+         *     }
+         */
+        CreateApiKeyRequest: {
+            /**
+             * @description Your name for the key, to tell it apart.
+             * @example Nightly sync
+             */
+            name: string;
+            /**
+             * @description At least one. A key may only be created with scopes the credential creating it holds.
+             * @example [
+             *       "read"
+             *     ]
+             */
+            scopes: components["schemas"]["KeyScope"][];
+            /**
+             * Format: int32
+             * @description Days until the key expires (1..366); without it, it lasts until revoked.
+             * @example 90
+             */
+            expiresInDays?: number;
+        };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "6f1d3c2b-9a8e-4f7d-b6c5-d4e3f2a1b0c9",
+         *           "name": "Nightly sync",
+         *           "prefix": "cfak_A1b2C3",
+         *           "last4": "x9Z8",
+         *           "scopes": [
+         *             "read"
+         *           ],
+         *           "createdAt": "2026-11-25T09:30:00.000Z",
+         *           "expiresAt": "2027-02-23T09:30:00.000Z",
+         *           "lastUsedAt": null
+         *         }
+         *       ],
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b",
+         *         "page": 1,
+         *         "pageSize": 20,
+         *         "total": 42,
+         *         "totalPages": 3,
+         *         "nextCursor": "eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ"
+         *       }
+         *     }
+         */
+        ApiKeyListResponse: {
+            data: components["schemas"]["ApiKey"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /**
+         * @description An API key as listed: never its secret, which only the answer that created it shows.
+         * @example {
+         *       "id": "6f1d3c2b-9a8e-4f7d-b6c5-d4e3f2a1b0c9",
+         *       "name": "Nightly sync",
+         *       "prefix": "cfak_A1b2C3",
+         *       "last4": "x9Z8",
+         *       "scopes": [
+         *         "read"
+         *       ],
+         *       "createdAt": "2026-11-25T09:30:00.000Z",
+         *       "expiresAt": "2027-02-23T09:30:00.000Z",
+         *       "lastUsedAt": null
+         *     }
+         */
+        ApiKey: {
+            /**
+             * Format: uuid
+             * @example 6f1d3c2b-9a8e-4f7d-b6c5-d4e3f2a1b0c9
+             */
+            id: string;
+            /**
+             * @description Your name for the key, to tell it apart.
+             * @example Nightly sync
+             */
+            name: string;
+            /**
+             * @description The start of the key: its `cfak_` prefix and six characters.
+             * @example cfak_A1b2C3
+             */
+            prefix: string;
+            /**
+             * @description The last four characters of the key.
+             * @example x9Z8
+             */
+            last4: string;
+            /**
+             * @example [
+             *       "read"
+             *     ]
+             */
+            scopes: components["schemas"]["KeyScope"][];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When it stops working; null: never (until revoked).
+             * @example 2027-02-23T09:30:00.000Z
+             */
+            expiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was last used, to the minute; null: never. Recorded just after each use.
+             * @example null
+             */
+            lastUsedAt: string | null;
+        };
+        /**
+         * @example {
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b",
+         *       "page": 1,
+         *       "pageSize": 20,
+         *       "total": 42,
+         *       "totalPages": 3,
+         *       "nextCursor": "eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ"
+         *     }
+         */
+        PageMeta: {
+            /**
+             * Format: date-time
+             * @description When the response was produced (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description Also sent as the X-Request-Id header.
+             * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
+             */
+            requestId: string;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @example 20
+             */
+            pageSize: number;
+            /**
+             * Format: int32
+             * @description Number of items across all pages.
+             * @example 42
+             */
+            total: number;
+            /**
+             * Format: int32
+             * @description ceil(total / pageSize); 0 when there are no items.
+             * @example 3
+             */
+            totalPages: number;
+            /**
+             * @description Send as `cursor` (with the same sort, order, pageSize and filters) for the next page at constant cost however deep; null on the last page.
+             * @example eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ
+             */
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
          *       "data": [
          *         {
          *           "id": "3b241101-e2bb-4255-8caf-4136c566a962",
@@ -678,57 +989,6 @@ export type components = {
              * @example 2026-11-25T09:30:00.000Z
              */
             updatedAt: string;
-        };
-        /**
-         * @example {
-         *       "timestamp": "2026-11-25T09:30:00.000Z",
-         *       "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b",
-         *       "page": 1,
-         *       "pageSize": 20,
-         *       "total": 42,
-         *       "totalPages": 3,
-         *       "nextCursor": "eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ"
-         *     }
-         */
-        PageMeta: {
-            /**
-             * Format: date-time
-             * @description When the response was produced (UTC).
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            timestamp: string;
-            /**
-             * @description Also sent as the X-Request-Id header.
-             * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
-             */
-            requestId: string;
-            /**
-             * Format: int32
-             * @example 1
-             */
-            page: number;
-            /**
-             * Format: int32
-             * @example 20
-             */
-            pageSize: number;
-            /**
-             * Format: int32
-             * @description Number of items across all pages.
-             * @example 42
-             */
-            total: number;
-            /**
-             * Format: int32
-             * @description ceil(total / pageSize); 0 when there are no items.
-             * @example 3
-             */
-            totalPages: number;
-            /**
-             * @description Send as `cursor` (with the same sort, order, pageSize and filters) for the next page at constant cost however deep; null on the last page.
-             * @example eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ
-             */
-            nextCursor: string | null;
         };
         /**
          * @description Sort direction (default desc). Ignored when `cursor` is given.
@@ -1327,6 +1587,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1393,6 +1654,124 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number; 1 when neither page nor cursor is given. Ignored when `cursor` is given. */
+                page?: number;
+                /** @description Items per page (1..100). Ignored when `cursor` is given: the cursor keeps the page size it was made with. */
+                pageSize?: number;
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Send it alone: it carries the sort, order, page size and filters of the listing that issued it, and when it is given `page`, `pageSize`, `sort`, `order` and filters are ignored. A cursor that this listing did not issue is a 422 INVALID_CURSOR. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of your keys. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyListResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidCursor"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; the secret is in `data.secret`, and only here. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    Location: components["headers"]["Location"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyResponse"];
+                };
+            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path: {
+                /** @description API key id (UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. No body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

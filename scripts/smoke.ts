@@ -3,8 +3,11 @@
 // page by cursor, change the password and sign out (each ending the tokens before), log in again and delete itself,
 // with its posts. It cleans up after itself when a step fails too.
 import { randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { z } from '@hono/zod-openapi'
 import { createApiClient, type ApiClient } from '../generated/client'
+import { ApiKey, CreatedApiKey } from '../src/contract/schemas/api-keys'
 import { AuthSession } from '../src/contract/schemas/auth'
 import { HealthStatus } from '../src/contract/health'
 import { Post } from '../src/contract/schemas/posts'
@@ -77,7 +80,8 @@ function describe(error: unknown): string {
 async function main() {
   let server: WranglerDev | undefined
   const apiUrl = process.env.API_URL?.replace(/\/+$/, '')
-  const baseUrl = apiUrl ?? (server = await startWranglerDev({ persistTo: '.wrangler/smoke' })).baseUrl
+  const persistTo = '.wrangler/smoke'
+  const baseUrl = apiUrl ?? (server = await startWranglerDev({ persistTo })).baseUrl
   console.log(`smoke test against ${baseUrl}`)
 
   // Public reads go through `anonymous` (and so through the API's cache, as any visitor's would). Everything the smoke
@@ -102,6 +106,9 @@ async function main() {
   /** The client whose token was current before the password change, and the one signed out. */
   let ended: ApiClient = anonymous
   let userDeleted = false
+  let keyId = ''
+  let keySecret = ''
+  let keyClient: ApiClient = anonymous
 
   const etagOf = (response: Response) => {
     const etag = response.headers.get('ETag')
@@ -360,6 +367,80 @@ async function main() {
       },
     ],
     [
+      'POST /api/api-keys answers 201 with the secret (cfak_…), shown this once',
+      async () => {
+        const result = await client.POST('/api/api-keys', {
+          body: { name: `Smoke ${suffix}`, scopes: ['read', 'write'], expiresInDays: 1 },
+        })
+        expectStatus(result, 201)
+        const { data } = expectData(result, CreatedApiKey)
+        expect(/^cfak_[0-9A-Za-z]{51}$/.test(data.secret), `the key ${data.prefix}… is not cfak_ and 51 letters and digits`)
+        expect(data.secret.startsWith(data.prefix) && data.secret.endsWith(data.last4), 'prefix and last4 do not match the secret')
+        keyId = data.id
+        keySecret = data.secret
+        keyClient = connect(keySecret, client)
+      },
+    ],
+    [
+      'the API key acts as me: GET /api/profile 200, POST a post 201',
+      async () => {
+        const profile = await keyClient.GET('/api/profile')
+        expectStatus(profile, 200)
+        expect(expectData(profile, User).data.id === userId, 'the key is not mine')
+        const made = await keyClient.POST('/api/users/{id}/posts', {
+          params: { path: { id: userId } },
+          body: { title: 'By key', body: 'Posted with an API key.' },
+        })
+        expectStatus(made, 201)
+        expect(expectData(made, Post).data.authorId === userId, 'the post is not mine')
+      },
+    ],
+    [
+      'GET /api/api-keys lists the key, without its secret',
+      async () => {
+        const result = await client.GET('/api/api-keys')
+        expectStatus(result, 200)
+        const { data } = expectPage(result, ApiKey)
+        expect(
+          data.some((key) => key.id === keyId),
+          'the key is not listed',
+        )
+        expect(!JSON.stringify(result.data).includes(keySecret), 'the list shows the secret')
+      },
+    ],
+    [
+      'no local database file holds the secret (a local run only)',
+      async () => {
+        if (apiUrl) return
+        const files = (dir: string): string[] =>
+          readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]))
+        const found = existsSync(persistTo) ? files(persistTo).filter((file) => readFileSync(file).includes(keySecret)) : []
+        expect(existsSync(persistTo), `no local state at ${persistTo}`)
+        // The scan reads the real database: my email, which is stored, is found in it.
+        expect(
+          files(persistTo).some((file) => readFileSync(file).includes(email)),
+          `the scan of ${persistTo} does not find my email: not the database`,
+        )
+        expect(found.length === 0, `the secret is in ${found.join(', ')}`)
+      },
+    ],
+    [
+      'a read-only key is refused a write: 403 FORBIDDEN; revoked, it is refused anything: 401',
+      async () => {
+        const made = await client.POST('/api/api-keys', { body: { name: `Read-only ${suffix}`, scopes: ['read'] } })
+        expectStatus(made, 201)
+        const readOnly = expectData(made, CreatedApiKey).data
+        const reader = connect(readOnly.secret, client)
+        expectError(
+          await reader.POST('/api/users/{id}/posts', { params: { path: { id: userId } }, body: { title: 'Never', body: 'Refused.' } }),
+          403,
+          'FORBIDDEN',
+        )
+        expectStatus(await client.DELETE('/api/api-keys/{id}', { params: { path: { id: readOnly.id } } }), 204)
+        expectError(await reader.GET('/api/profile'), 401, 'UNAUTHORIZED')
+      },
+    ],
+    [
       'POST /api/auth/logout answers 204 with no body',
       async () => {
         const result = await client.POST('/api/auth/logout')
@@ -372,6 +453,12 @@ async function main() {
       'GET /api/profile with the signed-out token answers 401 UNAUTHORIZED',
       async () => {
         expectError(await ended.GET('/api/profile'), 401, 'UNAUTHORIZED')
+      },
+    ],
+    [
+      'signing out ends tokens, not API keys: GET /api/profile with the key answers 200',
+      async () => {
+        expectStatus(await keyClient.GET('/api/profile'), 200)
       },
     ],
     [
@@ -403,6 +490,12 @@ async function main() {
       async () => {
         const result = await client.GET('/api/profile')
         expectError(result, 401, 'UNAUTHORIZED')
+      },
+    ],
+    [
+      'deleting the user ends their API keys: GET /api/profile with the key answers 401',
+      async () => {
+        expectError(await keyClient.GET('/api/profile'), 401, 'UNAUTHORIZED')
       },
     ],
     [

@@ -11,7 +11,9 @@ export function buildLlmsTxt(document: OpenAPIObject): string {
       const operation = item[method] as OperationObject | undefined
       if (!operation) return []
       const secured = (operation.security ?? []).some((requirement) => Object.keys(requirement).length > 0)
-      return [`- ${method.toUpperCase()} ${path}: ${operation.summary ?? operation.operationId ?? ''}${secured ? ' (bearer token)' : ''}`]
+      return [
+        `- ${method.toUpperCase()} ${path}: ${operation.summary ?? operation.operationId ?? ''}${secured ? ' (bearer token or API key)' : ''}`,
+      ]
     }),
   )
   return `# ${document.info.title}
@@ -29,8 +31,9 @@ Version ${document.info.version}. Everything below is a summary: the OpenAPI doc
 - Success bodies are {"data", "meta"}; lists add meta.page, pageSize, total, totalPages and nextCursor.
 - Failures are {"error": {"code", "message", "details"?, "docs"}, "meta"}: switch on error.code, never on the message.
 - POST /api/auth/register or POST /api/auth/login returns data.token; send it as Authorization: Bearer <token>.
+- Integrations that run unattended: POST /api/api-keys (signed in) returns data.secret (cfak_…) once; send it as Authorization: Bearer <secret>. Its scopes (read, write, keys) limit it.
 - POST: send a fresh Idempotency-Key (a UUID) per logical request; a retry with the same key replays the first answer.
-- PUT, PATCH, DELETE: If-Match is required: the ETag you read (412 if it changed since), or * for any version.
+- PUT, PATCH, DELETE of users and posts: If-Match is required: the ETag you read (412 if it changed since), or * for any version.
 - Lists: page and pageSize, or meta.nextCursor sent back alone as cursor (it keeps the listing's sort and filters).
 - 429 and 503 carry Retry-After; wait that many seconds.
 - Every response carries X-Request-Id (also meta.requestId); send X-D1-Bookmark back to read your own writes.

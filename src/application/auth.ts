@@ -1,6 +1,16 @@
+import { isExpired, tokenCredential, type Credential } from '../domain/api-key'
 import { accountLocked, invalidCredentials, reauthenticationRequired, unauthorized } from '../domain/errors'
 import type { Actor, User } from '../domain/user'
-import type { Background, Credentials, EmailService, IssuedToken, TokenService, UserRepository } from './ports'
+import type {
+  ApiKeyRepository,
+  ApiKeySecrets,
+  Background,
+  Credentials,
+  EmailService,
+  IssuedToken,
+  TokenService,
+  UserRepository,
+} from './ports'
 
 type Session = { user: User } & IssuedToken
 type Accounts = { credentials: Credentials; tokens: TokenService }
@@ -68,12 +78,37 @@ export async function logout(deps: Accounts, actor: Actor): Promise<void> {
   await deps.credentials.endSessions(actor.id)
 }
 
-/** The caller as stored now: a valid token of a deleted user, or one issued before a sign-out, is refused. */
-export async function authenticate(deps: Accounts, token: string): Promise<User> {
-  const claims = await deps.tokens.verify(token)
+const USE_RECORDED_EVERY_MS = 60_000
+
+/**
+ * The caller as stored now, and what their credential may do: a login token (every scope), refused when its user is
+ * gone or it was signed out; or an API key (its scopes), refused when unknown, revoked or expired, or its owner is gone.
+ * Either way one database read. A key's last use is recorded after the answer, at most once a minute.
+ */
+export async function authenticate(
+  deps: Accounts & Afterwards & { apiKeys: ApiKeyRepository; keySecrets: ApiKeySecrets },
+  bearer: string,
+  now = Date.now(),
+): Promise<{ user: User; credential: Credential }> {
+  if (deps.keySecrets.looksLikeKey(bearer)) {
+    const hash = await deps.keySecrets.recognise(bearer)
+    const found = hash === null ? null : await deps.apiKeys.authenticate(hash)
+    if (!found) throw unauthorized('The API key is not valid (unknown, revoked, or its owner was deleted)')
+    if (isExpired(found.key, now)) throw unauthorized('The API key has expired')
+    const { key } = found
+    if (key.lastUsedAt === null || now - Date.parse(key.lastUsedAt) >= USE_RECORDED_EVERY_MS) {
+      deps.background(
+        deps.apiKeys
+          .touch(key.id, new Date(now).toISOString())
+          .catch((error: unknown) => deps.onBackgroundError('api_key.touch_failed', error)),
+      )
+    }
+    return { user: found.user, credential: { kind: 'key', scopes: key.scopes, keyId: key.id } }
+  }
+  const claims = await deps.tokens.verify(bearer)
   if (!claims) throw unauthorized('The token is invalid or expired')
   const session = await deps.credentials.getSession(claims.userId)
   if (!session) throw unauthorized('The token belongs to a user that no longer exists')
   if (session.tokenGeneration !== claims.generation) throw unauthorized('The token was signed out (a sign-out or a password change)')
-  return session.user
+  return { user: session.user, credential: tokenCredential }
 }

@@ -1,5 +1,6 @@
 import type { PageRequest } from '../domain/page'
 import type { Post } from '../domain/post'
+import type { ApiKey, KeyScope } from '../domain/api-key'
 import type { Role, User } from '../domain/user'
 
 export type UserSort = 'createdAt' | 'name'
@@ -116,4 +117,42 @@ export interface IdempotencyStore {
   complete(scope: string, key: string, response: StoredResponse): Promise<void>
   /** Releases the key after a failure, so the client can retry. */
   release(scope: string, key: string): Promise<void>
+}
+
+export interface IssuedKeySecret {
+  /** The whole key, shown to its owner once and never stored. */
+  secret: string
+  hash: string
+  prefix: string
+  last4: string
+}
+
+/** Making API key secrets and recognising them (a key this API issued, before any database read). */
+export interface ApiKeySecrets {
+  /** Whether a bearer credential is meant as an API key (its prefix) rather than a login token. */
+  looksLikeKey(credential: string): boolean
+  issue(): Promise<IssuedKeySecret>
+  /** The hash to look the key up by, or null when this API never issued a key of that shape. */
+  recognise(credential: string): Promise<string | null>
+}
+
+export interface NewApiKey {
+  userId: string
+  name: string
+  scopes: KeyScope[]
+  expiresAt: string | null
+  secret: IssuedKeySecret
+}
+
+export interface ApiKeyRepository {
+  /** Null when the user already has MAX_ACTIVE_KEYS active keys (checked in the same statement). */
+  create(key: NewApiKey, maxActive: number): Promise<ApiKey | null>
+  /** The user's active keys (not revoked; expired ones too, so their owner sees them lapse). */
+  list(userId: string, request: PageRequest<'createdAt'>): Promise<{ items: ApiKey[]; total: number }>
+  /** False when the user has no such active key. */
+  revoke(userId: string, id: string): Promise<boolean>
+  /** The active key with this hash and its owner as stored now, in one read; null when revoked or unknown. */
+  authenticate(hash: string): Promise<{ key: ApiKey; user: User } | null>
+  /** Records a use (after the answer; at most once a minute per key). */
+  touch(id: string, at: string): Promise<void>
 }

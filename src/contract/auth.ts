@@ -4,6 +4,7 @@ import { User } from './schemas/users'
 import { dataResponse, noContent } from './common/envelopes'
 import { etagHeader, IdempotencyHeaders, locationHeader, noStoreHeader, replayedHeader, SessionHeaders } from './common/headers'
 import { link } from './common/links'
+import { needs } from './common/security'
 import { bodyErrors, errorResponses, errorResponsesWith, idempotencyErrors } from './errors/responses'
 import { AuthSession, ChangePasswordRequest, LoginRequest, RegisterRequest } from './schemas/auth'
 
@@ -68,11 +69,11 @@ export const authOperations = {
     tags: ['Auth'],
     summary: 'Get my profile',
     description: "The caller's own full record, email included. Never cached.",
-    security: [{ bearerAuth: [] }],
+    security: needs('read'),
     request: { query: NoQuery, headers: SessionHeaders },
     responses: {
       200: dataResponse('User', User, 'The signed-in user.', { ...noStoreHeader, ...etagHeader }),
-      ...errorResponses(400, 401),
+      ...errorResponses(400, 401, 403),
     },
   }),
 
@@ -84,7 +85,7 @@ export const authOperations = {
     summary: 'Change my password',
     description:
       'Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock.',
-    security: [{ bearerAuth: [] }],
+    security: needs('session'),
     request: {
       query: NoQuery,
       headers: SessionHeaders,
@@ -104,11 +105,11 @@ export const authOperations = {
     summary: 'Sign out everywhere',
     description:
       'Ends every token the caller holds, on every device, at once: each is refused with 401 from then on. Log in again for a new one. API keys are not tokens and keep working.',
-    security: [{ bearerAuth: [] }],
+    security: needs('session'),
     request: { query: NoQuery, headers: SessionHeaders },
     responses: {
       204: noContent('Signed out: every token issued so far is ended. No body.'),
-      ...errorResponses(400, 401),
+      ...errorResponses(400, 401, 403),
     },
   }),
 }

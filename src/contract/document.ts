@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { errorCatalogueMarkdown } from './errors/catalogue'
 import { addExamples, shareComponents, type Document } from './components'
+import { bearerAuth } from './common/security'
 import { operations } from './operations'
 
 const description = `
@@ -15,14 +16,20 @@ Also here: a [Postman collection](/assets/collection.json) of every operation wi
 4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`. Switch on \`error.code\`, never on the message; codes may be added, so handle ones you do not know.
 5. Every response carries \`X-Request-Id\` (also \`meta.requestId\`); quote it when you report a problem.
 6. Retry safely: send an \`Idempotency-Key\` (a fresh UUID per logical request) on every POST, and a retry replays the first result instead of creating twice. On 429 or 503, wait \`Retry-After\` seconds.
-7. Update safely: PUT, PATCH and DELETE require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there.
+7. Update safely: PUT, PATCH and DELETE of users and posts require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there.
+
+## API keys for integrations
+A job or a backend that runs unattended uses an API key instead of a password:
+1. Signed in, \`POST /api/api-keys\` with \`{ "name": "Nightly sync", "scopes": ["read"], "expiresInDays": 90 }\`. The answer's \`data.secret\` (\`cfak_…\`) is shown this once: put it in a secret store.
+2. Send it as \`Authorization: Bearer <secret>\`, exactly like a token. It acts as you, limited to its scopes: \`read\`, \`write\` (users and posts), \`keys\` (managing keys). Without the scope an operation names in its security requirement, the answer is 403.
+3. \`GET /api/api-keys\` lists your keys (never their secrets); \`DELETE /api/api-keys/{id}\` revokes one, which is refused (401) from the next request on. Keys have their own rate limit (300 a minute each) and no login limits.
 
 ## Rules for every request
 - Bodies are JSON (\`application/json\`, or any \`+json\` type), at most 64 KiB; unknown fields are refused, not ignored. Only operations that take a body read one.
 - Text must be well-formed Unicode (RFC 8259 §8.2, I-JSON): a lone surrogate such as \`"\\ud800"\` cannot be stored as sent and is a 400. Lengths count code points. Text is stored exactly as sent, never trimmed.
 - Unknown query parameters are a 400 on every operation.
-- Limits: 300 requests a minute per user or address; 5 logins and 5 registrations a minute per address; 5 registrations a minute per email; an account takes no password for 1, 2, 4, 8, then 16 minutes after every 5 failed attempts in a row (a success resets the count). Each is a 429 with \`Retry-After\`.
-- Roles: an admin writes everything; a user writes their own account and posts; a guest reads only (every write is a 403, but signing out and changing their own password). Changing an email needs the caller's \`currentPassword\`.
+- Limits: 300 requests a minute per user, API key or address; 5 logins and 5 registrations a minute per address; 5 registrations a minute per email; an account takes no password for 1, 2, 4, 8, then 16 minutes after every 5 failed attempts in a row (a success resets the count). Each is a 429 with \`Retry-After\`.
+- Roles: an admin writes everything; a user writes their own account and posts; a guest reads only (every write is a 403, but signing out, changing their own password and revoking their keys). Changing an email needs the caller's \`currentPassword\`.
 
 ## Caching
 Public GETs send \`Cache-Control: public, max-age=60, stale-while-revalidate=300\` and an \`ETag\`; send \`If-None-Match\` to get \`304 Not Modified\`. Profile and auth responses and all errors are never stored.
@@ -57,7 +64,8 @@ export const documentConfig = {
   ],
   tags: [
     { name: 'Health', description: 'Liveness and dependency checks.' },
-    { name: 'Auth', description: 'Registration, login and the signed-in profile.' },
+    { name: 'Auth', description: 'Registration, login, the signed-in profile, password changes and signing out.' },
+    { name: 'Keys', description: 'API keys for integrations that run unattended: created, listed and revoked by their owner.' },
     { name: 'Users', description: 'User accounts. Roles: admin, user, guest.' },
     { name: 'Posts', description: 'Posts, owned by users.' },
   ],
@@ -75,14 +83,7 @@ export function buildDocument(): Document {
   if (cached) return cached
   const app = new OpenAPIHono()
   const registry = app.openAPIRegistry
-  registry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description:
-      'The token from `POST /api/auth/login` or `POST /api/auth/register`: an HS256 JWT handled as RFC8725 advises ' +
-      '(the algorithm is pinned when verifying, so `none` and algorithm switching are refused; every token carries an `exp` that is checked).',
-  })
+  registry.registerComponent('securitySchemes', 'bearerAuth', bearerAuth)
   for (const operation of Object.values(operations)) registry.registerPath(operation)
   const document = app.getOpenAPI31Document(documentConfig)
   addExamples(document)

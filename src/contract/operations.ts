@@ -1,3 +1,4 @@
+import { apiKeyOperations } from './api-keys'
 import { authOperations } from './auth'
 import { healthOperations } from './health'
 import { postOperations } from './posts'
@@ -7,7 +8,7 @@ import { userOperations } from './users'
  * The one registry of operations, keyed by operationId, in document order. The document lists exactly these, the app
  * serves exactly these (with handlers typed against them), and the tests walk the document made from them.
  */
-export const operations = { ...healthOperations, ...authOperations, ...userOperations, ...postOperations }
+export const operations = { ...healthOperations, ...authOperations, ...apiKeyOperations, ...userOperations, ...postOperations }
 
 export type Operations = typeof operations
 export type OperationId = keyof Operations

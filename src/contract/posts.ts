@@ -11,6 +11,7 @@ import {
   workerCacheHeader,
 } from './common/headers'
 import { link } from './common/links'
+import { needs } from './common/security'
 import { NoQuery } from './common/query'
 import { IdParam } from './common/primitives'
 import { bodyErrors, errorResponses, idempotencyErrors, listErrors } from './errors/responses'
@@ -24,8 +25,6 @@ import {
   postParams,
   userParams,
 } from './schemas/posts'
-
-const security = [{ bearerAuth: [] }]
 
 export const postOperations = {
   listPosts: createRoute({
@@ -93,7 +92,7 @@ export const postOperations = {
     tags: ['Posts'],
     summary: 'Create a post',
     description: 'The user (or an admin) publishes a post as that user.',
-    security,
+    security: needs('write'),
     request: {
       query: NoQuery,
       params: userParams,
@@ -130,7 +129,7 @@ export const postOperations = {
     tags: ['Posts'],
     summary: 'Update a post',
     description: "The author (or an admin) changes the fields given. 404 when the post is not that user's.",
-    security,
+    security: needs('write'),
     request: {
       query: NoQuery,
       params: postParams,
@@ -150,7 +149,7 @@ export const postOperations = {
     tags: ['Posts'],
     summary: 'Delete a post',
     description: "The author (or an admin) deletes one post. 404 when the post is not that user's.",
-    security,
+    security: needs('write'),
     request: { query: NoQuery, params: postParams, headers: IfMatchHeaders },
     responses: {
       204: noContent('Deleted the post. No body.'),

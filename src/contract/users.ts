@@ -11,12 +11,11 @@ import {
   workerCacheHeader,
 } from './common/headers'
 import { link } from './common/links'
+import { needs } from './common/security'
 import { NoQuery } from './common/query'
 import { bodyErrors, errorResponses, errorResponsesWith, idempotencyErrors, listErrors } from './errors/responses'
 import { CreateUserRequest, PublicUser, ReplaceUserRequest, UpdateUserRequest, User, UserListQuery, idParams } from './schemas/users'
 export { Role } from './schemas/users'
-
-const security = [{ bearerAuth: [] }]
 
 export const userOperations = {
   listUsers: createRoute({
@@ -61,7 +60,7 @@ export const userOperations = {
     tags: ['Users'],
     summary: 'Create a user',
     description: 'Admins only: creates a user with the given role.',
-    security,
+    security: needs('write'),
     request: {
       query: NoQuery,
       headers: IdempotencyHeaders,
@@ -87,7 +86,7 @@ export const userOperations = {
     tags: ['Users'],
     summary: 'Replace a user',
     description: 'The user or an admin replaces `email` and `name`. Only an admin may send a `role` different from the current one.',
-    security,
+    security: needs('write'),
     request: {
       query: NoQuery,
       params: idParams,
@@ -107,7 +106,7 @@ export const userOperations = {
     tags: ['Users'],
     summary: 'Update a user',
     description: 'The user or an admin changes the fields given (at least one). Only an admin may change `role`.',
-    security,
+    security: needs('write'),
     request: {
       query: NoQuery,
       params: idParams,
@@ -128,7 +127,7 @@ export const userOperations = {
     summary: 'Delete a user and their posts',
     description:
       'The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.',
-    security,
+    security: needs('write'),
     request: { query: NoQuery, params: idParams, headers: IfMatchHeaders },
     responses: {
       204: noContent('Deleted the user and all their posts. No body.'),

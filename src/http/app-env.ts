@@ -1,3 +1,4 @@
+import type { Credential } from '../domain/api-key'
 import type { User } from '../domain/user'
 import type { Logger } from '../runtime/logger'
 
@@ -8,5 +9,7 @@ export type AppEnv = {
     logger: Logger
     /** Set by authentication: the caller as stored now. */
     user?: User
+    /** Set by authentication: what the caller's token or API key may do. */
+    credential?: Credential
   }
 }

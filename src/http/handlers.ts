@@ -1,6 +1,7 @@
 import type { RouteConfig, RouteHandler } from '@hono/zod-openapi'
 import type { Operations } from '../contract/operations'
 import type { AppEnv } from './app-env'
+import { apiKeyHandlers } from './api-keys'
 import { authHandlers } from './auth'
 import { healthHandlers } from './health'
 import { postHandlers } from './posts'
@@ -10,4 +11,4 @@ import { userHandlers } from './users'
 export type Handlers<O extends Record<string, RouteConfig>> = { [K in keyof O]: RouteHandler<O[K], AppEnv> }
 
 /** Every operation's handler; app.ts binds each to its operation from the registry. */
-export const handlers: Handlers<Operations> = { ...healthHandlers, ...authHandlers, ...userHandlers, ...postHandlers }
+export const handlers: Handlers<Operations> = { ...healthHandlers, ...authHandlers, ...apiKeyHandlers, ...userHandlers, ...postHandlers }

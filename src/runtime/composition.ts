@@ -2,6 +2,8 @@ import { drizzle } from 'drizzle-orm/d1'
 import type { Context } from 'hono'
 import type { TokenClaims, TokenService } from '../application/ports'
 import type { AppEnv } from '../http/app-env'
+import { apiKeySecrets } from '../infrastructure/api-key-secrets'
+import { D1ApiKeyRepository } from '../infrastructure/d1/api-keys'
 import { D1Credentials } from '../infrastructure/d1/credentials'
 import { D1IdempotencyStore } from '../infrastructure/d1/idempotency-keys'
 import { D1PostRepository } from '../infrastructure/d1/posts'
@@ -59,6 +61,7 @@ function buildServices(config: Config) {
         : { general: bindingRateLimiter(config.RATE_LIMITER), auth: bindingRateLimiter(config.AUTH_RATE_LIMITER) },
     tokens: jwtTokenService(config.JWT_SECRET) satisfies TokenService,
     sealer: idempotencySealer(config.JWT_SECRET),
+    keySecrets: apiKeySecrets(config.JWT_SECRET),
   }
 }
 
@@ -80,11 +83,13 @@ function build(c: Context<AppEnv>) {
   // drizzle's D1 driver uses only prepare() and batch(), which a session has.
   const db = drizzle(session as unknown as D1Database)
   const logger = c.get('logger')
-  const { tokens } = isolateServices(c)
+  const { tokens, keySecrets } = isolateServices(c)
   return {
     session,
     users: new D1UserRepository(db),
     credentials: new D1Credentials(db),
+    apiKeys: new D1ApiKeyRepository(db),
+    keySecrets,
     posts: new D1PostRepository(db),
     idempotency: new D1IdempotencyStore(db),
     tokens: { issue: tokens.issue, verify: (token: string) => verifyToken(c, token) } satisfies TokenService,

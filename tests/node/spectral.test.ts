@@ -40,6 +40,7 @@ describe('a document that breaks every convention (tests/node/fixtures/spectral-
   const expected: Record<string, string[][]> = {
     'contract-operation-id-camel-case': [['paths', '/api/widgets', 'get', 'operationId']],
     'contract-operation-tag': [['paths', '/api/widgets', 'post']],
+    'contract-security-requirement': [['paths', '/api/widgets', 'post', 'security', '0', 'bearerAuth']],
     'contract-operation-summary': [['paths', '/api/widgets/{id}', 'get']],
     'contract-operation-description': [['paths', '/api/widgets/{id}', 'delete']],
     'contract-success-envelope': [
@@ -49,6 +50,7 @@ describe('a document that breaks every convention (tests/node/fixtures/spectral-
     // Not /api/widgets GET, whose 4xx is a $ref to a response that is the envelope, and not /health.
     'contract-error-envelope-4xx': [['paths', '/api/widgets/{id}', 'patch', 'responses', '404']],
     'contract-secured-operation-401': [['paths', '/api/widgets', 'post', 'responses']],
+    'contract-secured-operation-403': [['paths', '/api/widgets', 'post', 'responses']],
     'contract-path-prefix': [['paths', '/status']],
     'contract-path-kebab-case': [['paths', '/api/widget_parts']],
     'contract-path-param-camel-case': [['paths', '/api/widgets/{widget_id}/parts']],

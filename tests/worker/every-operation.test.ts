@@ -71,6 +71,31 @@ const badCredentials: [string, (w: World) => Promise<Record<string, string>>][] 
     },
   ],
   [
+    'an API key that was revoked',
+    async (w) => {
+      await client(w.owner.token).DELETE('/api/api-keys/{id}', { params: { path: { id: w.ownerKey.id } } })
+      return bearer(w.ownerKey.secret)
+    },
+  ],
+  [
+    'an API key past its expiry',
+    async (w) => {
+      await env.DB.prepare('UPDATE api_keys SET expires_at = ? WHERE id = ?').bind('2020-01-01T00:00:00.000Z', w.ownerKey.id).run()
+      return bearer(w.ownerKey.secret)
+    },
+  ],
+  ['a made-up API key (the right prefix and length, never issued)', async () => bearer(`cfak_${'A'.repeat(51)}`)],
+  [
+    'the API key of a deleted user',
+    async () => {
+      const gone = await makeWorld()
+      await client(gone.owner.token).DELETE('/api/users/{id}', {
+        params: { path: { id: gone.owner.user.id }, header: { 'If-Match': '*' } },
+      })
+      return bearer(gone.ownerKey.secret)
+    },
+  ],
+  [
     'the token of a deleted user',
     async () => {
       const gone = await makeWorld()
@@ -146,6 +171,9 @@ const ownership: Record<MutatingOperationId, Record<Actor, number>> = {
   // These act on the caller's own account, whoever calls.
   changePassword: { anonymous: 401, other: 200, self: 200, admin: 200 },
   logout: { anonymous: 401, other: 204, self: 204, admin: 204 },
+  createApiKey: { anonymous: 401, other: 201, self: 201, admin: 201 },
+  // Only its owner revokes a key: to anyone else it does not exist.
+  revokeApiKey: { anonymous: 401, other: 404, self: 204, admin: 404 },
 }
 
 describe('the ownership matrix', () => {
@@ -170,7 +198,7 @@ describe('the ownership matrix', () => {
 })
 
 /** What a guest may still do to their own account; every other write of theirs is a 403. */
-const guestMayStill: MutatingOperationId[] = ['changePassword', 'logout']
+const guestMayStill: MutatingOperationId[] = ['changePassword', 'logout', 'revokeApiKey']
 
 describe('a guest reads but writes nothing', () => {
   const mutating = Object.keys(ownership) as MutatingOperationId[]
@@ -191,7 +219,7 @@ describe('a guest reads but writes nothing', () => {
   it('and reads like anyone', async () => {
     const world = await makeWorld()
     await env.DB.prepare("UPDATE users SET role = 'guest' WHERE id = ?").bind(world.owner.user.id).run()
-    for (const operationId of ['getProfile', 'listPosts', 'getUser', 'listUserPosts'] as const) {
+    for (const operationId of ['getProfile', 'listPosts', 'getUser', 'listUserPosts', 'listApiKeys'] as const) {
       expect((await send(operationId, validRequests[operationId](world), bearer(world.owner.token))).status, operationId).toBe(200)
     }
   })

@@ -41,8 +41,8 @@ export const errorCatalogue = {
   UNAUTHORIZED: {
     status: 401,
     title: 'Authentication required',
-    when: 'The bearer token is missing, malformed, expired (or without an expiry), signed with another key, signed out, or names a user that no longer exists.',
-    action: 'Log in again (`POST /api/auth/login`) and send `Authorization: Bearer <token>`.',
+    when: 'The bearer credential is missing or malformed; a login token that is expired (or has no expiry), signed with another key, signed out, or names a user that no longer exists; or an API key that is unknown, revoked, expired, or whose owner was deleted.',
+    action: 'Log in again (`POST /api/auth/login`) and send `Authorization: Bearer <token>`; for an integration, create a new API key.',
   },
   INVALID_CREDENTIALS: {
     status: 401,
@@ -53,7 +53,7 @@ export const errorCatalogue = {
   FORBIDDEN: {
     status: 403,
     title: 'Not allowed',
-    when: 'You are signed in but may not do this: acting on another user, a non-admin creating users or changing a role, or a guest writing.',
+    when: 'You are signed in but may not do this: acting on another user, a non-admin creating users or changing a role, a guest writing, or a credential without the scope the operation needs (an API key made read-only, say).',
     action: 'Do not retry; the answer will not change without another role.',
   },
   REAUTHENTICATION_REQUIRED: {

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../app-env'
 import { requireAuth } from './authentication'
+import type { Scope } from '../../domain/api-key'
 import { sendError } from '../envelope'
 import { conditionalGet } from '../etags'
 import { idempotently } from '../idempotency'
@@ -43,7 +44,8 @@ export function middlewareFor(route: RouteConfig): MiddlewareHandler<AppEnv>[] {
   const chain: MiddlewareHandler<AppEnv>[] = []
   if (route.deprecated) chain.push(announceDeprecation(route))
   if (route.request?.body) chain.push(limitBody)
-  if (route.security?.some((requirement) => Object.keys(requirement).length > 0)) chain.push(requireAuth)
+  const requirement = route.security?.find((option) => Object.keys(option).length > 0)
+  if (requirement) chain.push(requireAuth((requirement.bearerAuth ?? []) as Scope[]))
   if (route.responses[304]) chain.push(conditionalGet)
   return chain
 }

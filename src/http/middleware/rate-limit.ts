@@ -14,12 +14,22 @@ function tooMany(c: Context<AppEnv>) {
   return rateLimited(c, new RateLimited())
 }
 
-/** Every /api request: per user when the bearer token is valid (checked without D1), otherwise per client IP. */
+/**
+ * Every /api request, in its own bucket: per API key (one this API issued, told by its tag, without D1), per user for a
+ * valid login token (checked without D1), otherwise per client address. A made-up key or token buys no bucket.
+ */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const { limits } = isolateServices(c)
+  const { limits, keySecrets } = isolateServices(c)
   const bearer = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1]
-  const userId = bearer ? (await verifyToken(c, bearer))?.userId : undefined
-  if (!(await limits.general.allow(userId ? `user:${userId}` : `ip:${clientIp(c)}`))) return tooMany(c)
+  let bucket = `ip:${clientIp(c)}`
+  if (bearer && keySecrets.looksLikeKey(bearer)) {
+    const hash = await keySecrets.recognise(bearer)
+    if (hash) bucket = `key:${hash}`
+  } else if (bearer) {
+    const userId = (await verifyToken(c, bearer))?.userId
+    if (userId) bucket = `user:${userId}`
+  }
+  if (!(await limits.general.allow(bucket))) return tooMany(c)
   await next()
 })
 

@@ -76,3 +76,29 @@ export const rowCounts = sqliteTable('row_counts', {
   name: text('name', { enum: ['users', 'posts'] }).primaryKey(),
   count: integer('count').notNull(),
 })
+
+/**
+ * API keys: only a SHA-256 of the secret is kept (the secret is random enough that a fast hash is safe, and the lookup
+ * by it is one read of a unique index), with its prefix and last four characters for display. Deleting the user
+ * deletes their keys (the foreign key cascades).
+ */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    last4: text('last4').notNull(),
+    hash: text('hash').notNull(),
+    // Comma-separated: read, write, keys.
+    scopes: text('scopes').notNull(),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at'),
+    revokedAt: text('revoked_at'),
+    lastUsedAt: text('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_unique').on(t.hash), index('api_keys_user_created_at_id_idx').on(t.userId, t.createdAt, t.id)],
+)

@@ -112,8 +112,14 @@ export function valid(raw: Schema, where: Where = 'body'): fc.Arbitrary<unknown>
       return fc.double({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1000, noNaN: true })
     case 'boolean':
       return fc.boolean()
-    case 'array':
-      return fc.array(valid(schema.items ?? {}, where), { maxLength: 3 })
+    case 'array': {
+      const minLength = schema.minItems ?? 0
+      const maxLength = Math.min(schema.maxItems ?? minLength + 3, minLength + 3)
+      const item = valid(schema.items ?? {}, where)
+      return schema.uniqueItems
+        ? fc.uniqueArray(item, { minLength, maxLength, selector: (value) => JSON.stringify(value) })
+        : fc.array(item, { minLength, maxLength })
+    }
     case 'object': {
       const properties = schema.properties ?? {}
       const entries = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, valid(value, where)]))
@@ -175,6 +181,14 @@ export function invalid(raw: Schema, where: Where): fc.Arbitrary<unknown> | unde
     if (schema.minimum !== undefined) bad.push(fc.integer({ min: -1e9, max: schema.minimum - 1 }))
     if (schema.maximum !== undefined) bad.push(fc.integer({ min: schema.maximum + 1, max: 1e12 }))
     bad.push(fc.constantFrom(1.5, '1e3', '0x10', ' 1', 'one'))
+  }
+  if (schema.type === 'array') {
+    const item = valid(schema.items ?? {}, where)
+    if (schema.minItems) bad.push(fc.array(item, { maxLength: schema.minItems - 1 }))
+    if (schema.maxItems !== undefined) bad.push(fc.array(item, { minLength: schema.maxItems + 1, maxLength: schema.maxItems + 2 }))
+    if (schema.uniqueItems) bad.push(item.map((value) => [value, value]))
+    const badItem = invalid(schema.items ?? {}, where)
+    if (badItem) bad.push(badItem.map((value) => [value]))
   }
   if (where === 'body') bad.push(wrongType(schema))
   if (!bad.length) return undefined

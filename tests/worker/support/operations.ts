@@ -13,6 +13,8 @@ export interface World {
   other: Session
   admin: { token: string; user: Session['user'] }
   postId: string
+  /** An API key of the owner's, with every key scope. */
+  ownerKey: { id: string; secret: string }
 }
 
 export async function makeWorld(): Promise<World> {
@@ -22,7 +24,9 @@ export async function makeWorld(): Promise<World> {
     body: { title: 'Owned', body: 'A post of the owner' },
   })
   if (!made.data) throw new Error(`could not create the owner's post: ${made.response.status}`)
-  return { owner, other, admin, postId: made.data.data.id }
+  const key = await client(owner.token).POST('/api/api-keys', { body: { name: 'World key', scopes: ['read', 'write', 'keys'] } })
+  if (!key.data) throw new Error(`could not create the owner's API key: ${key.response.status}`)
+  return { owner, other, admin, postId: made.data.data.id, ownerKey: { id: key.data.data.id, secret: key.data.data.secret } }
 }
 
 export interface RequestSpec {
@@ -57,6 +61,9 @@ export const validRequests = {
   // Acting on the caller's own account: every actor of the world has the password PASSWORD.
   changePassword: () => ({ body: { currentPassword: PASSWORD, newPassword: 'A-brand-new-passw0rd' } }),
   logout: () => ({}),
+  createApiKey: () => ({ body: { name: 'Integration', scopes: ['read'], expiresInDays: 30 } }),
+  listApiKeys: () => ({ query: { pageSize: '5' } }),
+  revokeApiKey: (w) => ({ path: { id: w.ownerKey.id } }),
 } satisfies Record<OperationId, (world: World) => RequestSpec>
 
 /** Sends an operation's request as the document describes it: its method and path, JSON body, these headers. */

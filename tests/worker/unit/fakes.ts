@@ -1,4 +1,6 @@
 import type {
+  ApiKeyRepository,
+  ApiKeySecrets,
   Credentials,
   EmailService,
   NewPost,
@@ -136,4 +138,11 @@ export function recordingEmail(fail = false): EmailService & { sent: string[] } 
       sent.push(to.email)
     },
   }
+}
+
+/** For use cases that take API keys but are tested with login tokens only: any use of them fails the test. */
+const unused = () => Promise.reject(new Error('API keys are not used in this test'))
+export const noApiKeys: { apiKeys: ApiKeyRepository; keySecrets: ApiKeySecrets } = {
+  apiKeys: { create: unused, list: unused, revoke: unused, authenticate: unused, touch: unused },
+  keySecrets: { looksLikeKey: () => false, issue: unused, recognise: unused },
 }

@@ -4,7 +4,7 @@ import { authenticate, changePassword, login, logout, register } from '../../../
 import { createUserPost, deleteUserPost, listUserPosts, updateUserPost } from '../../../src/application/posts'
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../src/application/users'
 import { DomainError } from '../../../src/domain/errors'
-import { fakeTokens, memoryCredentials, memoryPosts, memoryUsers, recordingEmail } from './fakes'
+import { fakeTokens, memoryCredentials, noApiKeys, memoryPosts, memoryUsers, recordingEmail } from './fakes'
 
 const admin = { id: 'admin-1', role: 'admin' as const }
 const rejectsWith = (code: string) => expect.objectContaining({ name: 'DomainError', code })
@@ -22,6 +22,7 @@ function registerDeps(emailFails = false) {
     deps: {
       users,
       credentials: memoryCredentials(users),
+      ...noApiKeys,
       onBackgroundError: (_event: string, e: unknown) => void errors.push(e),
       tokens: fakeTokens,
       email,
@@ -60,7 +61,7 @@ describe('login and authenticate', () => {
   it('refuses a valid token of a user that no longer exists', async () => {
     const { deps, users } = registerDeps()
     const { user, token } = await register(deps, { email: 'd@example.com', name: 'D', password: 'password123' })
-    expect((await authenticate(deps, token)).id).toBe(user.id)
+    expect((await authenticate(deps, token)).user.id).toBe(user.id)
     await users.delete(user.id)
     await expect(authenticate(deps, token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
   })
@@ -73,7 +74,7 @@ describe('login and authenticate', () => {
     const again = await login(deps, { email: 'E@example.com', password: 'password123' })
     const changed = await changePassword(deps, user, { currentPassword: 'password123', newPassword: 'another-password' })
     await expect(authenticate(deps, again.token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
-    expect((await authenticate(deps, changed.token)).id).toBe(user.id)
+    expect((await authenticate(deps, changed.token)).user.id).toBe(user.id)
     await expect(changePassword(deps, user, { currentPassword: 'wrong', newPassword: 'x-password' })).rejects.toEqual(
       rejectsWith('REAUTHENTICATION_REQUIRED'),
     )

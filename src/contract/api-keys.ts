@@ -1,0 +1,69 @@
+import { createRoute } from '@hono/zod-openapi'
+import { dataResponse, listResponse, noContent } from './common/envelopes'
+import { IdempotencyHeaders, locationHeader, noStoreHeader, replayedHeader, SessionHeaders } from './common/headers'
+import { link } from './common/links'
+import { NoQuery } from './common/query'
+import { needs } from './common/security'
+import { bodyErrors, errorResponses, idempotencyErrors, listErrors } from './errors/responses'
+import { ApiKey, ApiKeyIdParams, ApiKeyListQuery, CreateApiKeyRequest, CreatedApiKey } from './schemas/api-keys'
+
+export const apiKeyOperations = {
+  createApiKey: createRoute({
+    method: 'post',
+    path: '/api/api-keys',
+    operationId: 'createApiKey',
+    tags: ['Keys'],
+    summary: 'Create an API key',
+    description:
+      'A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403).',
+    security: needs('keys'),
+    request: {
+      query: NoQuery,
+      headers: IdempotencyHeaders,
+      body: { required: true, content: { 'application/json': { schema: CreateApiKeyRequest } } },
+    },
+    responses: {
+      201: {
+        ...dataResponse('CreatedApiKey', CreatedApiKey, 'Created; the secret is in `data.secret`, and only here.', {
+          ...locationHeader,
+          ...noStoreHeader,
+          ...replayedHeader,
+        }),
+        links: { revokeApiKey: link('revokeApiKey', 'Revoke the created key.', { id: '$response.body#/data/id' }) },
+      },
+      ...errorResponses(...bodyErrors, 401, 403, ...idempotencyErrors),
+    },
+  }),
+
+  listApiKeys: createRoute({
+    method: 'get',
+    path: '/api/api-keys',
+    operationId: 'listApiKeys',
+    tags: ['Keys'],
+    summary: 'List my API keys',
+    description:
+      'Your active keys, newest first: their names, scopes, prefixes and last four characters, never their secrets. Expired ones are listed until revoked.',
+    security: needs('keys'),
+    request: { query: ApiKeyListQuery, headers: SessionHeaders },
+    responses: {
+      200: listResponse('ApiKey', ApiKey, 'A page of your keys.', noStoreHeader),
+      ...listErrors(401, 403),
+    },
+  }),
+
+  revokeApiKey: createRoute({
+    method: 'delete',
+    path: '/api/api-keys/{id}',
+    operationId: 'revokeApiKey',
+    tags: ['Keys'],
+    summary: 'Revoke an API key',
+    description:
+      'The key stops working from the next request on (401). 404 when you have no such active key. No If-Match: revoking has no versions to lose, and always wins.',
+    security: needs('keys'),
+    request: { params: ApiKeyIdParams, query: NoQuery, headers: SessionHeaders },
+    responses: {
+      204: noContent('Revoked. No body.'),
+      ...errorResponses(400, 401, 403, 404),
+    },
+  }),
+}
