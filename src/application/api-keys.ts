@@ -1,40 +1,37 @@
-import { assertCanGrant, type ApiKey, type Credential, type KeyScope, MAX_ACTIVE_KEYS } from '../domain/api-key'
+import type { Access } from '../domain/access'
+import { type ApiKey, type KeyScope, MAX_ACTIVE_KEYS } from '../domain/api-key'
 import { conflict, notFound } from '../domain/errors'
 import { toPage, type Page, type PageRequest } from '../domain/page'
-import { assertCanWrite, type Actor } from '../domain/user'
 import type { ApiKeyRepository, ApiKeySecrets } from './ports'
 
 type Deps = { apiKeys: ApiKeyRepository; keySecrets: ApiKeySecrets }
 const DAY_MS = 24 * 60 * 60 * 1000
 
-/** A new key for the caller; its secret is in the answer and nowhere else, ever. */
+/** A new key for the caller (not a guest; a key hands on no scope it lacks); its secret is in the answer and nowhere else, ever. */
 export async function createApiKey(
   { apiKeys, keySecrets }: Deps,
-  actor: Actor,
-  credential: Credential,
+  access: Access,
   input: { name: string; scopes: KeyScope[]; expiresInDays?: number | undefined },
-  now = Date.now(),
 ): Promise<{ key: ApiKey; secret: string }> {
-  assertCanWrite(actor)
-  assertCanGrant(credential, input.scopes)
   const secret = await keySecrets.issue()
-  const expiresAt = input.expiresInDays === undefined ? null : new Date(now + input.expiresInDays * DAY_MS).toISOString()
+  const expiresAt = input.expiresInDays === undefined ? null : new Date(access.now + input.expiresInDays * DAY_MS).toISOString()
   const scopes = [...new Set(input.scopes)]
-  const key = await apiKeys.create({ userId: actor.id, name: input.name, scopes, expiresAt, secret }, MAX_ACTIVE_KEYS)
+  const guard = { access, permission: { write: true, grants: scopes } }
+  const key = await apiKeys.create(guard, { name: input.name, scopes, expiresAt, secret }, MAX_ACTIVE_KEYS)
   if (!key) throw conflict(`You have ${MAX_ACTIVE_KEYS} active API keys, the most allowed; revoke one first`)
   return { key, secret: secret.secret }
 }
 
 export async function listApiKeys(
   { apiKeys }: Pick<Deps, 'apiKeys'>,
-  actor: Actor,
+  access: Access,
   request: PageRequest<'createdAt'>,
 ): Promise<Page<ApiKey>> {
-  const { items, total } = await apiKeys.list(actor.id, request)
+  const { items, total } = await apiKeys.list({ access }, request)
   return toPage(items, total, request)
 }
 
 /** Revokes one of the caller's keys: it is refused from the next request on. Always allowed, even to a guest. */
-export async function revokeApiKey({ apiKeys }: Pick<Deps, 'apiKeys'>, actor: Actor, id: string): Promise<void> {
-  if (!(await apiKeys.revoke(actor.id, id))) throw notFound('API key')
+export async function revokeApiKey({ apiKeys }: Pick<Deps, 'apiKeys'>, access: Access, id: string): Promise<void> {
+  if (!(await apiKeys.revoke({ access }, id))) throw notFound('API key')
 }

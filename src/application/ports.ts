@@ -1,7 +1,18 @@
+import type { Access, Caller, Permission } from '../domain/access'
 import type { PageRequest } from '../domain/page'
 import type { Post } from '../domain/post'
 import type { ApiKey, KeyScope } from '../domain/api-key'
 import type { Role, User } from '../domain/user'
+
+/**
+ * Who asks and what they must be allowed to do. A repository checks it in the same round trip as the operation: it
+ * reads the caller first and guards the write with the same rule in SQL, then throws 401 or 403 (domain/access.ts's
+ * authorize) when it failed; nothing was written then.
+ */
+export interface Guard {
+  access: Access
+  permission?: Permission
+}
 
 export type UserSort = 'createdAt' | 'name'
 export type PostSort = 'createdAt' | 'title'
@@ -19,34 +30,41 @@ export type UserChanges = Partial<Pick<User, 'email' | 'name' | 'role'>>
 export interface UserRepository {
   list(request: PageRequest<UserSort>): Promise<{ items: User[]; total: number }>
   get(id: string): Promise<User | null>
-  /** Throws CONFLICT when the email is taken. */
-  create(user: NewUser): Promise<User>
+  /** The caller as stored now (an authenticated read of nothing else). */
+  caller(guard: Guard): Promise<Caller>
+  /** Throws CONFLICT when the email is taken. Without a guard, a sign-up. */
+  create(user: NewUser, guard?: Guard): Promise<User>
   /**
    * Null when the user does not exist; throws CONFLICT when the email is taken, PRECONDITION_FAILED when `ifVersion`
    * is given and the stored version is not among it, and REAUTHENTICATION_REQUIRED when the email would change to
    * another address (case aside) and `emailConfirmed` is false. Nothing is written when it throws.
    */
-  update(id: string, changes: UserChanges, ifVersion: number[] | undefined, options: { emailConfirmed: boolean }): Promise<User | null>
+  update(
+    guard: Guard,
+    id: string,
+    changes: UserChanges,
+    ifVersion: number[] | undefined,
+    options: { emailConfirmed: boolean },
+  ): Promise<User | null>
   /** Deletes the user and all their posts atomically; the posts removed, or null when there was no user. Throws like update. */
-  delete(id: string, ifVersion?: number[]): Promise<{ posts: string[] } | null>
+  delete(guard: Guard, id: string, ifVersion?: number[]): Promise<{ posts: string[] } | null>
 }
 
 /** Passwords, locks and sessions of users: what signing in and out needs. Password hashes stay inside the implementation. */
 export interface Credentials {
   /**
-   * A password attempt on the account with this email (compared without ASCII case) or id. Every attempt counts against
-   * the account until one succeeds (`passwordAccepted`); the 5th, 10th, … in a row lock it for 1, 2, 4, 8 and then 16
-   * minutes, during which no attempt is evaluated. Atomic, so parallel guesses cannot pass the lock.
+   * A password attempt on the account with this email (compared without ASCII case), or on the guarded caller's own
+   * (a caller the guard refuses makes no attempt). Every attempt counts against the account until one succeeds
+   * (`passwordAccepted`); the 5th, 10th, … in a row lock it for 1, 2, 4, 8 and then 16 minutes, during which no attempt
+   * is evaluated. Atomic, so parallel guesses cannot pass the lock.
    */
-  attemptPassword(account: { email: string } | { id: string }, password: string, now: number): Promise<PasswordAttempt>
+  attemptPassword(account: { email: string } | { caller: Guard }, password: string, now: number): Promise<PasswordAttempt>
   /** Clears the account's failed attempts after a password was accepted. */
   passwordAccepted(id: string): Promise<void>
-  /** The user with the generation their tokens must carry; null when there is no such user. */
-  getSession(id: string): Promise<{ user: User; tokenGeneration: number } | null>
-  /** Sets a new password and ends every token issued before (returns the new token generation). Null when there is no user. */
-  changePassword(id: string, password: string): Promise<{ user: User; tokenGeneration: number } | null>
-  /** Ends every token issued to the user so far. */
-  endSessions(id: string): Promise<void>
+  /** Sets the caller's new password and ends every token issued before (returns the new token generation). */
+  changePassword(guard: Guard, password: string): Promise<{ user: User; tokenGeneration: number }>
+  /** Ends every token issued to the caller so far. */
+  endSessions(guard: Guard): Promise<void>
 }
 
 export type PasswordAttempt =
@@ -66,10 +84,10 @@ export interface PostRepository {
   listByAuthor(authorId: string, request: PageRequest<PostSort>): Promise<{ items: Post[]; total: number } | null>
   get(id: string): Promise<Post | null>
   /** Null when the author does not exist. */
-  create(post: NewPost): Promise<Post | null>
+  create(guard: Guard, post: NewPost): Promise<Post | null>
   /** Null when there is no such post by that author; PRECONDITION_FAILED as for users. */
-  update(id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null>
-  delete(id: string, authorId: string, ifVersion?: number[]): Promise<boolean>
+  update(guard: Guard, id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null>
+  delete(guard: Guard, id: string, authorId: string, ifVersion?: number[]): Promise<boolean>
 }
 
 export interface IssuedToken {
@@ -98,8 +116,8 @@ export interface RateLimiter {
   allow(key: string): Promise<boolean>
 }
 
-/** Runs work after the response without losing it (Workers' waitUntil). */
-export type Background = (work: Promise<unknown>) => void
+/** Starts work after the response without losing it (Workers' waitUntil); the answer never waits for it. */
+export type Background = (work: () => Promise<unknown>) => void
 
 export interface StoredResponse {
   status: number
@@ -112,8 +130,11 @@ export type IdempotencyBegin =
 
 /** Remembers the first response to a (scope, key) so a retried POST replays it instead of acting twice. */
 export interface IdempotencyStore {
-  /** Claims the key atomically; exactly one concurrent caller gets `started`. */
-  begin(scope: string, key: string, fingerprint: string): Promise<IdempotencyBegin>
+  /**
+   * Claims the key atomically; exactly one concurrent caller gets `started`. The scope is a string for a request
+   * without a caller, or the caller (guarded: 401 or 403 before anything is claimed), whose user id it then is.
+   */
+  begin(owner: string | Guard, key: string, fingerprint: string): Promise<IdempotencyBegin & { scope: string }>
   complete(scope: string, key: string, response: StoredResponse): Promise<void>
   /** Releases the key after a failure, so the client can retry. */
   release(scope: string, key: string): Promise<void>
@@ -137,22 +158,20 @@ export interface ApiKeySecrets {
 }
 
 export interface NewApiKey {
-  userId: string
   name: string
   scopes: KeyScope[]
   expiresAt: string | null
   secret: IssuedKeySecret
 }
 
+/** The caller's own API keys: each method is guarded, and acts on the keys of the user the guard confirms. */
 export interface ApiKeyRepository {
-  /** Null when the user already has MAX_ACTIVE_KEYS active keys (checked in the same statement). */
-  create(key: NewApiKey, maxActive: number): Promise<ApiKey | null>
-  /** The user's active keys (not revoked; expired ones too, so their owner sees them lapse). */
-  list(userId: string, request: PageRequest<'createdAt'>): Promise<{ items: ApiKey[]; total: number }>
-  /** False when the user has no such active key. */
-  revoke(userId: string, id: string): Promise<boolean>
-  /** The active key with this hash and its owner as stored now, in one read; null when revoked or unknown. */
-  authenticate(hash: string): Promise<{ key: ApiKey; user: User } | null>
+  /** Null when the caller already has MAX_ACTIVE_KEYS active keys (checked in the same statement). */
+  create(guard: Guard, key: NewApiKey, maxActive: number): Promise<ApiKey | null>
+  /** The caller's active keys (not revoked; expired ones too, so their owner sees them lapse). */
+  list(guard: Guard, request: PageRequest<'createdAt'>): Promise<{ items: ApiKey[]; total: number }>
+  /** False when the caller has no such active key. */
+  revoke(guard: Guard, id: string): Promise<boolean>
   /** Records a use (after the answer; at most once a minute per key). */
   touch(id: string, at: string): Promise<void>
 }

@@ -1,5 +1,4 @@
-import type { Credential } from '../domain/api-key'
-import type { User } from '../domain/user'
+import type { Access } from '../domain/access'
 import type { Logger } from '../runtime/logger'
 
 export type AppEnv = {
@@ -7,9 +6,7 @@ export type AppEnv = {
   Variables: {
     requestId: string
     logger: Logger
-    /** Set by authentication: the caller as stored now. */
-    user?: User
-    /** Set by authentication: what the caller's token or API key may do. */
-    credential?: Credential
+    /** Set by authentication: the request's credential; `confirmed` once the database has read the caller. */
+    access?: Access
   }
 }

@@ -1,7 +1,7 @@
-import { changePassword, login, logout, register } from '../application/auth'
+import { changePassword, getProfile, login, logout, register } from '../application/auth'
 import type { authOperations } from '../contract/auth'
 import { requestDeps } from '../runtime/composition'
-import { actor } from './middleware/authentication'
+import { access } from './middleware/authentication'
 import { noStore } from './cache-control'
 import { dataBody } from './envelope'
 import { tagged, untagged } from './etags'
@@ -26,18 +26,19 @@ export const authHandlers: Handlers<typeof authOperations> = {
   },
 
   async getProfile(c) {
+    const user = await getProfile(requestDeps(c), access(c))
     noStore(c)
-    return c.json(dataBody(c, tagged(c, actor(c))), 200)
+    return c.json(dataBody(c, tagged(c, user)), 200)
   },
 
   async changePassword(c) {
-    const session = await changePassword(requestDeps(c), actor(c), c.req.valid('json'))
+    const session = await changePassword(requestDeps(c), access(c), c.req.valid('json'))
     noStore(c)
     return c.json(dataBody(c, { ...session, user: untagged(session.user), tokenType: 'Bearer' as const }), 200)
   },
 
   async logout(c) {
-    await logout(requestDeps(c), actor(c))
+    await logout(requestDeps(c), access(c))
     return c.body(null, 204)
   },
 }

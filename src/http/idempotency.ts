@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { conflict } from '../domain/errors'
 import { isolateServices, requestDeps } from '../runtime/composition'
+import type { Guard } from '../application/ports'
 import type { AppEnv } from './app-env'
 import { dataBody, sendError } from './envelope'
 
@@ -12,9 +13,9 @@ type Handler = (c: Context<AppEnv>) => Response | Promise<Response>
  * Who a key belongs to: the signed-in caller, or (register and login, which have none yet) the account the body names.
  * Keyed, so two strangers' keys never meet: neither can replay, nor learn of, the other's request.
  */
-async function scopeOf(c: Context<AppEnv>): Promise<string> {
-  const user = c.get('user')
-  if (user) return user.id
+async function scopeOf(c: Context<AppEnv>): Promise<string | Guard> {
+  const access = c.get('access')
+  if (access) return { access }
   const body: unknown = await c.req.json().catch(() => undefined)
   const email = typeof body === 'object' && body !== null && 'email' in body && typeof body.email === 'string' ? body.email : undefined
   const subject = email === undefined ? `ip:${c.req.header('CF-Connecting-IP') ?? 'unknown'}` : `email:${email.toLowerCase()}`
@@ -32,13 +33,14 @@ export function idempotently(handler: Handler): Handler {
     const key = c.req.header('Idempotency-Key')
     // The contract has validated it: absent, or 1 to 255 printable ASCII characters.
     if (!key) return handler(c)
-    const scope = await scopeOf(c)
+    const owner = await scopeOf(c)
     const { idempotency, background, onBackgroundError } = requestDeps(c)
     const { sealer } = isolateServices(c)
     // An HMAC, not a plain hash: the body may hold a password, and a fast unkeyed hash of it would undo PBKDF2.
     const fingerprint = await sealer.fingerprint(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
 
-    const begun = await idempotency.begin(scope, key, fingerprint)
+    const begun = await idempotency.begin(owner, key, fingerprint)
+    const { scope } = begun
     if (begun.state === 'mismatch') {
       return sendError(
         c,
@@ -81,7 +83,7 @@ export function idempotently(handler: Handler): Handler {
     // the answer (the client waits for nothing here); if recording fails the claim is released, and until then its
     // lease holds retries off with a 409.
     const stored = { status: response.status, body: await sealer.seal(await response.clone().text()), headers }
-    background(
+    background(() =>
       idempotency.complete(scope, key, stored).catch(async (error: unknown) => {
         onBackgroundError('idempotency.complete_failed', error)
         await idempotency.release(scope, key)

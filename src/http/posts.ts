@@ -1,7 +1,7 @@
 import { createUserPost, deleteUserPost, getPost, listPosts, listUserPosts, updateUserPost } from '../application/posts'
 import type { postOperations } from '../contract/posts'
 import { requestDeps } from '../runtime/composition'
-import { actor } from './middleware/authentication'
+import { access } from './middleware/authentication'
 import { publicCache } from './cache-control'
 import { nextCursor, pageRequest } from './cursors'
 import { dataBody, listBody } from './envelope'
@@ -40,7 +40,7 @@ export const postHandlers: Handlers<typeof postOperations> = {
   },
 
   async createUserPost(c) {
-    const post = await createUserPost(requestDeps(c), actor(c), c.req.valid('param').id, c.req.valid('json'))
+    const post = await createUserPost(requestDeps(c), access(c), c.req.valid('param').id, c.req.valid('json'))
     c.header('Location', `/api/posts/${post.id}`)
     return c.json(dataBody(c, tagged(c, post)), 201)
   },
@@ -48,14 +48,14 @@ export const postHandlers: Handlers<typeof postOperations> = {
   async updateUserPost(c) {
     const { id, postId } = c.req.valid('param')
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
-    const post = await updateUserPost(requestDeps(c), actor(c), id, postId, c.req.valid('json'), ifVersion)
+    const post = await updateUserPost(requestDeps(c), access(c), id, postId, c.req.valid('json'), ifVersion)
     await invalidate([`/api/posts/${postId}`])
     return c.json(dataBody(c, tagged(c, post)), 200)
   },
 
   async deleteUserPost(c) {
     const { id, postId } = c.req.valid('param')
-    await deleteUserPost(requestDeps(c), actor(c), id, postId, ifMatchVersions(c.req.valid('header')['If-Match']))
+    await deleteUserPost(requestDeps(c), access(c), id, postId, ifMatchVersions(c.req.valid('header')['If-Match']))
     await invalidate([`/api/posts/${postId}`])
     return c.body(null, 204)
   },

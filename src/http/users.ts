@@ -1,7 +1,7 @@
 import { createUser, deleteUser, getUser, listUsers, replaceUser, updateUser } from '../application/users'
 import type { userOperations } from '../contract/users'
 import { requestDeps } from '../runtime/composition'
-import { actor } from './middleware/authentication'
+import { access } from './middleware/authentication'
 import { publicCache } from './cache-control'
 import { nextCursor, pageRequest } from './cursors'
 import { dataBody, listBody } from './envelope'
@@ -28,28 +28,28 @@ export const userHandlers: Handlers<typeof userOperations> = {
   },
 
   async createUser(c) {
-    const user = await createUser(requestDeps(c), actor(c), c.req.valid('json'))
+    const user = await createUser(requestDeps(c), access(c), c.req.valid('json'))
     c.header('Location', `/api/users/${user.id}`)
     return c.json(dataBody(c, tagged(c, user)), 201)
   },
 
   async replaceUser(c) {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
-    const user = await replaceUser(requestDeps(c), actor(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
+    const user = await replaceUser(requestDeps(c), access(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
     await invalidate([`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   },
 
   async updateUser(c) {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
-    const user = await updateUser(requestDeps(c), actor(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
+    const user = await updateUser(requestDeps(c), access(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
     await invalidate([`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   },
 
   async deleteUser(c) {
     const { id } = c.req.valid('param')
-    const removed = await deleteUser(requestDeps(c), actor(c), id, ifMatchVersions(c.req.valid('header')['If-Match']))
+    const removed = await deleteUser(requestDeps(c), access(c), id, ifMatchVersions(c.req.valid('header')['If-Match']))
     // The user and every post of theirs: a new cache generation stales them all at once, however many posts there were.
     await invalidateAll()
     c.get('logger').info('user.deleted', { userId: id, posts: removed.posts.length })

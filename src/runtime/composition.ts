@@ -12,6 +12,7 @@ import { logEmailService } from '../infrastructure/email'
 import { bindingRateLimiter, unlimited } from '../infrastructure/rate-limiters'
 import { idempotencySealer } from '../infrastructure/sealing'
 import { jwtTokenService } from '../infrastructure/tokens'
+import { runAfterResponse } from './afterwards'
 import { type Config, requireConfig } from './config'
 import { loggableError } from './logger'
 
@@ -94,7 +95,7 @@ function build(c: Context<AppEnv>) {
     idempotency: new D1IdempotencyStore(db),
     tokens: { issue: tokens.issue, verify: (token: string) => verifyToken(c, token) } satisfies TokenService,
     email: logEmailService((message, fields) => logger.info(message, fields)),
-    background: (work: Promise<unknown>) => c.executionCtx.waitUntil(work),
+    background: (work: () => Promise<unknown>) => runAfterResponse(c.executionCtx, work),
     onEmailError: (error: unknown) => logger.error('email.failed', { error: error instanceof Error ? error.message : String(error) }),
     /** Work after the answer that failed: logged (parameters of a failed query are never logged). */
     onBackgroundError: (event: string, error: unknown) => logger.error(event, loggableError(error)),

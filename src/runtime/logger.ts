@@ -1,3 +1,5 @@
+import { afterResponse } from './afterwards'
+
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const
 type LogLevel = keyof typeof levels
 type LogFields = Record<string, unknown>
@@ -11,13 +13,14 @@ export interface Logger {
 
 export const isLogLevel = (value: unknown): value is LogLevel => typeof value === 'string' && value in levels
 
-/** One JSON object per line, below `level` dropped. `base` (the request id, say) goes on every line. */
+/** One JSON object per line, below `level` dropped. `base` (the request id, say) goes on every line; work after the answer says so. */
 export function createLogger(level: LogLevel, base: LogFields, write: (line: string) => void = console.log): Logger {
   const at =
     (lineLevel: LogLevel) =>
     (message: string, fields: LogFields = {}) => {
       if (levels[lineLevel] < levels[level]) return
-      write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, message, ...base, ...fields }))
+      const after = afterResponse.getStore() ? { afterResponse: true } : {}
+      write(JSON.stringify({ time: new Date().toISOString(), level: lineLevel, message, ...base, ...after, ...fields }))
     }
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
 }

@@ -158,22 +158,21 @@ describe('Idempotency-Key on POST', () => {
     const session = await register()
     const key = crypto.randomUUID()
     const path = `/api/users/${session.user.id}/posts`
-    // A first request that never finishes (a crashed or cancelled invocation): its post insert never answers.
+    // A first request that never finishes (a crashed or cancelled invocation): the round trip with its post insert never answers.
+    const inserts = new WeakSet<object>()
     const stuck = interceptD1(env.DB, (target) => ({
-      prepare: (sql: string) =>
-        /^insert into "posts"/i.test(sql)
-          ? new Proxy(target.prepare(sql), {
-              get: (statement, name) =>
-                name === 'bind'
-                  ? () => ({
-                      all: () => new Promise(() => {}),
-                      run: () => new Promise(() => {}),
-                      raw: () => new Promise(() => {}),
-                      first: () => new Promise(() => {}),
-                    })
-                  : Reflect.get(statement, name),
-            })
-          : target.prepare(sql),
+      prepare: (sql: string) => {
+        const statement = target.prepare(sql)
+        if (!/^insert into "posts"/i.test(sql)) return statement
+        const bind = (...values: unknown[]) => {
+          const bound = statement.bind(...values)
+          inserts.add(bound)
+          return bound
+        }
+        return new Proxy(statement, { get: (real, name) => (name === 'bind' ? bind : Reflect.get(real, name)) })
+      },
+      batch: <T>(statements: D1PreparedStatement[]) =>
+        statements.some((statement) => inserts.has(statement)) ? new Promise<D1Result<T>[]>(() => {}) : target.batch<T>(statements),
     }))
     const init = {
       method: 'POST',

@@ -1,16 +1,29 @@
-// The number of D1 round trips each operation makes, through the real app. Each round trip is a network hop to the
-// database in production, so this count is the first-order cost of an endpoint; a change that adds one fails here.
+// The number of D1 round trips of every operation of the document, through the real app. In production each round trip
+// is a network hop to the database, so this count is the first-order latency of an operation. The client waits for the
+// critical ones; work after the answer (waitUntil) is counted apart. A change that adds a trip, or an operation added to
+// the contract without its counts here, fails.
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
-import { PASSWORD, registerAdmin, uniqueEmail } from './support/api'
+import type { OperationId } from '../../src/contract/operations'
+import { afterResponse } from '../../src/runtime/afterwards'
+import { documentOperation, documentOperations, fillPath } from '../support/openapi'
+import { call, PASSWORD } from './support/api'
 import { interceptD1 } from './support/d1-proxy'
+import { makeWorld, type RequestSpec, validRequests, type World } from './support/operations'
 
 const EXECUTES = new Set<PropertyKey>(['first', 'all', 'run', 'raw'])
 
+interface Trip {
+  what: string
+  /** Made by work after the answer (inside runAfterResponse), which the client does not wait for. */
+  afterResponse: boolean
+}
+
 /** Wraps a D1 binding: each executed statement and each batch (however many statements) counts as one round trip. */
 function countingD1(db: D1Database) {
-  const trips: string[] = []
+  const trips: Trip[] = []
+  const record = (what: string) => trips.push({ what, afterResponse: afterResponse.getStore() === true })
   // The runtime's batch() needs its own statement objects, so remember which real statement each wrapper stands for.
   const unwrapped = new WeakMap<object, D1PreparedStatement>()
 
@@ -22,7 +35,7 @@ function countingD1(db: D1Database) {
         if (property === 'bind') return (...values: unknown[]) => wrap(target.bind(...values), sql)
         if (!EXECUTES.has(property)) return value.bind(target)
         return (...args: unknown[]) => {
-          trips.push(`${String(property)}: ${sql}`)
+          record(`${String(property)}: ${sql}`)
           return Reflect.apply(value, target, args)
         }
       },
@@ -35,13 +48,13 @@ function countingD1(db: D1Database) {
   const binding = interceptD1(db, (target) => ({
     prepare: (sql: string) => wrap(target.prepare(sql), sql),
     batch: <T>(statements: D1PreparedStatement[]) => {
-      trips.push(`batch of ${statements.length}`)
+      record(`batch of ${statements.length}`)
       return target.batch<T>(statements.map((s) => unwrapped.get(s) ?? s))
     },
     ...('exec' in target
       ? {
           exec: (sql: string) => {
-            trips.push(`exec: ${sql}`)
+            record(`exec: ${sql}`)
             return target.exec(sql)
           },
         }
@@ -54,176 +67,220 @@ const app = createApp()
 
 interface Measured {
   status: number
-  trips: string[]
-  body: unknown
+  critical: Trip[]
+  after: Trip[]
+  headers: Headers
 }
 
-/** One request through createApp() with a counting DB; waits for waitUntil work so background queries count too. */
-async function measure(path: string, init: RequestInit = {}): Promise<Measured> {
+/** One request of an operation through createApp() with a counting DB, waiting for the work after the answer too. */
+async function measure(operationId: OperationId, spec: RequestSpec, headers: Record<string, string> = {}): Promise<Measured> {
+  const { method, path } = documentOperation(operationId)
+  const query = new URLSearchParams(spec.query ?? {}).toString()
   const { binding, trips } = countingD1(env.DB)
   const ctx = createExecutionContext()
-  // Its own client address per request, so the per-IP rate limits (which are not D1) never interfere.
-  const headers = new Headers(init.headers)
-  headers.set('CF-Connecting-IP', `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`)
-  const response = await app.request(path, { ...init, headers }, { ...env, DB: binding }, ctx)
-  const text = await response.text()
+  const request = new Request(`http://api.test${fillPath(path, spec.path ?? {})}${query ? `?${query}` : ''}`, {
+    method: method.toUpperCase(),
+    headers: {
+      ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+      // Its own client address per request, so the per-IP rate limits (which are not D1) never interfere.
+      'CF-Connecting-IP': `198.18.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`,
+      ...spec.headers,
+      ...headers,
+    },
+    ...(spec.body === undefined ? {} : { body: JSON.stringify(spec.body) }),
+  })
+  const response = await app.request(request, undefined, { ...env, DB: binding }, ctx)
+  await response.arrayBuffer()
   await waitOnExecutionContext(ctx)
-  return { status: response.status, trips: [...trips], body: text ? JSON.parse(text) : null }
+  return {
+    status: response.status,
+    critical: trips.filter((trip) => !trip.afterResponse),
+    after: trips.filter((trip) => trip.afterResponse),
+    headers: response.headers,
+  }
 }
 
-// PUT, PATCH and DELETE must name a version: `*` is any (If-Match is required on them).
-const version = (method: string): Record<string, string> => (['PUT', 'PATCH', 'DELETE'].includes(method) ? { 'If-Match': '*' } : {})
-const jsonInit = (method: string, body: unknown, token?: string): RequestInit => ({
-  method,
-  headers: { 'content-type': 'application/json', ...version(method), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  body: JSON.stringify(body),
-})
-const bearer = (token: string, method = 'GET'): RequestInit => ({
-  method,
-  headers: { authorization: `Bearer ${token}`, ...version(method) },
-})
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
 
-interface Session {
-  token: string
-  user: { id: string; email: string }
+/** A variant of an operation's request, and the round trips it must cost: those the client waits for, and after. */
+interface Case {
+  name: string
+  /** The credential and headers to send, from the world (default: the owner's login token). */
+  headers?: (world: World) => Promise<Record<string, string>> | Record<string, string>
+  /** Another request than the operation's valid one. */
+  spec?: (world: World) => RequestSpec
+  /** Sent once, uncounted, before the measured request (the first request of a retry, say). */
+  before?: boolean
+  status: number
+  critical: number
+  after?: number
 }
 
-function dataOf<T>(measured: Measured): T {
-  const body = measured.body as { data?: T } | null
-  if (!body?.data) throw new Error(`expected a data envelope, got ${measured.status}: ${JSON.stringify(measured.body)}`)
-  return body.data
+const asOwner: Case['headers'] = (w) => bearer(w.owner.token)
+const withKey: Case['headers'] = (w) => bearer(w.ownerKey.secret)
+const asAdmin: Case['headers'] = (w) => bearer(w.admin.token)
+const fresh = (headers: Case['headers'] = asOwner): Case['headers'] => {
+  const key = crypto.randomUUID()
+  return async (w) => ({ ...(await headers(w)), 'Idempotency-Key': key })
+}
+/** The ETag a GET of this path answers now, uncounted. */
+const etagOf = async (path: string) => (await call(path)).headers.get('etag') ?? ''
+const ifMatchCurrent =
+  (path: (w: World) => string): Case['headers'] =>
+  async (w) => ({ ...bearer(w.owner.token), 'If-Match': await etagOf(path(w)) })
+const ownerPath = (w: World) => `/api/users/${w.owner.user.id}`
+const postPath = (w: World) => `/api/posts/${w.postId}`
+const stale: Case['headers'] = (w) => ({ ...bearer(w.owner.token), 'If-Match': '"v999999"' })
+
+/** An idempotent POST: 2 the first time (the claim with the caller, then the write), its answer kept after; a replay 1. */
+const idempotent = (status: number, headers: Case['headers'] = asOwner, after = 0): Case[] => {
+  const once = fresh(headers)
+  return [
+    { name: 'with an Idempotency-Key', headers: once, status, critical: 2, after: after + 1 },
+    { name: 'its replay', headers: once, before: true, status, critical: 1, after: 0 },
+  ]
 }
 
-/** Trips with a readable failure message: the list of statements is printed when the count is wrong. */
-function expectTrips(measured: Measured, status: number, expected: number) {
-  expect(measured.status, JSON.stringify(measured.body)).toBe(status)
-  expect(measured.trips, `D1 round trips:\n${measured.trips.join('\n')}`).toHaveLength(expected)
+const table: Record<OperationId, Case[]> = {
+  getHealth: [{ name: 'probe', status: 200, critical: 1 }],
+  register: [{ name: 'sign-up', status: 201, critical: 1 }, ...idempotent(201, () => ({}))],
+  login: [
+    // The attempt is one statement with its lock; clearing the failed count is after the answer.
+    { name: 'password accepted', status: 200, critical: 1, after: 1 },
+    {
+      name: 'wrong password',
+      spec: (w) => ({ body: { email: w.owner.user.email, password: 'Wrong-passw0rd!' } }),
+      status: 401,
+      critical: 1,
+    },
+    ...idempotent(200, () => ({}), 1),
+  ],
+  getProfile: [
+    { name: 'token', status: 200, critical: 1 },
+    // A key's first use is recorded after the answer.
+    { name: 'API key', headers: withKey, status: 200, critical: 1, after: 1 },
+    { name: 'made-up token', headers: () => bearer('a.b.c'), status: 401, critical: 0 },
+  ],
+  listUsers: [{ name: 'page and total', status: 200, critical: 1 }],
+  getUser: [
+    { name: 'miss', status: 200, critical: 1 },
+    { name: 'cached', before: true, status: 200, critical: 0 },
+    { name: 'If-None-Match', headers: async (w) => ({ 'If-None-Match': await etagOf(ownerPath(w)) }), status: 304, critical: 0 },
+  ],
+  createUser: [
+    { name: 'admin', headers: asAdmin, status: 201, critical: 1 },
+    { name: 'not an admin', status: 403, critical: 1 },
+    ...idempotent(201, asAdmin),
+  ],
+  replaceUser: [
+    { name: 'If-Match *', status: 200, critical: 1 },
+    { name: 'If-Match current', headers: ifMatchCurrent(ownerPath), status: 200, critical: 1 },
+    { name: 'If-Match stale', headers: stale, status: 412, critical: 1 },
+    { name: 'API key', headers: async (w) => ({ ...withKey(w), 'If-Match': '*' }), status: 200, critical: 1, after: 1 },
+  ],
+  updateUser: [
+    { name: 'If-Match *', status: 200, critical: 1 },
+    { name: 'If-Match current', headers: ifMatchCurrent(ownerPath), status: 200, critical: 1 },
+    { name: 'another user', headers: (w) => ({ ...bearer(w.other.token), 'If-Match': '*' }), status: 403, critical: 1 },
+    // The documented exception: the password is compared on the Worker between reading its hash and the write.
+    {
+      name: 'new email with currentPassword',
+      spec: (w) => ({
+        ...validRequests.updateUser(w),
+        body: { email: `moved-${crypto.randomUUID()}@example.com`, currentPassword: PASSWORD },
+      }),
+      status: 200,
+      critical: 2,
+      after: 1,
+    },
+  ],
+  deleteUser: [
+    { name: 'with posts and keys', status: 204, critical: 1 },
+    { name: 'If-Match stale', headers: stale, status: 412, critical: 1 },
+  ],
+  listPosts: [
+    { name: 'page and total', status: 200, critical: 1 },
+    { name: 'by author', spec: (w) => ({ query: { authorId: w.owner.user.id } }), status: 200, critical: 1 },
+  ],
+  getPost: [
+    { name: 'miss', status: 200, critical: 1 },
+    { name: 'cached', before: true, status: 200, critical: 0 },
+    { name: 'If-None-Match', headers: async (w) => ({ 'If-None-Match': await etagOf(postPath(w)) }), status: 304, critical: 0 },
+  ],
+  listUserPosts: [{ name: 'author, page and total', status: 200, critical: 1 }],
+  createUserPost: [
+    { name: 'token', status: 201, critical: 1 },
+    { name: 'API key', headers: withKey, status: 201, critical: 1, after: 1 },
+    { name: "another user's", headers: (w) => bearer(w.other.token), status: 403, critical: 1 },
+    ...idempotent(201),
+  ],
+  updateUserPost: [
+    { name: 'If-Match *', status: 200, critical: 1 },
+    { name: 'If-Match current', headers: ifMatchCurrent(postPath), status: 200, critical: 1 },
+    { name: 'If-Match stale', headers: stale, status: 412, critical: 1 },
+  ],
+  deleteUserPost: [
+    { name: 'If-Match *', status: 204, critical: 1 },
+    { name: 'If-Match stale', headers: stale, status: 412, critical: 1 },
+  ],
+  // The documented exception: the current password is compared between reading its hash and writing the new one.
+  changePassword: [
+    { name: 'token', status: 200, critical: 2, after: 1 },
+    { name: 'API key (no session scope)', headers: withKey, status: 403, critical: 1, after: 1 },
+  ],
+  logout: [
+    { name: 'token', status: 204, critical: 1 },
+    { name: 'API key (no session scope)', headers: withKey, status: 403, critical: 1, after: 1 },
+  ],
+  createApiKey: [
+    { name: 'token', status: 201, critical: 1 },
+    { name: 'API key', headers: withKey, status: 201, critical: 1, after: 1 },
+    ...idempotent(201),
+  ],
+  listApiKeys: [
+    { name: 'token', status: 200, critical: 1 },
+    { name: 'API key', headers: withKey, status: 200, critical: 1, after: 1 },
+  ],
+  revokeApiKey: [
+    { name: 'token', status: 204, critical: 1 },
+    { name: 'unknown key', spec: () => ({ path: { id: crypto.randomUUID() } }), status: 404, critical: 1 },
+  ],
 }
 
-async function registered(): Promise<Session> {
-  const measured = await measure('/api/auth/register', jsonInit('POST', { email: uniqueEmail('trips'), name: 'Trips', password: PASSWORD }))
-  return dataOf<Session>(measured)
-}
-
-async function withPost() {
-  const author = await registered()
-  const made = await measure(`/api/users/${author.user.id}/posts`, jsonInit('POST', { title: 'T', body: 'B' }, author.token))
-  return { author, post: dataOf<{ id: string }>(made) }
-}
+const cases = (Object.entries(table) as [OperationId, Case[]][]).flatMap(([operationId, variants]) =>
+  variants.map((variant) => ({ operationId, ...variant, after: variant.after ?? 0 })),
+)
 
 describe('D1 round trips per operation', () => {
-  it('the counter: a batch is one trip however many statements; each executed statement is one', async () => {
+  it('the counter: a batch is one trip however many statements; each executed statement is one; work after the answer apart', async () => {
     const { binding, trips } = countingD1(env.DB)
     const select = binding.prepare('SELECT ? AS n')
     await binding.batch([select.bind(1), select.bind(2), select.bind(3)])
     expect(await select.bind(4).first('n')).toBe(4)
-    await binding.prepare('SELECT 1').all()
-    expect(trips).toEqual(['batch of 3', 'first: SELECT ? AS n', 'all: SELECT 1'])
+    await afterResponse.run(true, () => binding.prepare('SELECT 1').all())
+    expect(trips).toEqual([
+      { what: 'batch of 3', afterResponse: false },
+      { what: 'first: SELECT ? AS n', afterResponse: false },
+      { what: 'all: SELECT 1', afterResponse: true },
+    ])
   })
 
-  it('health: 1', async () => {
-    expectTrips(await measure('/health'), 200, 1)
+  it('every operation of the document has its counts here', () => {
+    expect(Object.keys(table).sort()).toEqual(documentOperations.map((op) => op.operationId).sort())
   })
 
-  it('register: 1, and the welcome email (waitUntil) adds none', async () => {
-    const measured = await measure(
-      '/api/auth/register',
-      jsonInit('POST', { email: uniqueEmail('trips'), name: 'Trips', password: PASSWORD }),
-    )
-    expectTrips(measured, 201, 1)
-  })
-
-  it('login: 2 (the attempt, then clearing the failed count after the answer)', async () => {
-    const session = await registered()
-    expectTrips(await measure('/api/auth/login', jsonInit('POST', { email: session.user.email, password: PASSWORD })), 200, 2)
-  })
-
-  it('profile (authentication only): 1', async () => {
-    const session = await registered()
-    expectTrips(await measure('/api/profile', bearer(session.token)), 200, 1)
-  })
-
-  it('get user: 1; get post: 1', async () => {
-    const { author, post } = await withPost()
-    expectTrips(await measure(`/api/users/${author.user.id}`), 200, 1)
-    expectTrips(await measure(`/api/posts/${post.id}`), 200, 1)
-  })
-
-  it('a read the Worker cache answers costs none, 304 included', async () => {
-    const { post } = await withPost()
-    // The first read is a miss (1 round trip) and fills the Cache API entry.
-    expectTrips(await measure(`/api/posts/${post.id}`), 200, 1)
-    const again = await measure(`/api/posts/${post.id}`)
-    expectTrips(again, 200, 0)
-    const first = await app.request(
-      `/api/posts/${post.id}`,
-      { headers: { 'CF-Connecting-IP': '198.18.0.1' } },
-      env,
-      createExecutionContext(),
-    )
-    const tag = first.headers.get('etag') ?? ''
-    expectTrips(await measure(`/api/posts/${post.id}`, { headers: { 'if-none-match': tag } }), 304, 0)
-  })
-
-  it('lists with totals: 1 (rows and count in one batch)', async () => {
-    const { author } = await withPost()
-    expectTrips(await measure('/api/users?page=1'), 200, 1)
-    expectTrips(await measure('/api/posts?page=1'), 200, 1)
-    expectTrips(await measure(`/api/posts?page=1&authorId=${author.user.id}`), 200, 1)
-    expectTrips(await measure(`/api/users/${author.user.id}/posts?page=1`), 200, 1)
-  })
-
-  it('create post: 1 + 1 for authentication', async () => {
-    const author = await registered()
-    expectTrips(await measure(`/api/users/${author.user.id}/posts`, jsonInit('POST', { title: 'T', body: 'B' }, author.token)), 201, 2)
-  })
-
-  it('create post with an Idempotency-Key: 1 + 1 to claim the key + 1 to write + 1 to keep the answer; its replay: 1 + 1', async () => {
-    const author = await registered()
-    const init = jsonInit('POST', { title: 'T', body: 'B' }, author.token)
-    const headers = { ...(init.headers as Record<string, string>), 'Idempotency-Key': crypto.randomUUID() }
-    const first = await measure(`/api/users/${author.user.id}/posts`, { ...init, headers })
-    expectTrips(first, 201, 4)
-    const replay = await measure(`/api/users/${author.user.id}/posts`, { ...init, headers })
-    expectTrips(replay, 201, 2)
-    expect(replay.body).toMatchObject({ data: dataOf<{ id: string }>(first) })
-  })
-
-  it('admin creates a user: 1 + 1', async () => {
-    const admin = await registerAdmin()
-    expectTrips(
-      await measure(
-        '/api/users',
-        jsonInit('POST', { email: uniqueEmail('trips'), name: 'Made', password: PASSWORD, role: 'guest' }, admin.token),
-      ),
-      201,
-      2,
-    )
-  })
-
-  it('update post (PATCH): 1 + 1; delete post: 1 + 1', async () => {
-    const { author, post } = await withPost()
-    const path = `/api/users/${author.user.id}/posts/${post.id}`
-    expectTrips(await measure(path, jsonInit('PATCH', { title: 'Edited' }, author.token)), 200, 2)
-    expectTrips(await measure(path, bearer(author.token, 'DELETE')), 204, 2)
-  })
-
-  it('update user (PATCH and PUT): 1 + 1', async () => {
-    const session = await registered()
-    const path = `/api/users/${session.user.id}`
-    expectTrips(await measure(path, jsonInit('PATCH', { name: 'Renamed' }, session.token)), 200, 2)
-    expectTrips(await measure(path, jsonInit('PUT', { email: session.user.email, name: 'Replaced' }, session.token)), 200, 2)
-  })
-
-  it('delete user (posts and user in one batch): 1 + 1', async () => {
-    const { author } = await withPost()
-    expectTrips(await measure(`/api/users/${author.user.id}`, bearer(author.token, 'DELETE')), 204, 2)
-  })
-
-  it('a rejected token costs nothing; a forbidden write costs only the authentication', async () => {
-    const victim = await registered()
-    const other = await registered()
-    expectTrips(await measure('/api/profile', bearer('a.b.c')), 401, 0)
-    expectTrips(await measure(`/api/users/${victim.user.id}/posts`, jsonInit('POST', { title: 'T', body: 'B' }, other.token)), 403, 1)
-  })
+  it.each(cases)(
+    '$operationId, $name: $critical then $after',
+    async ({ operationId, headers = asOwner, spec, before, status, critical, after = 0 }) => {
+      const world = await makeWorld()
+      const request = spec ? spec(world) : validRequests[operationId](world)
+      const sent = await headers(world)
+      if (before) await measure(operationId, request, sent)
+      const measured = await measure(operationId, request, sent)
+      const listed = (trips: Trip[]) => trips.map((trip) => trip.what).join('\n')
+      expect(measured.status, `critical:\n${listed(measured.critical)}`).toBe(status)
+      expect(measured.critical, `the client waited for:\n${listed(measured.critical)}`).toHaveLength(critical)
+      expect(measured.after, `after the answer:\n${listed(measured.after)}`).toHaveLength(after)
+    },
+  )
 })

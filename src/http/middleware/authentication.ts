@@ -1,40 +1,50 @@
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
-import { authenticate } from '../../application/auth'
-import { assertScopes, type Credential, type Scope } from '../../domain/api-key'
+import { identify, recordKeyUse } from '../../application/auth'
+import type { Access, Principal } from '../../domain/access'
+import type { Scope } from '../../domain/api-key'
 import { unauthorized } from '../../domain/errors'
-import type { User } from '../../domain/user'
-import { requestDeps } from '../../runtime/composition'
+import { isolateServices, requestDeps, verifyToken } from '../../runtime/composition'
 import type { AppEnv } from '../app-env'
 
 const BEARER = /^Bearer ([\w.-]{1,1024})$/
+const identified = new WeakMap<Context<AppEnv>, Promise<Principal | null>>()
 
-/**
- * Requires `Authorization: Bearer <login token or API key>` naming a user that exists now, whose credential holds the
- * scopes the operation's contract requires (its `security` requirement); sets the caller and the credential.
- */
-export function requireAuth(scopes: readonly Scope[]) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+/** Who the request's bearer credential says it is, without the database; asked by the rate limiter and by authentication. */
+export function principalOf(c: Context<AppEnv>): Promise<Principal | null> {
+  let found = identified.get(c)
+  if (!found) {
     const bearer = BEARER.exec(c.req.header('Authorization') ?? '')?.[1]
-    if (!bearer) throw unauthorized('Send a bearer token or API key: Authorization: Bearer <token>')
-    const { user, credential } = await authenticate(requestDeps(c), bearer)
-    c.set('user', user)
-    c.set('credential', credential)
-    assertScopes(credential, scopes)
-    await next()
-  })
-}
-
-/** The signed-in caller (a User is also an Actor). */
-export function actor(c: Context<AppEnv>): User {
-  const found = c.get('user')
-  if (!found) throw unauthorized()
+    const { keySecrets } = isolateServices(c)
+    found = bearer
+      ? identify({ keySecrets, tokens: { ...isolateServices(c).tokens, verify: (t) => verifyToken(c, t) } }, bearer)
+      : Promise.resolve(null)
+    identified.set(c, found)
+  }
   return found
 }
 
-/** What the caller's token or API key may do. */
-export function credential(c: Context<AppEnv>): Credential {
-  const found = c.get('credential')
+/**
+ * Requires `Authorization: Bearer <login token or API key>`: a token whose signature and expiry hold, or a key of the
+ * shape this API issues, checked here without the database. The operation then confirms the caller (that they exist
+ * now, with the role and the scopes the contract's `security` requirement names) in its own round trip.
+ */
+export function requireAuth(scopes: readonly Scope[]) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (!BEARER.test(c.req.header('Authorization') ?? ''))
+      throw unauthorized('Send a bearer token or API key: Authorization: Bearer <token>')
+    const principal = await principalOf(c)
+    if (!principal) throw unauthorized('The token or API key is invalid or expired')
+    const granted: Access = { principal, scopes, now: Date.now() }
+    c.set('access', granted)
+    await next()
+    recordKeyUse(requestDeps(c), granted.confirmed, granted.now)
+  })
+}
+
+/** The request's credential, for the operation to confirm. */
+export function access(c: Context<AppEnv>): Access {
+  const found = c.get('access')
   if (!found) throw unauthorized()
   return found
 }

@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env'
-import { isolateServices, verifyToken } from '../../runtime/composition'
+import { isolateServices } from '../../runtime/composition'
+import { principalOf } from './authentication'
 import { digestHex } from '../digest'
 import { sendError } from '../envelope'
 
@@ -19,17 +20,9 @@ function tooMany(c: Context<AppEnv>) {
  * valid login token (checked without D1), otherwise per client address. A made-up key or token buys no bucket.
  */
 export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const { limits, keySecrets } = isolateServices(c)
-  const bearer = /^Bearer (\S+)$/.exec(c.req.header('Authorization') ?? '')?.[1]
-  let bucket = `ip:${clientIp(c)}`
-  if (bearer && keySecrets.looksLikeKey(bearer)) {
-    const hash = await keySecrets.recognise(bearer)
-    if (hash) bucket = `key:${hash}`
-  } else if (bearer) {
-    const userId = (await verifyToken(c, bearer))?.userId
-    if (userId) bucket = `user:${userId}`
-  }
-  if (!(await limits.general.allow(bucket))) return tooMany(c)
+  const principal = await principalOf(c)
+  const bucket = !principal ? `ip:${clientIp(c)}` : principal.kind === 'key' ? `key:${principal.hash}` : `user:${principal.userId}`
+  if (!(await isolateServices(c).limits.general.allow(bucket))) return tooMany(c)
   await next()
 })
 

@@ -15,7 +15,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     route: c.req.routePath,
     status,
     durationMs: Math.round((performance.now() - started) * 100) / 100,
-    userId: c.get('user')?.id,
+    userId: c.get('access')?.confirmed?.user.id,
   }
   if (status >= 500) logger.error('request', line)
   else logger.info('request', line)

@@ -1,10 +1,10 @@
-import { and, count, eq, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, count, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
-import type { ApiKeyRepository, NewApiKey } from '../../application/ports'
+import type { ApiKeyRepository, Guard, NewApiKey } from '../../application/ports'
 import type { ApiKey, KeyScope } from '../../domain/api-key'
 import type { PageRequest } from '../../domain/page'
-import { apiKeys, users } from './schema'
-import { userColumns } from './users'
+import { allowed, callerId, confirm, readCaller, rowWhere } from './callers'
+import { apiKeys } from './schema'
 
 const keyColumns = {
   id: apiKeys.id,
@@ -20,12 +20,13 @@ const keyColumns = {
 
 type KeyRow = Omit<ApiKey, 'scopes'> & { scopes: string }
 const toKey = ({ scopes, ...row }: KeyRow): ApiKey => ({ ...row, scopes: scopes.split(',') as KeyScope[] })
-const activeOf = (userId: string) => and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))
+const activeOf = (userId: SQL) => and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))
 
 export class D1ApiKeyRepository implements ApiKeyRepository {
   constructor(private readonly db: DrizzleD1Database) {}
 
-  async create({ userId, name, scopes, expiresAt, secret }: NewApiKey, maxActive: number): Promise<ApiKey | null> {
+  async create(guard: Guard, { name, scopes, expiresAt, secret }: NewApiKey, maxActive: number): Promise<ApiKey | null> {
+    const userId = callerId(this.db, guard.access.principal)
     const row = {
       id: crypto.randomUUID(),
       userId,
@@ -36,39 +37,30 @@ export class D1ApiKeyRepository implements ApiKeyRepository {
       scopes: scopes.join(','),
       createdAt: new Date().toISOString(),
       expiresAt,
+      revokedAt: null,
+      lastUsedAt: null,
     }
-    // Inserted only while the user has fewer than maxActive active keys: the count and the insert are one statement.
+    // Inserted for the caller, only when the guard holds and while they have fewer than maxActive active keys: the
+    // guard, the count and the insert are one statement.
     const activeCount = this.db.select({ n: count() }).from(apiKeys).where(activeOf(userId))
-    const [created] = await this.db
+    const insert = this.db
       .insert(apiKeys)
-      .select(
-        this.db
-          .select({
-            id: sql`${row.id}`.as('id'),
-            userId: sql`${row.userId}`.as('user_id'),
-            name: sql`${row.name}`.as('name'),
-            prefix: sql`${row.prefix}`.as('prefix'),
-            last4: sql`${row.last4}`.as('last4'),
-            hash: sql`${row.hash}`.as('hash'),
-            scopes: sql`${row.scopes}`.as('scopes'),
-            createdAt: sql`${row.createdAt}`.as('created_at'),
-            expiresAt: sql`${row.expiresAt}`.as('expires_at'),
-            revokedAt: sql`null`.as('revoked_at'),
-            lastUsedAt: sql`null`.as('last_used_at'),
-          })
-          .from(users)
-          .where(and(eq(users.id, userId), lt(sql`(${activeCount})`, maxActive))),
-      )
+      .select(rowWhere(apiKeys, row, and(allowed(this.db, guard), lt(sql`(${activeCount})`, maxActive))))
       .returning(keyColumns)
+    const [found, [created]] = await this.db.batch([readCaller(this.db, guard.access.principal), insert])
+    confirm(found, guard)
     return created ? toKey(created) : null
   }
 
-  async list(userId: string, { page, pageSize, after }: PageRequest<'createdAt'>) {
+  async list(guard: Guard, { page, pageSize, after }: PageRequest<'createdAt'>) {
+    // Read with the caller, and shown only once confirm() accepts them.
+    const userId = callerId(this.db, guard.access.principal)
     // Newest first; a user has at most a few dozen active keys, so offset and keyset cost the same here.
     const position = after
       ? or(lt(apiKeys.createdAt, after.value), and(eq(apiKeys.createdAt, after.value), lt(apiKeys.id, after.id)))
       : undefined
-    const [rows, [total]] = await this.db.batch([
+    const [found, rows, [total]] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
       this.db
         .select(keyColumns)
         .from(apiKeys)
@@ -78,27 +70,21 @@ export class D1ApiKeyRepository implements ApiKeyRepository {
         .offset(after ? 0 : (page - 1) * pageSize),
       this.db.select({ n: count() }).from(apiKeys).where(activeOf(userId)),
     ])
+    confirm(found, guard)
     return { items: rows.map(toKey), total: total?.n ?? 0 }
   }
 
-  async revoke(userId: string, id: string): Promise<boolean> {
-    const revoked = await this.db
-      .update(apiKeys)
-      .set({ revokedAt: new Date().toISOString() })
-      .where(and(eq(apiKeys.id, id), activeOf(userId)))
-      .returning({ id: apiKeys.id })
+  async revoke(guard: Guard, id: string): Promise<boolean> {
+    const [found, revoked] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
+      this.db
+        .update(apiKeys)
+        .set({ revokedAt: new Date().toISOString() })
+        .where(and(eq(apiKeys.id, id), activeOf(callerId(this.db, guard.access.principal)), allowed(this.db, guard)))
+        .returning({ id: apiKeys.id }),
+    ])
+    confirm(found, guard)
     return revoked.length > 0
-  }
-
-  async authenticate(hash: string) {
-    // The key by its hash (a unique index) and its owner as stored now, in one read.
-    const [found] = await this.db
-      .select({ key: keyColumns, user: userColumns })
-      .from(apiKeys)
-      .innerJoin(users, eq(users.id, apiKeys.userId))
-      .where(and(eq(apiKeys.hash, hash), isNull(apiKeys.revokedAt)))
-      .limit(1)
-    return found ? { key: toKey(found.key), user: found.user } : null
   }
 
   async touch(id: string, at: string): Promise<void> {

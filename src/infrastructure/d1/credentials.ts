@@ -1,10 +1,10 @@
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
-import type { Credentials, PasswordAttempt } from '../../application/ports'
+import type { Credentials, Guard, PasswordAttempt } from '../../application/ports'
 import type { User } from '../../domain/user'
 import { decoyHash, hashPassword, verifyPassword } from '../passwords'
-import { compiled, qb, value } from './compiled'
-import { userColumns, type UserRow, toUser } from './users'
+import { allowed, callerId, confirm, readCaller } from './callers'
+import { userColumns } from './users'
 import { users } from './schema'
 
 // An account locks after every LOCK_EVERY password attempts in a row that were not followed by a success, for
@@ -13,40 +13,39 @@ const LOCK_EVERY = 5
 const LOCK_MS = 60_000
 const MAX_DOUBLINGS = 4
 
-// Every authenticated request reads its user with the token generation its token must carry.
-const sessionById = compiled(() =>
-  qb
-    .select({ ...userColumns, tokenGeneration: users.tokenGeneration })
-    .from(users)
-    .where(eq(users.id, value('id')))
-    .limit(1),
-)
-
 export class D1Credentials implements Credentials {
-  private readonly client: D1Database
+  constructor(private readonly db: DrizzleD1Database) {}
 
-  constructor(private readonly db: DrizzleD1Database & { $client: D1Database }) {
-    this.client = db.$client
-  }
-
-  async attemptPassword(account: { email: string } | { id: string }, password: string, now: number): Promise<PasswordAttempt> {
+  async attemptPassword(account: { email: string } | { caller: Guard }, password: string, now: number): Promise<PasswordAttempt> {
     // lower(email) = ?: the expression the unique index is on, so this is one index seek; emails are ASCII (the contract).
-    const match = 'email' in account ? eq(sql`lower(${users.email})`, account.email.toLowerCase()) : eq(users.id, account.id)
+    const match =
+      'email' in account
+        ? eq(sql`lower(${users.email})`, account.email.toLowerCase())
+        : and(eq(users.id, callerId(this.db, account.caller.access.principal)), allowed(this.db, account.caller))
     const streak = sql`(${users.failedLogins} + 1)`
     // Claiming the attempt and reading the lock are one statement each in one transaction: parallel guesses are
     // serialised by SQLite, so no more than LOCK_EVERY of them are ever evaluated before the lock holds.
-    const [claimed, [current]] = await this.db.batch([
-      this.db
-        .update(users)
-        .set({
-          failedLogins: streak,
-          lockedUntil: sql`CASE WHEN ${streak} % ${LOCK_EVERY} = 0
-            THEN ${now} + ${LOCK_MS} * (1 << min(${streak} / ${LOCK_EVERY} - 1, ${MAX_DOUBLINGS})) ELSE ${users.lockedUntil} END`,
-        })
-        .where(and(match, or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
-        .returning({ ...userColumns, passwordHash: users.passwordHash, tokenGeneration: users.tokenGeneration }),
-      this.db.select({ lockedUntil: users.lockedUntil }).from(users).where(match).limit(1),
-    ])
+    const claim = this.db
+      .update(users)
+      .set({
+        failedLogins: streak,
+        lockedUntil: sql`CASE WHEN ${streak} % ${LOCK_EVERY} = 0
+          THEN ${now} + ${LOCK_MS} * (1 << min(${streak} / ${LOCK_EVERY} - 1, ${MAX_DOUBLINGS})) ELSE ${users.lockedUntil} END`,
+      })
+      .where(and(match, or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
+      .returning({ ...userColumns, passwordHash: users.passwordHash, tokenGeneration: users.tokenGeneration })
+    const lock = this.db.select({ lockedUntil: users.lockedUntil }).from(users).where(match).limit(1)
+    if ('email' in account) return this.evaluate(await this.db.batch([claim, lock]), password)
+    // The caller's own account: read with the caller, so a caller the guard refuses is 401 or 403 and made no attempt.
+    const [found, ...outcome] = await this.db.batch([readCaller(this.db, account.caller.access.principal), claim, lock])
+    confirm(found, account.caller)
+    return this.evaluate(outcome, password)
+  }
+
+  private async evaluate(
+    [claimed, [current]]: [(User & { passwordHash: string; tokenGeneration: number })[], { lockedUntil: number | null }[]],
+    password: string,
+  ): Promise<PasswordAttempt> {
     const row = claimed[0]
     if (!row) {
       if (current?.lockedUntil) return { outcome: 'locked', until: current.lockedUntil }
@@ -62,27 +61,35 @@ export class D1Credentials implements Credentials {
     await this.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, id))
   }
 
-  async getSession(id: string): Promise<{ user: User; tokenGeneration: number } | null> {
-    const row = await sessionById(this.client, [], { id }).first<UserRow & { token_generation: number }>()
-    return row ? { user: toUser(row), tokenGeneration: row.token_generation } : null
+  /** The caller's own row, when the guard holds. */
+  private own(guard: Guard) {
+    return and(eq(users.id, callerId(this.db, guard.access.principal)), allowed(this.db, guard))
   }
 
-  async changePassword(id: string, password: string) {
+  async changePassword(guard: Guard, password: string) {
     const passwordHash = await hashPassword(password)
-    const [row] = await this.db
-      .update(users)
-      .set({ passwordHash, tokenGeneration: sql`${users.tokenGeneration} + 1`, failedLogins: 0, lockedUntil: null })
-      .where(eq(users.id, id))
-      .returning({ ...userColumns, tokenGeneration: users.tokenGeneration })
-    if (!row) return null
+    const [found, [row]] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
+      this.db
+        .update(users)
+        .set({ passwordHash, tokenGeneration: sql`${users.tokenGeneration} + 1`, failedLogins: 0, lockedUntil: null })
+        .where(this.own(guard))
+        .returning({ ...userColumns, tokenGeneration: users.tokenGeneration }),
+    ])
+    confirm(found, guard)
+    if (!row) throw new Error('A guarded UPDATE the guard allowed changed no row')
     const { tokenGeneration, ...user } = row
     return { user, tokenGeneration }
   }
 
-  async endSessions(id: string): Promise<void> {
-    await this.db
-      .update(users)
-      .set({ tokenGeneration: sql`${users.tokenGeneration} + 1` })
-      .where(eq(users.id, id))
+  async endSessions(guard: Guard): Promise<void> {
+    const [found] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
+      this.db
+        .update(users)
+        .set({ tokenGeneration: sql`${users.tokenGeneration} + 1` })
+        .where(this.own(guard)),
+    ])
+    confirm(found, guard)
   }
 }

@@ -6,4 +6,3 @@ function messages(error: unknown): string {
 }
 
 export const isUniqueViolation = (error: unknown) => messages(error).includes('UNIQUE constraint failed')
-export const isForeignKeyViolation = (error: unknown) => messages(error).includes('FOREIGN KEY constraint failed')

@@ -1,6 +1,7 @@
-import { and, eq, lt, sql } from 'drizzle-orm'
+import { and, eq, lt, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
-import type { IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../application/ports'
+import type { Guard, IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../application/ports'
+import { allowed, callerId, confirm, readCaller, rowWhere } from './callers'
 import { idempotencyKeys } from './schema'
 
 // A finished request's response is kept for a day (complete()); an unfinished one's claim is a lease far shorter, though longer than
@@ -10,20 +11,15 @@ export const LEASE_MS = 2 * 60 * 1000
 export class D1IdempotencyStore implements IdempotencyStore {
   constructor(private readonly db: DrizzleD1Database) {}
 
-  private row(scope: string, key: string) {
+  private row(scope: string | SQL, key: string) {
     return and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))
   }
 
-  async begin(scope: string, key: string, fingerprint: string): Promise<IdempotencyBegin> {
+  async begin(owner: string | Guard, key: string, fingerprint: string): Promise<IdempotencyBegin & { scope: string }> {
     const now = new Date()
-    // One transaction: drop an expired claim, try to claim, read whoever holds it. The primary key decides races.
-    const [, claimed, [held]] = await this.db.batch([
-      this.db.delete(idempotencyKeys).where(and(this.row(scope, key), lt(idempotencyKeys.expiresAt, now.toISOString()))),
-      this.db
-        .insert(idempotencyKeys)
-        .values({ scope, key, fingerprint, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + LEASE_MS).toISOString() })
-        .onConflictDoNothing()
-        .returning({ key: idempotencyKeys.key }),
+    const createdAt = now.toISOString()
+    const expiresAt = new Date(now.getTime() + LEASE_MS).toISOString()
+    const held = (scope: string | SQL) =>
       this.db
         .select({
           fingerprint: idempotencyKeys.fingerprint,
@@ -32,9 +28,51 @@ export class D1IdempotencyStore implements IdempotencyStore {
           headers: idempotencyKeys.headers,
         })
         .from(idempotencyKeys)
-        .where(this.row(scope, key)),
+        .where(this.row(scope, key))
+    // One transaction: drop an expired claim, try to claim, read whoever holds it. The primary key decides races.
+    const dropExpired = (scope: string | SQL) =>
+      this.db.delete(idempotencyKeys).where(and(this.row(scope, key), lt(idempotencyKeys.expiresAt, createdAt)))
+    if (typeof owner === 'string') {
+      const [, claimed, [holder]] = await this.db.batch([
+        dropExpired(owner),
+        this.db
+          .insert(idempotencyKeys)
+          .values({ scope: owner, key, fingerprint, createdAt, expiresAt })
+          .onConflictDoNothing()
+          .returning({ key: idempotencyKeys.key }),
+        held(owner),
+      ])
+      return { ...this.outcome(claimed.length > 0, holder, fingerprint), scope: owner }
+    }
+    // A caller's key is theirs (their user id, whatever credential they send), read with the caller in the same round
+    // trip: a caller the guard refuses claims nothing and is told 401 or 403; a replay needs no other trip.
+    const scope = callerId(this.db, owner.access.principal)
+    const [found, , claimed, [holder]] = await this.db.batch([
+      readCaller(this.db, owner.access.principal),
+      dropExpired(scope),
+      this.db
+        .insert(idempotencyKeys)
+        .select(
+          rowWhere(
+            idempotencyKeys,
+            { scope, key, fingerprint, status: null, body: null, headers: null, createdAt, expiresAt },
+            allowed(this.db, owner),
+          ),
+        )
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key }),
+      held(scope),
     ])
-    if (claimed.length) return { state: 'started' }
+    const caller = confirm(found, owner)
+    return { ...this.outcome(claimed.length > 0, holder, fingerprint), scope: caller.user.id }
+  }
+
+  private outcome(
+    claimed: boolean,
+    held: { fingerprint: string; status: number | null; body: string | null; headers: string | null } | undefined,
+    fingerprint: string,
+  ): IdempotencyBegin {
+    if (claimed) return { state: 'started' }
     if (!held || held.fingerprint !== fingerprint) return { state: 'mismatch' }
     if (held.status === null) return { state: 'in-progress' }
     return {

@@ -1,10 +1,10 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm'
+import { and, count, eq, exists, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
-import type { NewPost, PostChanges, PostRepository, PostSort } from '../../application/ports'
+import type { Guard, NewPost, PostChanges, PostRepository, PostSort } from '../../application/ports'
 import type { PageRequest } from '../../domain/page'
 import { preconditionFailed } from '../../domain/errors'
 import type { Post } from '../../domain/post'
-import { isForeignKeyViolation } from './errors'
+import { allowed, confirm, readCaller, rowWhere } from './callers'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
 import { posts, rowCounts, users } from './schema'
@@ -114,18 +114,25 @@ export class D1PostRepository implements PostRepository {
     return row ? toPost(row) : null
   }
 
-  async create({ authorId, title, body }: NewPost): Promise<Post | null> {
+  async create(guard: Guard, { authorId, title, body }: NewPost): Promise<Post | null> {
     const now = new Date().toISOString()
-    try {
-      const [post] = await this.db
+    const row = { id: crypto.randomUUID(), userId: authorId, title, body, version: 1, createdAt: now, updatedAt: now }
+    // Inserted only when the author exists and the guard holds.
+    const [found, [post]] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
+      this.db
         .insert(posts)
-        .values({ id: crypto.randomUUID(), userId: authorId, title, body, createdAt: now, updatedAt: now })
-        .returning(postColumns)
-      return post ?? null
-    } catch (error) {
-      if (isForeignKeyViolation(error)) return null
-      throw error
-    }
+        .select(
+          rowWhere(
+            posts,
+            row,
+            and(exists(this.db.select({ id: users.id }).from(users).where(eq(users.id, authorId))), allowed(this.db, guard)),
+          ),
+        )
+        .returning(postColumns),
+    ])
+    confirm(found, guard)
+    return post ?? null
   }
 
   private owned(id: string, authorId: string) {
@@ -141,29 +148,33 @@ export class D1PostRepository implements PostRepository {
     return this.db.select({ id: posts.id }).from(posts).where(this.owned(id, authorId)).limit(1)
   }
 
-  async update(id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null> {
+  async update(guard: Guard, id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null> {
     const values = { title: changes.title, body: changes.body, version: sql`${posts.version} + 1`, updatedAt: new Date().toISOString() }
-    const [[post], [current]] = await this.db.batch([
+    const [found, [post], [current]] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
       this.db
         .update(posts)
         .set(values)
-        .where(this.matching(id, authorId, ifVersion))
+        .where(and(this.matching(id, authorId, ifVersion), allowed(this.db, guard)))
         .returning(postColumns),
       this.exists(id, authorId),
     ])
+    confirm(found, guard)
     if (post) return post
     if (current) throw preconditionFailed()
     return null
   }
 
-  async delete(id: string, authorId: string, ifVersion?: number[]): Promise<boolean> {
-    const [removed, [remaining]] = await this.db.batch([
+  async delete(guard: Guard, id: string, authorId: string, ifVersion?: number[]): Promise<boolean> {
+    const [found, removed, [remaining]] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
       this.db
         .delete(posts)
-        .where(this.matching(id, authorId, ifVersion))
+        .where(and(this.matching(id, authorId, ifVersion), allowed(this.db, guard)))
         .returning({ id: posts.id }),
       this.exists(id, authorId),
     ])
+    confirm(found, guard)
     if (removed.length) return true
     if (remaining) throw preconditionFailed()
     return false

@@ -1,10 +1,11 @@
 import { and, eq, exists, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
-import type { NewUser, UserChanges, UserRepository, UserSort } from '../../application/ports'
+import type { Guard, NewUser, UserChanges, UserRepository, UserSort } from '../../application/ports'
 import { conflict, preconditionFailed, reauthenticationRequired } from '../../domain/errors'
 import type { User } from '../../domain/user'
 import { hashPassword } from '../passwords'
 import { isUniqueViolation } from './errors'
+import { allowed, confirm, readCaller, rowWhere } from './callers'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
 import { posts, rowCounts, users } from './schema'
@@ -52,7 +53,6 @@ const totalOfUsers = compiled(() =>
     .from(rowCounts)
     .where(eq(rowCounts.name, 'users')),
 )
-// Every authenticated request reads its user by id.
 const userById = compiled(() =>
   qb
     .select(userColumns)
@@ -84,15 +84,30 @@ export class D1UserRepository implements UserRepository {
     return row ? toUser(row) : null
   }
 
-  async create({ password, ...fields }: NewUser): Promise<User> {
+  async caller(guard: Guard) {
+    return confirm(await readCaller(this.db, guard.access.principal), guard)
+  }
+
+  async create({ password, ...fields }: NewUser, guard?: Guard): Promise<User> {
     const now = new Date().toISOString()
-    const passwordHash = await hashPassword(password)
+    const row = { id: crypto.randomUUID(), ...fields, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now }
     try {
-      const [user] = await this.db
-        .insert(users)
-        .values({ id: crypto.randomUUID(), ...fields, passwordHash, createdAt: now, updatedAt: now })
-        .returning(userColumns)
-      if (!user) throw new Error('INSERT ... RETURNING returned no row')
+      if (!guard) {
+        const [user] = await this.db.insert(users).values(row).returning(userColumns)
+        if (!user) throw new Error('INSERT ... RETURNING returned no row')
+        return user
+      }
+      // Inserted only when the guard holds: a refused caller takes no email, so a refusal is never a 409.
+      const [found, created] = await this.db.batch([
+        readCaller(this.db, guard.access.principal),
+        this.db
+          .insert(users)
+          .select(rowWhere(users, { ...row, version: 1, tokenGeneration: 0, failedLogins: 0, lockedUntil: null }, allowed(this.db, guard)))
+          .returning(userColumns),
+      ])
+      confirm(found, guard)
+      const [user] = created
+      if (!user) throw new Error('A guarded INSERT the guard allowed returned no row')
       return user
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken()
@@ -109,7 +124,13 @@ export class D1UserRepository implements UserRepository {
     return this.db.select({ version: users.version }).from(users).where(eq(users.id, id)).limit(1)
   }
 
-  async update(id: string, changes: UserChanges, ifVersion: number[] | undefined, { emailConfirmed }: { emailConfirmed: boolean }) {
+  async update(
+    guard: Guard,
+    id: string,
+    changes: UserChanges,
+    ifVersion: number[] | undefined,
+    { emailConfirmed }: { emailConfirmed: boolean },
+  ) {
     // Only the named columns are written; request keys never become column names.
     const values = {
       email: changes.email,
@@ -122,16 +143,18 @@ export class D1UserRepository implements UserRepository {
     const keepsEmail =
       changes.email !== undefined && !emailConfirmed ? eq(sql`lower(${users.email})`, changes.email.toLowerCase()) : undefined
     try {
-      // The conditional write and the check of what stopped it share one round trip: 404, 412 and 403 are told apart
-      // without a race.
-      const [[user], [current]] = await this.db.batch([
+      // The caller, the conditional write and the check of what stopped it share one round trip: 401, 403, 404, 412
+      // and a needed password are told apart without a race.
+      const [found, [user], [current]] = await this.db.batch([
+        readCaller(this.db, guard.access.principal),
         this.db
           .update(users)
           .set(values)
-          .where(and(this.matching(id, ifVersion), keepsEmail))
+          .where(and(this.matching(id, ifVersion), keepsEmail, allowed(this.db, guard)))
           .returning(userColumns),
         this.db.select({ version: users.version }).from(users).where(eq(users.id, id)).limit(1),
       ])
+      confirm(found, guard)
       if (user) return user
       if (!current) return null
       if (ifVersion && !ifVersion.includes(current.version)) throw preconditionFailed()
@@ -142,17 +165,22 @@ export class D1UserRepository implements UserRepository {
     }
   }
 
-  async delete(id: string, ifVersion?: number[]) {
-    // One batch is one transaction: the posts and the user go together or not at all.
+  async delete(guard: Guard, id: string, ifVersion?: number[]) {
+    // One batch is one transaction: the posts and the user go together or not at all, and only when the guard holds.
     const userMatches = exists(this.db.select({ id: users.id }).from(users).where(this.matching(id, ifVersion)))
-    const [removedPosts, removedUsers, [remaining]] = await this.db.batch([
+    const [found, removedPosts, removedUsers, [remaining]] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
       this.db
         .delete(posts)
-        .where(and(eq(posts.userId, id), userMatches))
+        .where(and(eq(posts.userId, id), userMatches, allowed(this.db, guard)))
         .returning({ id: posts.id }),
-      this.db.delete(users).where(this.matching(id, ifVersion)).returning({ id: users.id }),
+      this.db
+        .delete(users)
+        .where(and(this.matching(id, ifVersion), allowed(this.db, guard)))
+        .returning({ id: users.id }),
       this.currentVersion(id),
     ])
+    confirm(found, guard)
     if (removedUsers.length) return { posts: removedPosts.map((post) => post.id) }
     if (remaining) throw preconditionFailed()
     return null

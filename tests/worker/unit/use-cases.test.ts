@@ -1,12 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
 import { getHealth } from '../../../src/application/health'
-import { authenticate, changePassword, login, logout, register } from '../../../src/application/auth'
+import { changePassword, getProfile, login, logout, register } from '../../../src/application/auth'
 import { createUserPost, deleteUserPost, listUserPosts, updateUserPost } from '../../../src/application/posts'
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../src/application/users'
 import { DomainError } from '../../../src/domain/errors'
-import { fakeTokens, memoryCredentials, noApiKeys, memoryPosts, memoryUsers, recordingEmail } from './fakes'
+import { fakeTokens, memoryCredentials, noApiKeys, memoryPosts, memoryUsers, recordingEmail, tokenAccess } from './fakes'
 
-const admin = { id: 'admin-1', role: 'admin' as const }
 const rejectsWith = (code: string) => expect.objectContaining({ name: 'DomainError', code })
 
 function registerDeps(emailFails = false) {
@@ -26,7 +25,7 @@ function registerDeps(emailFails = false) {
       onBackgroundError: (_event: string, e: unknown) => void errors.push(e),
       tokens: fakeTokens,
       email,
-      background: (p: Promise<unknown>) => void background.push(p),
+      background: (work: () => Promise<unknown>) => void background.push(work()),
       onEmailError: (e: unknown) => void errors.push(e),
     },
   }
@@ -50,7 +49,7 @@ describe('register', () => {
   })
 })
 
-describe('login and authenticate', () => {
+describe('login and the caller', () => {
   it('the same INVALID_CREDENTIALS for an unknown email and a wrong password', async () => {
     const { deps } = registerDeps()
     await register(deps, { email: 'c@example.com', name: 'C', password: 'password123' })
@@ -60,29 +59,32 @@ describe('login and authenticate', () => {
 
   it('refuses a valid token of a user that no longer exists', async () => {
     const { deps, users } = registerDeps()
-    const { user, token } = await register(deps, { email: 'd@example.com', name: 'D', password: 'password123' })
-    expect((await authenticate(deps, token)).user.id).toBe(user.id)
-    await users.delete(user.id)
-    await expect(authenticate(deps, token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
+    const { user } = await register(deps, { email: 'd@example.com', name: 'D', password: 'password123' })
+    expect((await getProfile(deps, tokenAccess(user))).id).toBe(user.id)
+    await users.delete({ access: tokenAccess(user) }, user.id)
+    await expect(getProfile(deps, tokenAccess(user))).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
   })
 
   it('refuses a token issued before a sign-out or a password change; the new one works', async () => {
     const { deps } = registerDeps()
-    const { user, token } = await register(deps, { email: 'e@example.com', name: 'E', password: 'password123' })
-    await logout(deps, user)
-    await expect(authenticate(deps, token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
+    const { user } = await register(deps, { email: 'e@example.com', name: 'E', password: 'password123' })
+    await logout(deps, tokenAccess(user, 0))
+    await expect(getProfile(deps, tokenAccess(user, 0))).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
+    await expect(logout(deps, tokenAccess(user, 0))).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
     const again = await login(deps, { email: 'E@example.com', password: 'password123' })
-    const changed = await changePassword(deps, user, { currentPassword: 'password123', newPassword: 'another-password' })
-    await expect(authenticate(deps, again.token)).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
-    expect((await authenticate(deps, changed.token)).user.id).toBe(user.id)
-    await expect(changePassword(deps, user, { currentPassword: 'wrong', newPassword: 'x-password' })).rejects.toEqual(
+    expect(again.token).toBe(`token-for-${user.id}@1`)
+    const changed = await changePassword(deps, tokenAccess(user, 1), { currentPassword: 'password123', newPassword: 'another-password' })
+    expect(changed.token).toBe(`token-for-${user.id}@2`)
+    await expect(getProfile(deps, tokenAccess(user, 1))).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
+    expect((await getProfile(deps, tokenAccess(user, 2))).id).toBe(user.id)
+    await expect(changePassword(deps, tokenAccess(user, 2), { currentPassword: 'wrong', newPassword: 'x-password' })).rejects.toEqual(
       rejectsWith('REAUTHENTICATION_REQUIRED'),
     )
   })
 })
 
 describe('user rules', () => {
-  it('only an admin creates users and changes roles; a user may act only on themselves', async () => {
+  it('only an admin creates users and changes roles; a user may act only on themselves; a guest writes nothing', async () => {
     const users = memoryUsers()
     const deps = {
       users,
@@ -91,17 +93,19 @@ describe('user rules', () => {
       background: () => undefined,
       onBackgroundError: () => undefined,
     }
-    const alice = await users.create({ email: 'alice@example.com', name: 'Alice', role: 'user', password: 'p' })
+    const admin = tokenAccess(await users.create({ email: 'root@example.com', name: 'Root', role: 'admin', password: 'p' }))
+    const aliceUser = await users.create({ email: 'alice@example.com', name: 'Alice', role: 'user', password: 'p' })
     const bob = await users.create({ email: 'bob@example.com', name: 'Bob', role: 'user', password: 'p' })
+    const alice = tokenAccess(aliceUser)
     await expect(createUser({ users }, alice, { email: 'e@example.com', name: 'E', role: 'user', password: 'p' })).rejects.toEqual(
       rejectsWith('FORBIDDEN'),
     )
     await expect(updateUser(deps, alice, bob.id, { name: 'Hacked' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
-    await expect(updateUser(deps, alice, alice.id, { role: 'admin' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
-    expect((await updateUser(deps, alice, alice.id, { role: 'user', name: 'Al' })).name).toBe('Al')
+    await expect(updateUser(deps, alice, aliceUser.id, { role: 'admin' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    expect((await updateUser(deps, alice, aliceUser.id, { role: 'user', name: 'Al' })).name).toBe('Al')
     expect((await updateUser(deps, admin, bob.id, { role: 'guest' })).role).toBe('guest')
-    // A guest reads only: no write of theirs goes through, not even to their own name.
-    await expect(updateUser(deps, { ...bob, role: 'guest' }, bob.id, { name: 'Guesty' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    // Bob is a guest now, whatever his token was issued as: no write of his goes through, not even to his own name.
+    await expect(updateUser(deps, tokenAccess(bob), bob.id, { name: 'Guesty' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
     await expect(deleteUser({ users }, admin, 'missing')).rejects.toEqual(rejectsWith('NOT_FOUND'))
   })
 
@@ -117,19 +121,21 @@ describe('user rules', () => {
 
 describe('post rules', () => {
   it("authors and admins write; others are refused; another author's post is NOT_FOUND", async () => {
-    const posts = memoryPosts(new Set(['u1', 'u2']))
-    const u1 = { id: 'u1', role: 'user' as const }
-    const u2 = { id: 'u2', role: 'user' as const }
-    const post = await createUserPost({ posts }, u1, 'u1', { title: 'T', body: 'B' })
-    await expect(createUserPost({ posts }, u2, 'u1', { title: 'T', body: 'B' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
+    const users = memoryUsers()
+    const posts = memoryPosts(users)
+    const make = (name: string, role: 'admin' | 'user') => users.create({ email: `${name}@example.com`, name, role, password: 'p' })
+    const [one, two, root] = await Promise.all([make('one', 'user'), make('two', 'user'), make('root', 'admin')])
+    const [u1, u2, admin] = [tokenAccess(one), tokenAccess(two), tokenAccess(root)]
+    const post = await createUserPost({ posts }, u1, one.id, { title: 'T', body: 'B' })
+    await expect(createUserPost({ posts }, u2, one.id, { title: 'T', body: 'B' })).rejects.toEqual(rejectsWith('FORBIDDEN'))
     await expect(createUserPost({ posts }, admin, 'nobody', { title: 'T', body: 'B' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
-    await expect(updateUserPost({ posts }, u2, 'u2', post.id, { title: 'X' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
-    expect((await updateUserPost({ posts }, admin, 'u1', post.id, { title: 'X' })).title).toBe('X')
-    await expect(deleteUserPost({ posts }, u2, 'u2', post.id)).rejects.toBeInstanceOf(DomainError)
+    await expect(updateUserPost({ posts }, u2, two.id, post.id, { title: 'X' })).rejects.toEqual(rejectsWith('NOT_FOUND'))
+    expect((await updateUserPost({ posts }, admin, one.id, post.id, { title: 'X' })).title).toBe('X')
+    await expect(deleteUserPost({ posts }, u2, two.id, post.id)).rejects.toBeInstanceOf(DomainError)
     await expect(listUserPosts({ posts }, 'nobody', { page: 1, pageSize: 5, sort: 'createdAt', order: 'desc' })).rejects.toEqual(
       rejectsWith('NOT_FOUND'),
     )
-    await deleteUserPost({ posts }, u1, 'u1', post.id)
+    await deleteUserPost({ posts }, u1, one.id, post.id)
     expect(await posts.get(post.id)).toBeNull()
   })
 })

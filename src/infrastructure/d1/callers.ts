@@ -1,0 +1,128 @@
+import { and, eq, exists, getTableColumns, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
+import type { DrizzleD1Database } from 'drizzle-orm/d1'
+import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core'
+import type { Guard } from '../../application/ports'
+import { authorize, type Caller, type Principal } from '../../domain/access'
+import { isExpired, tokenCredential, type KeyScope, type Scope } from '../../domain/api-key'
+import type { User } from '../../domain/user'
+import { apiKeys, users } from './schema'
+
+// Aliased, so a statement on users or api_keys can name the caller's row apart from the rows it reads or writes.
+const caller = alias(users, 'caller')
+const callerKey = alias(apiKeys, 'caller_key')
+
+const callerColumns = {
+  id: caller.id,
+  email: caller.email,
+  name: caller.name,
+  role: caller.role,
+  version: caller.version,
+  createdAt: caller.createdAt,
+  updatedAt: caller.updatedAt,
+}
+
+type CallerRow = {
+  user: User
+  generation: number
+  key: { id: string; scopes: string; expiresAt: string | null; lastUsedAt: string | null } | null
+}
+
+/**
+ * The first statement of every authenticated round trip: the caller's row as stored now (for a key, the key with its
+ * owner). Read in the same transaction as the operation, so it is exactly what the operation's guard saw.
+ */
+export function readCaller(db: DrizzleD1Database, principal: Principal) {
+  const columns = { user: callerColumns, generation: caller.tokenGeneration }
+  if (principal.kind === 'token') return db.select(columns).from(caller).where(eq(caller.id, principal.userId)).limit(1)
+  return db
+    .select({
+      ...columns,
+      // Named apart from the user's columns: D1 answers a batch's rows as objects, keyed by column name.
+      key: {
+        id: sql<string>`${callerKey.id}`.as('key_id'),
+        scopes: sql<string>`${callerKey.scopes}`.as('key_scopes'),
+        expiresAt: sql<string | null>`${callerKey.expiresAt}`.as('key_expires_at'),
+        lastUsedAt: sql<string | null>`${callerKey.lastUsedAt}`.as('key_last_used_at'),
+      },
+    })
+    .from(callerKey)
+    .innerJoin(caller, eq(caller.id, callerKey.userId))
+    .where(and(eq(callerKey.hash, principal.hash), isNull(callerKey.revokedAt)))
+    .limit(1)
+}
+
+/** What readCaller found, as a Caller: null when the token was signed out or the key has expired (or nothing was found). */
+function toCaller(rows: unknown[], principal: Principal, now: number): Caller | null {
+  const row = rows[0] as CallerRow | undefined
+  if (!row) return null
+  if (principal.kind === 'token') return row.generation === principal.generation ? { user: row.user, credential: tokenCredential } : null
+  const key = row.key
+  if (!key?.id || isExpired(key, now)) return null
+  return {
+    user: row.user,
+    credential: { kind: 'key', scopes: key.scopes.split(',') as KeyScope[], keyId: key.id },
+    keyLastUsedAt: key.lastUsedAt,
+  }
+}
+
+/** The caller readCaller found, when they may do what the guard says (domain/access.ts's authorize); otherwise it throws 401 or 403. */
+export const confirm = (rows: unknown[], { access, permission }: Guard): Caller =>
+  authorize(toCaller(rows, access.principal, access.now), access, permission)
+
+// A key's scopes are stored comma-separated; one is held when `,scope,` is in `,scopes,`.
+const holds = (scope: Scope) => sql`instr(',' || ${callerKey.scopes} || ',', ${`,${scope},`}) > 0`
+
+/**
+ * The guard a write carries in its WHERE: true exactly when `confirm` would accept the caller read in the same
+ * transaction. So a caller who lost a right a moment ago writes nothing, and the reason is told from the caller's row.
+ */
+export function allowed(db: DrizzleD1Database, { access, permission = {} }: Guard): SQL {
+  const { principal } = access
+  const rules: (SQL | undefined)[] = [
+    permission.admin ? eq(caller.role, 'admin') : undefined,
+    permission.actAs !== undefined ? or(eq(caller.id, permission.actAs), eq(caller.role, 'admin')) : undefined,
+    permission.write ? ne(caller.role, 'guest') : undefined,
+    permission.setRole !== undefined ? or(eq(caller.role, 'admin'), eq(caller.role, permission.setRole)) : undefined,
+  ]
+  if (principal.kind === 'token') {
+    const valid = and(eq(caller.id, principal.userId), eq(caller.tokenGeneration, principal.generation))
+    return exists(
+      db
+        .select({ one: sql`1` })
+        .from(caller)
+        .where(and(valid, ...rules)),
+    )
+  }
+  const valid = and(
+    eq(callerKey.hash, principal.hash),
+    isNull(callerKey.revokedAt),
+    or(isNull(callerKey.expiresAt), gt(callerKey.expiresAt, new Date(access.now).toISOString())),
+  )
+  const scopes = [...access.scopes, ...(permission.grants ?? [])].map(holds)
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(callerKey)
+      .innerJoin(caller, eq(caller.id, callerKey.userId))
+      .where(and(valid, ...scopes, ...rules)),
+  )
+}
+
+/** The caller's user id as an SQL value: a token names it; a key's row does (whether or not the key is still valid). */
+export function callerId(db: DrizzleD1Database, principal: Principal): SQL {
+  if (principal.kind === 'token') return sql`${principal.userId}`
+  return sql`(${db.select({ id: callerKey.userId }).from(callerKey).where(eq(callerKey.hash, principal.hash))})`
+}
+
+/**
+ * `SELECT <every column's value, in the table's order> WHERE <condition>`, for `INSERT … SELECT`: the row is added
+ * only when the condition (a guard) holds. Each value is a bound parameter unless it is drizzle SQL.
+ */
+export function rowWhere<T extends SQLiteTable>(
+  table: T,
+  values: { [K in keyof T['$inferInsert']]-?: unknown },
+  condition: SQL | undefined,
+) {
+  const row = Object.keys(getTableColumns(table)).map((name) => sql`${values[name as keyof typeof values]}`)
+  return sql`select ${sql.join(row, sql`, `)} where ${condition}`
+}
