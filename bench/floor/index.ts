@@ -22,7 +22,7 @@ app.get('/api/users/:id', async (c) =>
   c.json(await c.env.DB.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? LIMIT 1`).bind(c.req.param('id')).first()),
 )
 
-// The API's profile is a token check plus this select; the floor is handed the id.
+// The API's profile is a token check (no D1) plus the caller's row; the floor is handed the id.
 app.get('/api/profile', async (c) =>
   c.json(
     await c.env.DB.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? LIMIT 1`)
@@ -58,35 +58,48 @@ app.get('/api/posts', async (c) => {
   return c.json({ rows: rows?.results, total: total?.results[0] })
 })
 
+// The API's writes read the caller in the same batch and carry its right to write (the author themselves or an admin,
+// not a guest, its token generation current) in the statement; the floor is handed the caller's id and does the same.
+const CALLER = `SELECT ${USER_COLUMNS}, token_generation FROM users AS caller WHERE id = ? LIMIT 1`
+const MAY_WRITE = `EXISTS (SELECT 1 FROM users AS caller WHERE caller.id = ? AND caller.token_generation = 0
+  AND (caller.id = ? OR caller.role = 'admin') AND caller.role <> 'guest')`
+
 app.post('/api/users/:id/posts', async (c) => {
   const { title, body } = await c.req.json<{ title: string; body: string }>()
   const now = new Date().toISOString()
-  const row = await c.env.DB.prepare(
-    `INSERT INTO posts (id, user_id, title, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING ${POST_COLUMNS}`,
-  )
-    .bind(crypto.randomUUID(), c.req.param('id'), title, body, now, now)
-    .first()
-  return c.json(row, 201)
+  const author = c.req.param('id')
+  const [, inserted] = await c.env.DB.batch([
+    c.env.DB.prepare(CALLER).bind(author),
+    c.env.DB.prepare(
+      `INSERT INTO posts (id, user_id, title, body, version, created_at, updated_at)
+       SELECT ?, ?, ?, ?, 1, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?) AND ${MAY_WRITE} RETURNING ${POST_COLUMNS}`,
+    ).bind(crypto.randomUUID(), author, title, body, now, now, author, author, author),
+  ])
+  return c.json(inserted?.results[0], 201)
 })
 
-// The API's PATCH of a post: the conditional update (If-Match: "v<n>", ...) and the owner check in one batch, as it does;
-// the version it answers with is the next request's If-Match.
+// The API's PATCH of a post: the caller, the conditional update (If-Match: "v<n>", ...) with the caller's right in it, and
+// the owner check in one batch, as it does; the version it answers with is the next request's If-Match.
 app.patch('/api/users/:id/posts/:postId', async (c) => {
   const changes = await c.req.json<{ title?: string; body?: string }>()
   const fields = (['title', 'body'] as const).filter((field) => changes[field] !== undefined)
   const versions = (c.req.header('if-match') ?? '').split(',').flatMap((tag) => /^\s*"v(\d+)"\s*$/.exec(tag)?.[1] ?? [])
   const owned = 'id = ? AND user_id = ?'
-  const [updated, existing] = await c.env.DB.batch<Record<string, unknown>>([
+  const author = c.req.param('id')
+  const [, updated, existing] = await c.env.DB.batch<Record<string, unknown>>([
+    c.env.DB.prepare(CALLER).bind(author),
     c.env.DB.prepare(
       `UPDATE posts SET ${fields.map((field) => `${field} = ?, `).join('')}version = version + 1, updated_at = ? WHERE ${owned}${
         versions.length ? ` AND version IN (${versions.map(() => '?').join(', ')})` : ''
-      } RETURNING ${POST_COLUMNS}, version`,
+      } AND ${MAY_WRITE} RETURNING ${POST_COLUMNS}, version`,
     ).bind(
       ...fields.map((field) => changes[field]),
       new Date().toISOString(),
       c.req.param('postId'),
-      c.req.param('id'),
+      author,
       ...versions.map(Number),
+      author,
+      author,
     ),
     c.env.DB.prepare(`SELECT id FROM posts WHERE ${owned} LIMIT 1`).bind(c.req.param('postId'), c.req.param('id')),
   ])
