@@ -6,8 +6,10 @@ import type { AppEnv } from './app-env'
 const TTL_SECONDS = 60
 
 // Keys live under an origin of their own, never the request's Host: a write reaches the same key whichever hostname
-// the reader used. Every key carries the cache's current generation, so one write of a new generation makes every older
-// entry unreachable (a user deleted with 10,000 posts is one Cache API call, not 10,001).
+// the reader used. Every copy records the cache's generation when it was stored, and counts only while that is still
+// the current one: one write of a new generation makes every older copy unusable (a user deleted with 10,000 posts is
+// one Cache API call, not 10,001). A copy's key does not carry the generation, so a write purges it with a single
+// call, and a read asks for the copy and the generation at the same time.
 const KEY_ORIGIN = 'https://worker-cache.invalid'
 const GENERATION_KEY = `${KEY_ORIGIN}/generation`
 
@@ -17,19 +19,24 @@ async function newGeneration(): Promise<string> {
   return generation
 }
 
-// A generation that is missing (never made, or evicted) is made anew: older entries then become unreachable, never stale.
+// A generation that is missing (never made, or evicted) is made anew: older copies then become unusable, never stale.
 async function currentGeneration(): Promise<string> {
   const hit = await caches.default.match(GENERATION_KEY)
   return hit ? hit.text() : newGeneration()
 }
 
-const keyFor = (generation: string, path: string) => `${KEY_ORIGIN}/g/${generation}${path}`
+const keyFor = (path: string) => `${KEY_ORIGIN}${path}`
 
-/** The Cache API key of a path now (tests plant entries under it). */
-export const cacheKey = async (path: string) => keyFor(await currentGeneration(), path)
+interface Copy<T> {
+  generation: string
+  value: T
+}
 
-const store = (key: string, value: unknown) =>
-  caches.default.put(key, new Response(JSON.stringify(value), { headers: { 'Cache-Control': `max-age=${TTL_SECONDS}` } }))
+/** Stores a copy of the resource at this path, of the current generation (tests plant copies with it too). */
+export async function storeCopy(path: string, value: unknown, generation?: string) {
+  const copy: Copy<unknown> = { generation: generation ?? (await currentGeneration()), value }
+  await caches.default.put(keyFor(path), new Response(JSON.stringify(copy), { headers: { 'Cache-Control': `max-age=${TTL_SECONDS}` } }))
+}
 
 /**
  * The resource at this request's path from the Cache API, or from `load` (and then stored). The cached copy is
@@ -44,28 +51,28 @@ export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>):
     c.header('X-Cache', 'BYPASS')
     return fresh
   }
-  const key = await cacheKey(c.req.path)
-  const hit = await caches.default.match(key)
-  if (hit) {
+  const [hit, generation] = await Promise.all([caches.default.match(keyFor(c.req.path)), currentGeneration()])
+  const copy = hit ? await hit.json<Copy<T>>() : undefined
+  if (copy?.generation === generation) {
     c.header('X-Cache', 'HIT')
-    return hit.json<T>()
+    return copy.value
   }
   const value = await load()
   c.header('X-Cache', 'MISS')
-  await store(key, value)
+  await storeCopy(c.req.path, value, generation)
   return value
 }
 
 /**
- * Drops cached copies before the write is answered. The Cache API purges only this data center: elsewhere a copy
- * lives out its 60 s, which is why readers that must see a write send its bookmark (see cachedRead).
+ * Drops cached copies before the write is answered (one Cache API call each, all at once). The Cache API purges only
+ * this data center: elsewhere a copy lives out its 60 s, which is why readers that must see a write send its bookmark
+ * (see cachedRead).
  */
 export async function invalidate(paths: string[]) {
-  const generation = await currentGeneration()
-  await Promise.all(paths.map((path) => caches.default.delete(keyFor(generation, path))))
+  await Promise.all(paths.map((path) => caches.default.delete(keyFor(path))))
 }
 
-/** Makes every cached copy in this data center unreachable with one write: for a write that stales too many to name. */
+/** Makes every cached copy in this data center unusable with one write: for a write that stales too many to name. */
 export async function invalidateAll() {
   await newGeneration()
 }

@@ -1,4 +1,4 @@
-import { cacheKey } from '../../src/http/worker-cache'
+import { storeCopy } from '../../src/http/worker-cache'
 import { env } from 'cloudflare:test'
 import { describe, expect, it, vi } from 'vitest'
 import { call, client, json, register } from './support/api'
@@ -120,7 +120,7 @@ describe('D1 sessions (read replication ready)', () => {
     const bookmark = cached.headers.get('x-d1-bookmark')!
     // What a copy purged in one data center but not in this one looks like: an older name under the same key.
     const stale = { ...(await cached.json<{ data: Record<string, unknown> }>()).data, version: 1, name: 'Stale Name' }
-    await caches.default.put(await cacheKey(path), new Response(JSON.stringify(stale), { headers: { 'Cache-Control': 'max-age=60' } }))
+    await storeCopy(path, stale)
     expect((await (await call(path)).json<{ data: { name: string } }>()).data.name).toBe('Stale Name')
 
     const fresh = await call(path, { headers: { 'X-D1-Bookmark': bookmark } })

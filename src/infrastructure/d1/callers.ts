@@ -5,6 +5,7 @@ import type { Guard } from '../../application/ports'
 import { authorize, type Caller, type Principal } from '../../domain/access'
 import { isExpired, tokenCredential, type KeyScope, type Scope } from '../../domain/api-key'
 import type { User } from '../../domain/user'
+import { compiled, qb, value } from './compiled'
 import { apiKeys, users } from './schema'
 
 // Aliased, so a statement on users or api_keys can name the caller's row apart from the rows it reads or writes.
@@ -24,7 +25,8 @@ const callerColumns = {
 type CallerRow = {
   user: User
   generation: number
-  key: { id: string; scopes: string; expiresAt: string | null; lastUsedAt: string | null } | null
+  /** For an API key (readCaller's token read has none). */
+  key?: { id: string; scopes: string; expiresAt: string | null; lastUsedAt: string | null }
 }
 
 /**
@@ -49,6 +51,67 @@ export function readCaller(db: DrizzleD1Database, principal: Principal) {
     .innerJoin(caller, eq(caller.id, callerKey.userId))
     .where(and(eq(callerKey.hash, principal.hash), isNull(callerKey.revokedAt)))
     .limit(1)
+}
+
+// The same reads alone, for an operation that reads nothing but its caller (the profile): built once (compiled.ts says why).
+const tokenCaller = compiled(() =>
+  qb
+    .select({ ...callerColumns, generation: caller.tokenGeneration })
+    .from(caller)
+    .where(eq(caller.id, value('id')))
+    .limit(1),
+)
+const keyCaller = compiled(() =>
+  qb
+    .select({
+      ...callerColumns,
+      generation: caller.tokenGeneration,
+      keyId: sql`${callerKey.id}`.as('key_id'),
+      keyScopes: sql`${callerKey.scopes}`.as('key_scopes'),
+      keyExpiresAt: sql`${callerKey.expiresAt}`.as('key_expires_at'),
+      keyLastUsedAt: sql`${callerKey.lastUsedAt}`.as('key_last_used_at'),
+    })
+    .from(callerKey)
+    .innerJoin(caller, eq(caller.id, callerKey.userId))
+    .where(and(eq(callerKey.hash, value('hash')), isNull(callerKey.revokedAt)))
+    .limit(1),
+)
+
+interface CallerColumns {
+  id: string
+  email: string
+  name: string
+  role: User['role']
+  version: number
+  created_at: string
+  updated_at: string
+  token_generation: number
+  key_id?: string
+  key_scopes?: string
+  key_expires_at?: string | null
+  key_last_used_at?: string | null
+}
+
+/** The caller as stored now, in a round trip of its own, in readCaller's shape (for confirm). */
+export async function readCallerAlone(client: D1Database, principal: Principal): Promise<CallerRow[]> {
+  const row =
+    principal.kind === 'token'
+      ? await tokenCaller(client, [], { id: principal.userId }).first<CallerColumns>()
+      : await keyCaller(client, [], { hash: principal.hash }).first<CallerColumns>()
+  if (!row) return []
+  const user: User = {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+  const key = row.key_id
+    ? { id: row.key_id, scopes: row.key_scopes ?? '', expiresAt: row.key_expires_at ?? null, lastUsedAt: row.key_last_used_at ?? null }
+    : undefined
+  return [{ user, generation: row.token_generation, ...(key ? { key } : {}) }]
 }
 
 /** What readCaller found, as a Caller: null when the token was signed out or the key has expired (or nothing was found). */

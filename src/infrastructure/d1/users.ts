@@ -5,7 +5,7 @@ import { conflict, preconditionFailed, reauthenticationRequired } from '../../do
 import type { User } from '../../domain/user'
 import { hashPassword } from '../passwords'
 import { isUniqueViolation } from './errors'
-import { allowed, confirm, readCaller, rowWhere } from './callers'
+import { allowed, confirm, readCaller, readCallerAlone, rowWhere } from './callers'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
 import { posts, rowCounts, users } from './schema'
@@ -85,7 +85,7 @@ export class D1UserRepository implements UserRepository {
   }
 
   async caller(guard: Guard) {
-    return confirm(await readCaller(this.db, guard.access.principal), guard)
+    return confirm(await readCallerAlone(this.client, guard.access.principal), guard)
   }
 
   async create({ password, ...fields }: NewUser, guard?: Guard): Promise<User> {
