@@ -197,6 +197,23 @@ describe('openapi:changelog', () => {
     expect(readFileSync(join(root, 'generated/CHANGELOG.md'), 'utf8')).toContain(`\n${printed.stdout}\n`)
   })
 
+  it("every later release's section is what openapi:changelog printed between it and the release before, on its date", () => {
+    const changelog = readFileSync(join(root, 'generated/CHANGELOG.md'), 'utf8')
+    const versions = readdirSync(join(root, 'openapi/releases'))
+      .map((file) => file.replace(/\.json$/, ''))
+      .sort((a, b) => compareVersions(parseVersion(a)!, parseVersion(b)!))
+    expect(versions.length).toBeGreaterThan(1)
+    for (const [index, version] of versions.entries()) {
+      if (index === 0) continue
+      const date = new RegExp(`^## ${version.replaceAll('.', '\\.')} \\((\\d{4}-\\d{2}-\\d{2})\\)$`, 'm').exec(changelog)?.[1]
+      expect(date, `generated/CHANGELOG.md has no dated section for ${version}`).toBeDefined()
+      const [previous, current] = [versions[index - 1], version].map((name) => join(root, `openapi/releases/${name}.json`))
+      const printed = inProcess((out, err) => runChangelog([previous!, current!, '--date', date!], out, err))
+      expect(printed.exitCode).toBe(0)
+      expect(changelog).toContain(`\n${printed.stdout}\n`)
+    }
+  })
+
   it('takes --date, and exits 2 with a usage line on wrong arguments or a file that is not OpenAPI', () => {
     const dated = inProcess((out, err) => runChangelog([committed, committed, '--date', '2026-12-01'], out, err))
     expect(dated.stdout.split('\n')[0]).toBe(`## ${read(committed).info?.version} (2026-12-01)`)
