@@ -169,8 +169,9 @@ describe.concurrent('the SDK package', () => {
     expect(installed).toMatchObject({ license: 'MIT', publishConfig: { access: 'public' }, engines: { node: '>=20' } })
     expect(installed.repository).toMatchObject({ type: 'git', directory: 'generated' })
     expect(readFileSync(join(project, 'node_modules/@contract-first-api/client/LICENSE'), 'utf8')).toMatch(/^MIT License\n/)
-    expect(readFileSync(join(project, 'node_modules/@contract-first-api/client/CHANGELOG.md'), 'utf8')).toContain(
-      `\n## ${document.info.version}\n`,
+    // The section of this version: `## 0.2.0`, with its release date once released (`## 0.2.0 (2026-11-29)`).
+    expect(readFileSync(join(project, 'node_modules/@contract-first-api/client/CHANGELOG.md'), 'utf8')).toMatch(
+      new RegExp(`\n## ${document.info.version.replaceAll('.', '\\.')}(?: \\(\\d{4}-\\d{2}-\\d{2}\\))?\n`),
     )
   })
 
