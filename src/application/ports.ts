@@ -131,8 +131,10 @@ export type IdempotencyBegin =
 /** Remembers the first response to a (scope, key) so a retried POST replays it instead of acting twice. */
 export interface IdempotencyStore {
   /**
-   * Claims the key atomically; exactly one concurrent caller gets `started`. The scope is a string for a request
-   * without a caller, or the caller (guarded: 401 or 403 before anything is claimed), whose user id it then is.
+   * Claims the key atomically; exactly one concurrent caller gets `started`. The owner is a scope string for a request
+   * without a caller, or the caller's guard: a credential it refuses (401, or 403 for a missing scope) claims nothing,
+   * and the scope is then the credential's (its user for a token, the key itself for an API key). The operation's own
+   * permission is checked by its write; a refused write releases the key.
    */
   begin(owner: string | Guard, key: string, fingerprint: string): Promise<IdempotencyBegin & { scope: string }>
   complete(scope: string, key: string, response: StoredResponse): Promise<void>

@@ -44,13 +44,17 @@ export interface Caller {
   keyLastUsedAt?: string | null
 }
 
-/** The caller, when they may do what the permission says; otherwise 401 (no such caller now) or 403 (not allowed). */
-export function authorize(caller: Caller | null, access: Access, permission: Permission = {}): Caller {
+/**
+ * The caller, when they may do what the permission says; otherwise 401 (no such caller now, `refusal` saying why when
+ * it is known) or 403 (not allowed).
+ */
+export function authorize(caller: Caller | null, access: Access, permission: Permission = {}, refusal?: string): Caller {
   if (!caller) {
     throw unauthorized(
-      access.principal.kind === 'key'
-        ? 'The API key is not valid (unknown, revoked, expired, or its owner was deleted)'
-        : 'The token is not valid any more (signed out, its password changed, or its user deleted)',
+      refusal ??
+        (access.principal.kind === 'key'
+          ? 'The API key is not valid (unknown, revoked, expired, or its owner was deleted)'
+          : 'The token is not valid any more (signed out, its password changed, or its user deleted)'),
     )
   }
   access.confirmed = caller

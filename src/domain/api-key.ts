@@ -51,5 +51,9 @@ export function assertCanGrant(credential: Credential, requested: readonly KeySc
   if (beyond.length) throw forbidden(`An API key cannot grant scopes it does not hold: ${beyond.join(', ')}`)
 }
 
-/** Usable now: not expired (revoked keys are never found). */
-export const isExpired = (key: Pick<ApiKey, 'expiresAt'>, now: number) => key.expiresAt !== null && Date.parse(key.expiresAt) <= now
+/**
+ * Expired at `now`: compared as the ISO 8601 UTC strings this API writes (`toISOString()`), exactly as the SQL guard
+ * compares them, so the two can never disagree (revoked keys are never found).
+ */
+export const isExpired = (key: Pick<ApiKey, 'expiresAt'>, now: number) =>
+  key.expiresAt !== null && key.expiresAt <= new Date(now).toISOString()

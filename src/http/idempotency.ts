@@ -65,15 +65,19 @@ export function idempotently(handler: Handler): Handler {
       return c.json(dataBody(c, data), status)
     }
 
+    // A refusal or a failure frees the key after the answer (the client waits for nothing more); until then, and if
+    // freeing it fails, the claim's lease holds retries off with a 409.
+    const release = () =>
+      background(() => idempotency.release(scope, key).catch((error: unknown) => onBackgroundError('idempotency.release_failed', error)))
     let response: Response
     try {
       response = await handler(c)
     } catch (error) {
-      await idempotency.release(scope, key)
+      release()
       throw error
     }
     if (response.status < 200 || response.status >= 300) {
-      await idempotency.release(scope, key)
+      release()
       return response
     }
     const headers = Object.fromEntries(
@@ -86,7 +90,7 @@ export function idempotently(handler: Handler): Handler {
     background(() =>
       idempotency.complete(scope, key, stored).catch(async (error: unknown) => {
         onBackgroundError('idempotency.complete_failed', error)
-        await idempotency.release(scope, key)
+        await idempotency.release(scope, key).catch((cause: unknown) => onBackgroundError('idempotency.release_failed', cause))
       }),
     )
     return response

@@ -32,9 +32,12 @@ const BOOKMARK = /^[\w.:=+/-]{1,1024}$/
 
 /**
  * A D1 session per request (Sessions API): reads may go to a replica, but never one older than the client's
- * bookmark, so a client that sends back X-D1-Bookmark always sees its own writes.
+ * bookmark, so a client that sends back X-D1-Bookmark always sees its own writes. A request with credentials starts
+ * at the primary, whatever its bookmark: its caller is read in the operation's own round trip, and a replica a moment
+ * behind could let a token signed out (or a key revoked) a moment ago still read.
  */
-function openSession(db: D1Database, bookmark: string | undefined): D1DatabaseSession {
+function openSession(db: D1Database, bookmark: string | undefined, authenticated: boolean): D1DatabaseSession {
+  if (authenticated) return db.withSession('first-primary')
   if (bookmark && BOOKMARK.test(bookmark)) {
     try {
       return db.withSession(bookmark)
@@ -80,7 +83,7 @@ export const usedRequestDeps = (c: Context<AppEnv>) => built.get(c)
 
 function build(c: Context<AppEnv>) {
   const config = requireConfig(c.env)
-  const session = openSession(config.DB, c.req.header('X-D1-Bookmark'))
+  const session = openSession(config.DB, c.req.header('X-D1-Bookmark'), c.req.header('Authorization') !== undefined)
   // drizzle's D1 driver uses only prepare() and batch(), which a session has.
   const db = drizzle(session as unknown as D1Database)
   const logger = c.get('logger')

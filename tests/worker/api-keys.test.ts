@@ -80,6 +80,25 @@ describe('an API key', () => {
       expect(response.status).toBe(403)
   })
 
+  it("never replays another credential's answer: a narrower key of the same user with the same Idempotency-Key gets its own", async () => {
+    const owner = await register()
+    const [broad, narrow] = await Promise.all([keyOf(owner.token, ['read', 'write', 'keys']), keyOf(owner.token, ['keys', 'read'])])
+    const sameRequest = { 'Idempotency-Key': crypto.randomUUID() }
+    const body = { name: 'Writer', scopes: ['read', 'write'] }
+    const made = await json('POST', '/api/api-keys', body, { ...bearer(broad.secret), ...sameRequest })
+    expect(made.status).toBe(201)
+    const { secret } = (await made.json<{ data: { secret: string } }>()).data
+    // The narrow key cannot grant write: it is refused, and never handed the broad key's answer (a writing key's secret).
+    const replayed = await json('POST', '/api/api-keys', body, { ...bearer(narrow.secret), ...sameRequest })
+    expect(replayed.status).toBe(403)
+    expect(replayed.headers.get('idempotent-replayed')).toBeNull()
+    expect(await replayed.text()).not.toContain(secret)
+    // The broad key's own retry is the replay.
+    const again = await json('POST', '/api/api-keys', body, { ...bearer(broad.secret), ...sameRequest })
+    expect(again.headers.get('idempotent-replayed')).toBe('true')
+    expect((await again.json<{ data: { secret: string } }>()).data.secret).toBe(secret)
+  })
+
   it('ends with its owner: deleting the user deletes the keys', async () => {
     const owner = await register()
     const key = await keyOf(owner.token, ['read'])

@@ -1,17 +1,21 @@
 // Authorization is stated twice on purpose: in SQL, as the guard a write carries in its WHERE (so a caller who lost a
 // right writes nothing, in the same round trip), and in the domain's authorize(), which reads the caller from the same
 // transaction to say why. They must never disagree. For random callers (roles, token generations, API keys with any
-// scopes, revoked or expired) and random permissions, against the real D1: either the write happened and nothing was
-// refused, or it was refused (401 or 403) and nothing was written.
+// scopes, revoked or expired), random permissions and three shapes of guarded write, against the real D1: the answer is
+// what authorize() says of the caller as the test knows them (so the caller's row is read right too), and a row was
+// written exactly when it was allowed.
 import { env } from 'cloudflare:test'
 import { drizzle } from 'drizzle-orm/d1'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Guard } from '../../src/application/ports'
-import type { Access, Permission, Principal } from '../../src/domain/access'
-import { keyScopes, scopes, type KeyScope } from '../../src/domain/api-key'
+import { authorize, type Access, type Caller, type Permission, type Principal } from '../../src/domain/access'
+import { keyScopes, MAX_ACTIVE_KEYS, scopes, tokenCredential, type KeyScope } from '../../src/domain/api-key'
 import { DomainError } from '../../src/domain/errors'
-import type { Role } from '../../src/domain/user'
+import type { Role, User } from '../../src/domain/user'
+import { apiKeySecrets } from '../../src/infrastructure/api-key-secrets'
+import { D1ApiKeyRepository } from '../../src/infrastructure/d1/api-keys'
+import { D1PostRepository } from '../../src/infrastructure/d1/posts'
 import { D1UserRepository } from '../../src/infrastructure/d1/users'
 
 const seed = Number(env.PROPERTY_SEED)
@@ -19,8 +23,12 @@ const runs = Number(env.PROPERTY_RUNS)
 const roles: Role[] = ['admin', 'user', 'guest']
 const db = drizzle(env.DB)
 const users = new D1UserRepository(db)
+const posts = new D1PostRepository(db)
+const keys = new D1ApiKeyRepository(db)
+const keySecret = () => apiKeySecrets('a-test-secret-of-at-least-32-characters!').issue()
 
 let target = ''
+let targetPost = ''
 const people: Record<Role, string> = { admin: '', user: '', guest: '' }
 
 async function insertKey(userId: string, keyScopesHeld: readonly KeyScope[], state: 'active' | 'revoked' | 'expired', now: number) {
@@ -46,7 +54,11 @@ async function insertKey(userId: string, keyScopesHeld: readonly KeyScope[], sta
 const version = async (id: string) =>
   (await env.DB.prepare('SELECT version FROM users WHERE id = ?').bind(id).first<number>('version')) ?? 0
 
-const credentials = fc.oneof(
+type DrawnCredential =
+  | { kind: 'token'; role: Role; staleGeneration: boolean }
+  | { kind: 'key'; role: Role; held: KeyScope[]; state: 'active' | 'revoked' | 'expired' }
+
+const credentials: fc.Arbitrary<DrawnCredential> = fc.oneof(
   fc.record({ kind: fc.constant('token' as const), role: fc.constantFrom(...roles), staleGeneration: fc.boolean() }),
   fc.record({
     kind: fc.constant('key' as const),
@@ -67,46 +79,99 @@ const permissions = fc.record(
   { requiredKeys: [] },
 )
 
+/** Three guarded writes of different shapes: an UPDATE, an UPDATE of another table, an INSERT … SELECT for the caller. */
+const operations = {
+  updateUser: {
+    run: (guard: Guard) =>
+      users.update(guard, target, { name: 'Guarded' }, undefined, { emailConfirmed: false }).then((user) => user !== null),
+    written: () => version(target),
+  },
+  updatePost: {
+    run: (guard: Guard) => posts.update(guard, targetPost, target, { title: 'Guarded' }).then((post) => post !== null),
+    written: async () => (await env.DB.prepare('SELECT version FROM posts WHERE id = ?').bind(targetPost).first<number>('version')) ?? 0,
+  },
+  createApiKey: {
+    run: async (guard: Guard) => {
+      const made = await keys.create(
+        guard,
+        { name: 'guard made', scopes: ['read'], expiresAt: null, secret: await keySecret() },
+        MAX_ACTIVE_KEYS,
+      )
+      // Revoked at once, so the callers never reach their limit of active keys.
+      await env.DB.prepare("UPDATE api_keys SET revoked_at = ? WHERE name = 'guard made'").bind(new Date().toISOString()).run()
+      return made !== null
+    },
+    written: async () => (await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE name = 'guard made'").first<number>('n')) ?? 0,
+  },
+}
+
+/** What authorize() says of the caller as this test knows it (not as the database is read): allowed, or the refusal's code. */
+function expected(credential: DrawnCredential, self: string, access: Access, permission: Permission) {
+  const user = { id: self, role: credential.role } as User
+  const caller: Caller | null =
+    credential.kind === 'token'
+      ? credential.staleGeneration
+        ? null
+        : { user, credential: tokenCredential }
+      : credential.state === 'active'
+        ? { user, credential: { kind: 'key', scopes: credential.held, keyId: 'known' } }
+        : null
+  try {
+    authorize(caller, access, permission)
+    return 'allowed'
+  } catch (error) {
+    return error instanceof DomainError ? error.code : String(error)
+  }
+}
+
 describe('the SQL guard and authorize() agree', () => {
   beforeAll(async () => {
     const make = (role: Role) =>
       users.create({ email: `guard-${role}-${crypto.randomUUID()}@example.com`, name: `Guard ${role}`, role, password: 'Guard-passw0rd!' })
     const made = await Promise.all([make('admin'), make('user'), make('guest'), make('user')])
     ;[people.admin, people.user, people.guest, target] = made.map((user) => user.id) as [string, string, string, string]
+    targetPost = crypto.randomUUID()
+    const at = new Date().toISOString()
+    await env.DB.prepare('INSERT INTO posts (id, user_id, title, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .bind(targetPost, target, 'Target', 'A post of the target', at, at)
+      .run()
   })
 
-  it('for every caller and permission: written and allowed, or refused and unwritten', async () => {
+  it('for every caller, permission and write: allowed and written, or refused for the reason authorize() gives and unwritten', async () => {
     await fc.assert(
-      fc.asyncProperty(credentials, permissions, fc.subarray([...scopes]), async (credential, drawn, required) => {
-        const now = Date.now()
-        const self = people[credential.role]
-        const principal: Principal =
-          credential.kind === 'token'
-            ? { kind: 'token', userId: self, generation: credential.staleGeneration ? 7 : 0 }
-            : { kind: 'key', hash: await insertKey(self, credential.held, credential.state, now) }
-        const access: Access = { principal, scopes: required, now }
-        const permission: Permission = {
-          ...(drawn.write ? { write: true } : {}),
-          ...(drawn.admin ? { admin: true } : {}),
-          ...(drawn.actAs ? { actAs: drawn.actAs === 'self' ? self : target } : {}),
-          ...(drawn.setRole ? { setRole: drawn.setRole } : {}),
-          ...(drawn.grants ? { grants: drawn.grants } : {}),
-        }
-        const guard: Guard = { access, permission }
-        const before = await version(target)
-        const outcome = await users.update(guard, target, { name: 'Guarded' }, undefined, { emailConfirmed: false }).then(
-          (user) => ({ written: user !== null }),
-          (error: unknown) => ({ refused: error instanceof DomainError ? error.code : String(error) }),
-        )
-        const after = await version(target)
-        if ('written' in outcome) {
-          expect(outcome.written, 'the guard refused what authorize() allowed').toBe(true)
-          expect(after).toBe(before + 1)
-        } else {
-          expect(['UNAUTHORIZED', 'FORBIDDEN']).toContain(outcome.refused)
-          expect(after, `authorize() refused (${outcome.refused}) what the guard let through`).toBe(before)
-        }
-      }),
+      fc.asyncProperty(
+        credentials,
+        permissions,
+        fc.subarray([...scopes]),
+        fc.constantFrom(...(Object.keys(operations) as (keyof typeof operations)[])),
+        async (credential, drawn, required, operation) => {
+          const now = Date.now()
+          const self = people[credential.role]
+          const principal: Principal =
+            credential.kind === 'token'
+              ? { kind: 'token', userId: self, generation: credential.staleGeneration ? 7 : 0 }
+              : { kind: 'key', hash: await insertKey(self, credential.held, credential.state, now) }
+          const access: Access = { principal, scopes: required, now }
+          const permission: Permission = {
+            ...(drawn.write ? { write: true } : {}),
+            ...(drawn.admin ? { admin: true } : {}),
+            ...(drawn.actAs ? { actAs: drawn.actAs === 'self' ? self : target } : {}),
+            ...(drawn.setRole ? { setRole: drawn.setRole } : {}),
+            ...(drawn.grants ? { grants: drawn.grants } : {}),
+          }
+          const { run, written } = operations[operation]
+          const before = await written()
+          const outcome = await run({ access, permission }).then(
+            (done) => (done ? 'allowed' : 'unwritten though allowed'),
+            (error: unknown) => (error instanceof DomainError ? error.code : String(error)),
+          )
+          const after = await written()
+          // The drawn key goes, so the callers' keys never reach their limit of active ones.
+          if (principal.kind === 'key') await env.DB.prepare('DELETE FROM api_keys WHERE hash = ?').bind(principal.hash).run()
+          expect(outcome, `${operation}: the answer`).toBe(expected(credential, self, access, permission))
+          expect(after - before, `${operation}: rows written`).toBe(outcome === 'allowed' ? 1 : 0)
+        },
+      ),
       { seed, numRuns: Math.max(runs, 1000) },
     )
   })

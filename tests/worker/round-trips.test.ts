@@ -130,6 +130,16 @@ const ifMatchCurrent =
   async (w) => ({ ...bearer(w.owner.token), 'If-Match': await etagOf(path(w)) })
 const ownerPath = (w: World) => `/api/users/${w.owner.user.id}`
 const postPath = (w: World) => `/api/posts/${w.postId}`
+/** The owner's token, after they signed out (uncounted). */
+const signedOut: Case['headers'] = async (w) => {
+  await call('/api/auth/logout', { method: 'POST', headers: bearer(w.owner.token) })
+  return bearer(w.owner.token)
+}
+/** The owner's API key, after they revoked it (uncounted). */
+const revokedKey: Case['headers'] = async (w) => {
+  await call(`/api/api-keys/${w.ownerKey.id}`, { method: 'DELETE', headers: bearer(w.owner.token) })
+  return bearer(w.ownerKey.secret)
+}
 const stale: Case['headers'] = (w) => ({ ...bearer(w.owner.token), 'If-Match': '"v999999"' })
 
 /** An idempotent POST: 2 the first time (the claim with the caller, then the write), its answer kept after; a replay 1. */
@@ -160,6 +170,8 @@ const table: Record<OperationId, Case[]> = {
     // A key's first use is recorded after the answer.
     { name: 'API key', headers: withKey, status: 200, critical: 1, after: 1 },
     { name: 'made-up token', headers: () => bearer('a.b.c'), status: 401, critical: 0 },
+    { name: 'signed-out token', headers: signedOut, status: 401, critical: 1 },
+    { name: 'revoked API key', headers: revokedKey, status: 401, critical: 1 },
   ],
   listUsers: [{ name: 'page and total', status: 200, critical: 1 }],
   getUser: [
@@ -212,6 +224,9 @@ const table: Record<OperationId, Case[]> = {
     { name: 'token', status: 201, critical: 1 },
     { name: 'API key', headers: withKey, status: 201, critical: 1, after: 1 },
     { name: "another user's", headers: (w) => bearer(w.other.token), status: 403, critical: 1 },
+    // The claim, then the refused write; the key is freed after the answer.
+    { name: "another user's, with an Idempotency-Key", headers: fresh((w) => bearer(w.other.token)), status: 403, critical: 2, after: 1 },
+    { name: 'signed-out token, with an Idempotency-Key', headers: fresh(signedOut), status: 401, critical: 1 },
     ...idempotent(201),
   ],
   updateUserPost: [

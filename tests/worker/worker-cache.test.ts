@@ -1,5 +1,6 @@
 import { storeCopy } from '../../src/http/worker-cache'
-import { env } from 'cloudflare:test'
+import { createExecutionContext, env } from 'cloudflare:test'
+import { createApp } from '../../src/app'
 import { describe, expect, it, vi } from 'vitest'
 import { call, client, json, register } from './support/api'
 
@@ -126,6 +127,31 @@ describe('D1 sessions (read replication ready)', () => {
     const fresh = await call(path, { headers: { 'X-D1-Bookmark': bookmark } })
     expect(fresh.headers.get('x-cache')).toBe('BYPASS')
     expect((await fresh.json<{ data: { name: string } }>()).data.name).toBe(session.user.name)
+  })
+
+  it('a request with credentials reads from the primary, whatever its bookmark; others from the nearest copy the bookmark allows', async () => {
+    const session = await register()
+    const asked: (string | undefined)[] = []
+    const recording = new Proxy(env.DB, {
+      get: (target, property) =>
+        property === 'withSession'
+          ? (constraint?: string) => {
+              asked.push(constraint)
+              return target.withSession(constraint)
+            }
+          : (Reflect.get(target, property, target) as unknown),
+    })
+    const app = createApp()
+    const send = async (path: string, headers: Record<string, string>) => {
+      const response = await app.request(path, { headers }, { ...env, DB: recording }, createExecutionContext())
+      expect(response.status).toBe(200)
+    }
+    const bookmark = 'some-bookmark-value'
+    await send('/api/profile', { Authorization: `Bearer ${session.token}`, 'X-D1-Bookmark': bookmark })
+    await send('/api/users?page=1', {})
+    await send('/api/users?page=1', { 'X-D1-Bookmark': bookmark })
+    // A signed-out token or a revoked key must not read from a replica a moment behind the sign-out.
+    expect(asked).toEqual(['first-primary', 'first-unconstrained', bookmark])
   })
 
   it('a malformed bookmark is ignored, never a 5xx', async () => {

@@ -34,7 +34,12 @@ export function requireAuth(scopes: readonly Scope[]) {
     if (!BEARER.test(c.req.header('Authorization') ?? ''))
       throw unauthorized('Send a bearer token or API key: Authorization: Bearer <token>')
     const principal = await principalOf(c)
-    if (!principal) throw unauthorized('The token or API key is invalid or expired')
+    if (!principal) {
+      const isKey = isolateServices(c).keySecrets.looksLikeKey(c.req.header('Authorization')!.slice('Bearer '.length))
+      throw unauthorized(
+        isKey ? 'The API key is not valid (unknown, revoked, or its owner was deleted)' : 'The token is invalid or expired',
+      )
+    }
     const granted: Access = { principal, scopes, now: Date.now() }
     c.set('access', granted)
     await next()

@@ -3,7 +3,8 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { ApiKeyRepository, Guard, NewApiKey } from '../../application/ports'
 import type { ApiKey, KeyScope } from '../../domain/api-key'
 import type { PageRequest } from '../../domain/page'
-import { allowed, callerId, confirm, readCaller, rowWhere } from './callers'
+import { allowed, callerId, confirm, readCaller } from './callers'
+import { rowWhere } from './insert-where'
 import { apiKeys } from './schema'
 
 const keyColumns = {

@@ -1,6 +1,6 @@
-import { and, eq, exists, getTableColumns, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, exists, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
-import { alias, type SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { alias } from 'drizzle-orm/sqlite-core'
 import type { Guard } from '../../application/ports'
 import { authorize, type Caller, type Principal } from '../../domain/access'
 import { isExpired, tokenCredential, type KeyScope, type Scope } from '../../domain/api-key'
@@ -114,23 +114,26 @@ export async function readCallerAlone(client: D1Database, principal: Principal):
   return [{ user, generation: row.token_generation, ...(key ? { key } : {}) }]
 }
 
-/** What readCaller found, as a Caller: null when the token was signed out or the key has expired (or nothing was found). */
-function toCaller(rows: unknown[], principal: Principal, now: number): Caller | null {
+/** What readCaller found, as a Caller; or why there is none now (the 401's message). */
+function toCaller(rows: unknown[], principal: Principal, now: number): Caller | string {
   const row = rows[0] as CallerRow | undefined
-  if (!row) return null
-  if (principal.kind === 'token') return row.generation === principal.generation ? { user: row.user, credential: tokenCredential } : null
-  const key = row.key
-  if (!key?.id || isExpired(key, now)) return null
-  return {
-    user: row.user,
-    credential: { kind: 'key', scopes: key.scopes.split(',') as KeyScope[], keyId: key.id },
-    keyLastUsedAt: key.lastUsedAt,
+  if (principal.kind === 'token') {
+    if (!row) return 'The token belongs to a user that no longer exists'
+    if (row.generation !== principal.generation) return 'The token was signed out (a sign-out or a password change)'
+    return { user: row.user, credential: tokenCredential }
   }
+  const key = row?.key
+  if (!row || !key?.id) return 'The API key is not valid (unknown, revoked, or its owner was deleted)'
+  if (isExpired(key, now)) return 'The API key has expired'
+  const credential = { kind: 'key' as const, scopes: key.scopes.split(',') as KeyScope[], keyId: key.id }
+  return { user: row.user, credential, keyLastUsedAt: key.lastUsedAt }
 }
 
 /** The caller readCaller found, when they may do what the guard says (domain/access.ts's authorize); otherwise it throws 401 or 403. */
-export const confirm = (rows: unknown[], { access, permission }: Guard): Caller =>
-  authorize(toCaller(rows, access.principal, access.now), access, permission)
+export function confirm(rows: unknown[], { access, permission }: Guard): Caller {
+  const found = toCaller(rows, access.principal, access.now)
+  return typeof found === 'string' ? authorize(null, access, permission, found) : authorize(found, access, permission)
+}
 
 // A key's scopes are stored comma-separated; one is held when `,scope,` is in `,scopes,`.
 const holds = (scope: Scope) => sql`instr(',' || ${callerKey.scopes} || ',', ${`,${scope},`}) > 0`
@@ -177,15 +180,9 @@ export function callerId(db: DrizzleD1Database, principal: Principal): SQL {
   return sql`(${db.select({ id: callerKey.userId }).from(callerKey).where(eq(callerKey.hash, principal.hash))})`
 }
 
-/**
- * `SELECT <every column's value, in the table's order> WHERE <condition>`, for `INSERT … SELECT`: the row is added
- * only when the condition (a guard) holds. Each value is a bound parameter unless it is drizzle SQL.
- */
-export function rowWhere<T extends SQLiteTable>(
-  table: T,
-  values: { [K in keyof T['$inferInsert']]-?: unknown },
-  condition: SQL | undefined,
-) {
-  const row = Object.keys(getTableColumns(table)).map((name) => sql`${values[name as keyof typeof values]}`)
-  return sql`select ${sql.join(row, sql`, `)} where ${condition}`
+/** The caller's idempotency scope as an SQL value: a token's user id; for a key, `<user id>:key:<key id>`. */
+export function credentialScope(db: DrizzleD1Database, principal: Principal): SQL {
+  if (principal.kind === 'token') return sql`${principal.userId}`
+  const scope = sql<string>`${callerKey.userId} || ':key:' || ${callerKey.id}`
+  return sql`(${db.select({ scope }).from(callerKey).where(eq(callerKey.hash, principal.hash))})`
 }

@@ -1,7 +1,8 @@
 import { and, eq, lt, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { Guard, IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../application/ports'
-import { allowed, callerId, confirm, readCaller, rowWhere } from './callers'
+import { allowed, confirm, credentialScope, readCaller } from './callers'
+import { rowWhere } from './insert-where'
 import { idempotencyKeys } from './schema'
 
 // A finished request's response is kept for a day (complete()); an unfinished one's claim is a lease far shorter, though longer than
@@ -44,12 +45,14 @@ export class D1IdempotencyStore implements IdempotencyStore {
       ])
       return { ...this.outcome(claimed.length > 0, holder, fingerprint), scope: owner }
     }
-    // A caller's key is theirs (their user id, whatever credential they send), read with the caller in the same round
-    // trip: a caller the guard refuses claims nothing and is told 401 or 403; a replay needs no other trip.
-    const scope = callerId(this.db, owner.access.principal)
+    // A caller's keys are their credential's: a login token's are its user's, an API key's that key's own, so a key can
+    // never replay what another credential of the same user was answered (a new key's secret, say). Read with the
+    // caller in the same round trip: a caller the guard refuses claims nothing and is told 401 or 403; a replay needs
+    // no other trip.
+    const scope = credentialScope(this.db, owner.access.principal)
     const [found, , claimed, [holder]] = await this.db.batch([
       readCaller(this.db, owner.access.principal),
-      dropExpired(scope),
+      this.db.delete(idempotencyKeys).where(and(this.row(scope, key), lt(idempotencyKeys.expiresAt, createdAt), allowed(this.db, owner))),
       this.db
         .insert(idempotencyKeys)
         .select(
@@ -63,8 +66,11 @@ export class D1IdempotencyStore implements IdempotencyStore {
         .returning({ key: idempotencyKeys.key }),
       held(scope),
     ])
-    const caller = confirm(found, owner)
-    return { ...this.outcome(claimed.length > 0, holder, fingerprint), scope: caller.user.id }
+    const { user, credential } = confirm(found, owner)
+    return {
+      ...this.outcome(claimed.length > 0, holder, fingerprint),
+      scope: credential.keyId ? `${user.id}:key:${credential.keyId}` : user.id,
+    }
   }
 
   private outcome(
