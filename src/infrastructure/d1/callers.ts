@@ -7,6 +7,7 @@ import { isExpired, tokenCredential, type KeyScope, type Scope } from '../../dom
 import type { User } from '../../domain/user'
 import { compiled, qb, value } from './compiled'
 import { apiKeys, users } from './schema'
+import { toUser, type UserRow } from './user-rows'
 
 // Aliased, so a statement on users or api_keys can name the caller's row apart from the rows it reads or writes.
 const caller = alias(users, 'caller')
@@ -77,14 +78,7 @@ const keyCaller = compiled(() =>
     .limit(1),
 )
 
-interface CallerColumns {
-  id: string
-  email: string
-  name: string
-  role: User['role']
-  version: number
-  created_at: string
-  updated_at: string
+interface CallerColumns extends UserRow {
   token_generation: number
   key_id?: string
   key_scopes?: string
@@ -99,15 +93,7 @@ export async function readCallerAlone(client: D1Database, principal: Principal):
       ? await tokenCaller(client, [], { id: principal.userId }).first<CallerColumns>()
       : await keyCaller(client, [], { hash: principal.hash }).first<CallerColumns>()
   if (!row) return []
-  const user: User = {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    version: row.version,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }
+  const user = toUser(row)
   const key = row.key_id
     ? { id: row.key_id, scopes: row.key_scopes ?? '', expiresAt: row.key_expires_at ?? null, lastUsedAt: row.key_last_used_at ?? null }
     : undefined

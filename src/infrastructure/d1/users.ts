@@ -9,6 +9,7 @@ import { allowed, confirm, readCaller, readCallerAlone } from './callers'
 import { rowWhere } from './insert-where'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
+import { toUser, type UserRow } from './user-rows'
 import { posts, rowCounts, users } from './schema'
 
 // The public columns: password_hash is selected in exactly one place, credentials.ts's attemptPassword.
@@ -23,25 +24,6 @@ export const userColumns = {
 }
 
 const sortColumns = { createdAt: users.createdAt, name: users.name } satisfies Record<UserSort, unknown>
-
-export interface UserRow {
-  id: string
-  email: string
-  name: string
-  role: User['role']
-  version: number
-  created_at: string
-  updated_at: string
-}
-export const toUser = (row: UserRow): User => ({
-  id: row.id,
-  email: row.email,
-  name: row.name,
-  role: row.role,
-  version: row.version,
-  createdAt: row.created_at,
-  updatedAt: row.updated_at,
-})
 
 // The hot reads, built by drizzle once per shape and run with bound values (compiled.ts says why).
 const pageOfUsers = compiled((sort: UserSort, order: 'asc' | 'desc', keyset: boolean) =>
