@@ -15,7 +15,6 @@ import { needs } from './common/security'
 import { NoQuery } from './common/query'
 import { bodyErrors, errorResponses, errorResponsesWith, idempotencyErrors, listErrors } from './errors/responses'
 import { CreateUserRequest, PublicUser, ReplaceUserRequest, UpdateUserRequest, User, UserListQuery, idParams } from './schemas/users'
-export { Role } from './schemas/users'
 
 export const userOperations = {
   listUsers: createRoute({

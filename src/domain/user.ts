@@ -14,7 +14,7 @@ export interface User {
 }
 
 /** Who is calling, as stored now (not as the token claimed). */
-export interface Actor {
+interface Actor {
   id: string
   role: Role
 }

@@ -44,7 +44,7 @@ interface ListQuery<Sort extends string> {
 }
 
 /** A page request and the filters it applies (from the query, or carried by the cursor). */
-export type Listing<Sort extends string> = PageRequest<Sort> & { filters: Record<string, string> }
+type Listing<Sort extends string> = PageRequest<Sort> & { filters: Record<string, string> }
 
 /**
  * The page the client asked for: by number (offset), or after a cursor's position (keyset). A cursor carries the

@@ -7,7 +7,7 @@ import { publicOrigin } from './public-origin'
 
 type ErrorDetail = NonNullable<ErrorResponseBody['error']['details']>[number]
 
-export const meta = (c: Context<AppEnv>) => ({ timestamp: new Date().toISOString(), requestId: c.get('requestId') })
+const meta = (c: Context<AppEnv>) => ({ timestamp: new Date().toISOString(), requestId: c.get('requestId') })
 
 export const dataBody = <T>(c: Context<AppEnv>, data: T) => ({ data, meta: meta(c) })
 

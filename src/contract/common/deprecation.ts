@@ -17,7 +17,7 @@ const deprecationHeaders = {
 }
 
 /** When an operation was deprecated and when it goes away: ISO dates, at least 90 days apart (docs/versioning.md). */
-export interface Deprecation {
+interface Deprecation {
   since: string
   sunset: string
 }

@@ -97,7 +97,7 @@ export const workerCacheHeader = {
   }),
 }
 
-export const IdempotencyKey = z
+const IdempotencyKey = z
   .string()
   .min(1)
   .max(255)

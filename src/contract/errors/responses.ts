@@ -4,7 +4,7 @@ import { Meta } from '../common/envelopes'
 import { examples } from '../common/primitives'
 import { codesWithStatus, errorAnchor, errorCatalogue, errorCodes, type ErrorCodeValue, type ErrorStatus } from './catalogue'
 
-export const ErrorCode = z.enum(errorCodes).openapi('ErrorCode', {
+const ErrorCode = z.enum(errorCodes).openapi('ErrorCode', {
   description: 'Machine-readable error code; stable across releases.',
   example: 'VALIDATION_ERROR',
 })

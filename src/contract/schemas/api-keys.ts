@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { examples, Timestamp, Uuid, visibleText } from '../common/primitives'
 import { PageQuery } from '../common/query'
 
-export const KeyScope = z.enum(['read', 'write', 'keys']).openapi('KeyScope', {
+const KeyScope = z.enum(['read', 'write', 'keys']).openapi('KeyScope', {
   description:
     'What a key may do: `read` (read your profile), `write` (create, change and delete users and posts), `keys` (manage API keys).',
   example: 'read',

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { PageQuery, sortParameter } from '../common/query'
 import { Email, examples, IdParam, text, Timestamp, Uuid, visibleText } from '../common/primitives'
 
-export const Role = z.enum(['admin', 'user', 'guest']).openapi('Role', {
+const Role = z.enum(['admin', 'user', 'guest']).openapi('Role', {
   description:
     'admin: reads and writes everything. user: reads, and writes their own account and posts. guest: reads only; every write is 403 FORBIDDEN, except signing out and changing their own password. Only an admin changes a role.',
   example: 'user',

@@ -7,7 +7,7 @@ import { idempotencyKeys } from './schema'
 
 // A finished request's response is kept for a day (complete()); an unfinished one's claim is a lease far shorter, though longer than
 // any request runs, so a claim whose request died (a crash, a cancelled invocation) frees its key minutes later.
-export const LEASE_MS = 2 * 60 * 1000
+const LEASE_MS = 2 * 60 * 1000
 
 export class D1IdempotencyStore implements IdempotencyStore {
   constructor(private readonly db: DrizzleD1Database) {}
