@@ -1,17 +1,18 @@
-// Writes public/assets/collection.json (Postman v2.1) from openapi/openapi.json. With --check, fails when the committed file is stale.
+// Writes public/assets/collection.template.json (Postman v2.1) from openapi/openapi.json; the Worker serves it at
+// /assets/collection.json with this deployment's origin as its baseUrl (src/http/collection.ts). With --check, fails when the committed file is stale.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { buildCollection, type OpenApiDocument } from './lib/collection'
 
 const documentUrl = new URL('../openapi/openapi.json', import.meta.url)
-const target = new URL('../public/assets/collection.json', import.meta.url)
+const target = new URL('../public/assets/collection.template.json', import.meta.url)
 
 export function emittedCollection(): string {
   const document = JSON.parse(readFileSync(documentUrl, 'utf8')) as OpenApiDocument
   return `${JSON.stringify(buildCollection(document), null, 2)}\n`
 }
 
-/** Writes public/assets/collection.json when it differs; says whether it did. */
+/** Writes public/assets/collection.template.json when it differs; says whether it did. */
 export function writeCollection(): boolean {
   const emitted = emittedCollection()
   const committed = existsSync(target) ? readFileSync(target, 'utf8') : ''
@@ -26,12 +27,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const committed = existsSync(target) ? readFileSync(target, 'utf8') : ''
     if (committed !== emittedCollection()) {
       console.error(
-        'public/assets/collection.json is stale: openapi/openapi.json (or scripts/lib/collection.ts) changed. Run `npx tsx scripts/emit-collection.ts` and commit the result.',
+        'public/assets/collection.template.json is stale: openapi/openapi.json (or scripts/lib/collection.ts) changed. Run `npx tsx scripts/emit-collection.ts` and commit the result.',
       )
       process.exit(1)
     }
-    console.log('public/assets/collection.json matches openapi/openapi.json')
+    console.log('public/assets/collection.template.json matches openapi/openapi.json')
   } else {
-    console.log(writeCollection() ? 'wrote public/assets/collection.json' : 'public/assets/collection.json is up to date')
+    console.log(writeCollection() ? 'wrote public/assets/collection.template.json' : 'public/assets/collection.template.json is up to date')
   }
 }

@@ -1,7 +1,9 @@
-// Writes public/assets/collection.json (Postman v2.1) from openapi/openapi.json, starts a local `wrangler dev` and runs the
-// collection's Flow folder against it with newman (tools/collection, installed on first use). One line per request,
-// then the assertion count; exits non-zero on any failed assertion, script error or request error.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+// Writes public/assets/collection.template.json (Postman v2.1) from openapi/openapi.json, starts a local `wrangler dev`,
+// downloads the collection from it as an integrator would (/assets/collection.json, its baseUrl that server's origin)
+// and runs all of it, as downloaded, with newman (tools/collection, installed on first use): the Flow folder, then one
+// request per operation. One line per request, then the assertion count; exits non-zero on any failed assertion,
+// script error or request error.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeCollection } from './emit-collection'
 import { ensureTool, installedVersion, run, toolsDir } from './lib/tools'
@@ -10,7 +12,7 @@ import { startWranglerDev, type WranglerDev } from './lib/wrangler-dev'
 
 const tools = toolsDir('collection')
 const newman = join(tools, 'node_modules', 'newman', 'bin', 'newman.js')
-const collectionPath = join(projectRoot, 'public', 'assets', 'collection.json')
+const collectionPath = join(projectRoot, 'test-output', 'collection', 'collection.json')
 const reportPath = join(projectRoot, 'test-output', 'collection', 'newman.json')
 const state = '.wrangler/collection'
 
@@ -37,8 +39,8 @@ async function main() {
   await ensureTool('collection')
   console.log(
     writeCollection()
-      ? 'public/assets/collection.json was stale: rewritten from openapi/openapi.json (commit it)'
-      : 'public/assets/collection.json matches openapi/openapi.json',
+      ? 'public/assets/collection.template.json was stale: rewritten from openapi/openapi.json (commit it)'
+      : 'public/assets/collection.template.json matches openapi/openapi.json',
   )
 
   // A fresh local D1 each run: the flow registers its own user anyway, and nothing piles up.
@@ -49,21 +51,10 @@ async function main() {
     const serverReady = performance.now()
     mkdirSync(join(projectRoot, 'test-output', 'collection'), { recursive: true })
     rmSync(reportPath, { force: true })
-    const args = [
-      newman,
-      'run',
-      collectionPath,
-      '--folder',
-      'Flow',
-      '--env-var',
-      `baseUrl=${server.baseUrl}`,
-      '--reporters',
-      'json',
-      '--reporter-json-export',
-      reportPath,
-      '--timeout-request',
-      '15000',
-    ]
+    const downloaded = await fetch(`${server.baseUrl}/assets/collection.json`)
+    if (!downloaded.ok) throw new Error(`GET /assets/collection.json answered ${downloaded.status}`)
+    writeFileSync(collectionPath, await downloaded.text())
+    const args = [newman, 'run', collectionPath, '--reporters', 'json', '--reporter-json-export', reportPath, '--timeout-request', '15000']
     const result = await run(process.execPath, args)
     let report: Report
     try {
@@ -72,7 +63,7 @@ async function main() {
       throw new Error(`newman exited ${result.code} without a report:\n${result.output}`)
     }
 
-    console.log(`newman ${installedVersion(tools, 'newman')}: Flow folder of public/assets/collection.json against ${server.baseUrl}`)
+    console.log(`newman ${installedVersion(tools, 'newman')}: the collection as downloaded from ${server.baseUrl}/assets/collection.json`)
     let passed = 0
     let failed = 0
     report.run.executions.forEach((execution, index) => {
@@ -97,7 +88,7 @@ async function main() {
     })
     if (report.run.executions.length === 0) {
       failed += 1
-      console.log('FAIL the Flow folder ran no request')
+      console.log('FAIL the collection ran no request')
     }
     // Failures newman saw outside any execution (a broken collection-level script, say).
     if (failed === 0 && (result.code !== 0 || report.run.failures.length > 0)) {

@@ -9,6 +9,7 @@ import { type OperationId, operations } from './contract/operations'
 import type { AppEnv } from './http/app-env'
 import { d1Bookmark } from './http/middleware/d1-bookmark'
 import { notFound, onError, validationHook } from './http/errors'
+import { collection } from './http/collection'
 import { docsPage } from './http/docs'
 import { handlers } from './http/handlers'
 import { publicOrigin } from './http/public-origin'
@@ -67,6 +68,7 @@ export function createApp() {
   // public origin as its server, so "try it" and generators reach the deployment that served it.
   app.get('/openapi.json', (c) => c.json(servedDocument(publicOrigin(c), c.env.ENVIRONMENT ?? 'development')))
   app.get('/docs', docsPage(documentConfig.info.title))
+  app.get('/assets/collection.json', collection)
 
   app.notFound(notFound)
   app.onError(onError)

@@ -68,11 +68,19 @@ interface FlowStep {
   test?: string[]
 }
 
+/** `npm run dev`'s origin: the template's baseUrl, which the Worker replaces with the origin it serves the collection from. */
+export const LOCAL_ORIGIN = 'http://127.0.0.1:8787'
+
+const byHandNote =
+  'Runs as downloaded: `baseUrl` is the origin that served this file. The Flow folder walks from registration to deletion with assertions; the other folders hold one request per operation, sent with the token the collection holds (register or log in first). Sign out ends that token: log in again after it.'
+
+const freshEmail = "pm.collectionVariables.set('email', `flow-${Date.now()}-${Math.floor(Math.random() * 1e9)}@example.com`)"
+
 // The flow from the getting-started text: register, log in, then a post's life. `body` is the parsed response.
 const flow: FlowStep[] = [
   {
     operationId: 'register',
-    prerequest: ["pm.collectionVariables.set('email', `flow-${Date.now()}-${Math.floor(Math.random() * 1e9)}@example.com`)"],
+    prerequest: [freshEmail],
     body: { email: '{{email}}', password: '{{password}}' },
     test: [
       "pm.collectionVariables.set('userId', body.data.user.id)",
@@ -140,12 +148,23 @@ const flow: FlowStep[] = [
   },
 ]
 
-// Runs after every request: the envelope from the getting-started text (written by hand).
+// What the folders' requests (one per operation, for trying by hand) send instead of the documented example, so a
+// second person, or a second run, is not refused: a fresh email, and the password the collection has reached.
+const byHand: Record<string, Pick<FlowStep, 'prerequest' | 'body'>> = {
+  register: { prerequest: [freshEmail], body: { email: '{{email}}', password: '{{password}}' } },
+  login: { body: { email: '{{email}}', password: '{{password}}' } },
+  changePassword: { body: { currentPassword: '{{password}}' } },
+}
+
+// Runs after every request: the envelope from the getting-started text (written by hand), on the /api operations (the
+// health check answers without it, as its operation says); and whatever token an answer hands out (register, log in, a
+// password change, which ends the old one) becomes the collection's, with the new password.
 const envelopeTest = [
   'const text = pm.response.text()',
-  'if (pm.response.code === 204 || pm.response.code === 304) {',
+  "const api = pm.request.url.getPath().startsWith('/api/')",
+  'if (api && (pm.response.code === 204 || pm.response.code === 304)) {',
   "  pm.test('no body', () => pm.expect(text).to.equal(''))",
-  '} else {',
+  '} else if (api) {',
   '  const body = JSON.parse(text)',
   '  if (pm.response.code < 400) {',
   "    pm.test('envelope { data, meta }', () => pm.expect(body).to.have.all.keys('data', 'meta'))",
@@ -153,6 +172,11 @@ const envelopeTest = [
   "    pm.test('envelope { error, meta }', () => { pm.expect(body).to.have.all.keys('error', 'meta'); pm.expect(body.error.code).to.be.a('string') })",
   '  }',
   "  pm.test('meta.requestId is the X-Request-Id header', () => pm.expect(body.meta.requestId).to.be.a('string').and.equal(pm.response.headers.get('X-Request-Id')))",
+  "  if (typeof body.data?.token === 'string') {",
+  "    pm.collectionVariables.set('token', body.data.token)",
+  '    const sent = pm.request.body?.raw ? JSON.parse(pm.request.body.raw) : {}',
+  "    if (typeof sent.newPassword === 'string') pm.collectionVariables.set('password', sent.newPassword)",
+  '  }',
   '  if (Array.isArray(body.data)) {',
   "    pm.test('list meta has page, pageSize, total, totalPages', () => { for (const key of ['page', 'pageSize', 'total', 'totalPages']) pm.expect(body.meta[key], key).to.be.a('number') })",
   '  }',
@@ -342,12 +366,22 @@ export function buildCollection(document: OpenApiDocument): object {
   const folderOf = (operation: Operation) => operation.tags?.[0] ?? 'Untagged'
   const tags = (document.tags ?? []).map((tag) => tag.name)
   for (const { operation } of all) if (!tags.includes(folderOf(operation))) tags.push(folderOf(operation))
+  // The folder that signs out goes last: run in order, the others still hold the Flow's token.
+  const signsOut = folderOf(byId.get('logout')?.operation ?? {})
+  tags.sort((a, b) => Number(a === signsOut) - Number(b === signsOut))
   const folders = tags.map((tag) => ({
     name: tag,
     description: document.tags?.find((entry) => entry.name === tag)?.description,
     item: all
       .filter(({ operation }) => folderOf(operation) === tag)
-      .map((located) => ({ name: located.operation.summary ?? located.operation.operationId, request: request(document, located) })),
+      .map((located) => {
+        const step = byHand[located.operation.operationId ?? '']
+        return {
+          name: located.operation.summary ?? located.operation.operationId,
+          ...(step?.prerequest ? { event: [script('prerequest', step.prerequest)] } : {}),
+          request: request(document, located, step && { operationId: located.operation.operationId ?? '', ...step }),
+        }
+      }),
   }))
 
   const registerExample = exampleOf(document, byId.get('register')?.operation.requestBody?.content?.['application/json'])
@@ -355,7 +389,7 @@ export function buildCollection(document: OpenApiDocument): object {
   return {
     info: {
       name: document.info.title,
-      description: document.info.description,
+      description: `${byHandNote}\n\n${document.info.description ?? ''}`,
       version: document.info.version,
       schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
     },
@@ -369,7 +403,8 @@ export function buildCollection(document: OpenApiDocument): object {
     ],
     event: [script('test', envelopeTest)],
     variable: [
-      { key: 'baseUrl', value: document.servers?.[0]?.url ?? 'http://127.0.0.1:8787' },
+      // The Worker serves this file with its own origin here (src/http/collection.ts); the template keeps the local default.
+      { key: 'baseUrl', value: LOCAL_ORIGIN },
       { key: 'password', value: typeof password === 'string' ? password : '' },
       ...['email', 'token', 'userId', 'postId', 'etag'].map((key) => ({ key, value: '' })),
     ],

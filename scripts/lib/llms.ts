@@ -4,16 +4,22 @@ import type { OpenAPIObject, OperationObject } from 'openapi3-ts/oas31'
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 
+/** Which credential an operation takes, from its security requirement's scopes (`session`: login tokens only). */
+function credentials(operation: OperationObject): string {
+  const scopes = (operation.security ?? []).flatMap((requirement) => Object.values(requirement).flat())
+  const secured = (operation.security ?? []).some((requirement) => Object.keys(requirement).length > 0)
+  if (!secured) return ''
+  if (scopes.includes('session')) return ' (login token only)'
+  return scopes.length ? ` (login token, or API key with ${scopes.join(' and ')})` : ' (login token or API key)'
+}
+
 export function buildLlmsTxt(document: OpenAPIObject): string {
   const intro = (document.info.description ?? '').split('\n\n')[0]?.trim() ?? ''
   const operations = Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
     METHODS.flatMap((method) => {
       const operation = item[method] as OperationObject | undefined
       if (!operation) return []
-      const secured = (operation.security ?? []).some((requirement) => Object.keys(requirement).length > 0)
-      return [
-        `- ${method.toUpperCase()} ${path}: ${operation.summary ?? operation.operationId ?? ''}${secured ? ' (bearer token or API key)' : ''}`,
-      ]
+      return [`- ${method.toUpperCase()} ${path}: ${operation.summary ?? operation.operationId ?? ''}${credentials(operation)}`]
     }),
   )
   return `# ${document.info.title}
@@ -28,7 +34,7 @@ Version ${document.info.version}. Everything below is a summary: the OpenAPI doc
 - [Postman collection](/assets/collection.json): every operation, and a flow from registration to deletion
 
 ## Essentials
-- Success bodies are {"data", "meta"}; lists add meta.page, pageSize, total, totalPages and nextCursor.
+- Success bodies of /api operations are {"data", "meta"}; lists add meta.page, pageSize, total, totalPages and nextCursor. (GET /health answers its own shape.)
 - Failures are {"error": {"code", "message", "details"?, "docs"}, "meta"}: switch on error.code, never on the message.
 - POST /api/auth/register or POST /api/auth/login returns data.token; send it as Authorization: Bearer <token>.
 - Integrations that run unattended: POST /api/api-keys (signed in) returns data.secret (cfak_…) once; send it as Authorization: Bearer <secret>. Its scopes (read, write, keys) limit it.
@@ -37,6 +43,7 @@ Version ${document.info.version}. Everything below is a summary: the OpenAPI doc
 - Lists: page and pageSize, or meta.nextCursor sent back alone as cursor (it keeps the listing's sort and filters).
 - 429 and 503 carry Retry-After; wait that many seconds.
 - Every response carries X-Request-Id (also meta.requestId); send X-D1-Bookmark back to read your own writes.
+- Browsers: cross-origin requests are answered for the origins the deployment allows (its CORS_ORIGINS setting); server-to-server calls need nothing.
 
 ## Operations
 ${operations.join('\n')}

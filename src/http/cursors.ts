@@ -19,8 +19,11 @@ const CursorPayload = z.strictObject({
   k: z.string().max(100),
   f: z.record(z.string().max(20), z.string().max(100)).optional(),
   v: z.string().max(400),
-  i: z.string().max(64),
+  // Every listing's rows have the lower-case UUIDs this API issues.
+  i: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
 })
+// The position of a timestamp sort (createdAt, ...) is a stored timestamp; anything else was not issued here.
+const Timestamp = z.iso.datetime()
 type CursorPayload = z.infer<typeof CursorPayload>
 
 // Unpadded: the contract's cursor pattern is [A-Za-z0-9_-]+.
@@ -63,7 +66,8 @@ export function pageRequest<Sort extends string>(
   }
   const payload = decode(cursor)
   const sort = sorts.find((allowed) => allowed === payload?.s)
-  if (!payload || payload.k !== listing || sort === undefined) {
+  const position = sort?.endsWith('At') ? Timestamp.safeParse(payload?.v).success : true
+  if (!payload || payload.k !== listing || sort === undefined || !position) {
     throw new InvalidCursor(
       'This cursor was not issued by this listing; send meta.nextCursor back as it was received, or start again without one',
     )

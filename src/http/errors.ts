@@ -60,6 +60,7 @@ export function onError(error: Error, c: Context<AppEnv>) {
 const extraRoutes = [
   { method: 'get', path: '/openapi.json' },
   { method: 'get', path: '/docs' },
+  { method: 'get', path: '/assets/collection.json' },
 ]
 let known: { pattern: RegExp; methods: string[] }[] | undefined
 function knownPaths() {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { outbox } from '../../src/infrastructure/email'
-import { client, json, PASSWORD, register, uniqueEmail } from './support/api'
+import { call, client, json, PASSWORD, register, uniqueEmail } from './support/api'
 
 const NO_STORE = 'private, no-cache, no-store, must-revalidate'
 
@@ -116,5 +116,14 @@ describe('profile', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('cache-control')).toBe(NO_STORE)
     expect(data?.data.email).toBe(session.user.email)
+  })
+
+  it('takes the scheme name in any case (RFC 9110: bearer, BEARER), as the security scheme says', async () => {
+    const session = await register()
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const response = await call('/api/profile', { headers: { Authorization: `${scheme} ${session.token}` } })
+      expect(response.status, scheme).toBe(200)
+      expect((await response.json<{ data: { id: string } }>()).data.id).toBe(session.user.id)
+    }
   })
 })

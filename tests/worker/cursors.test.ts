@@ -184,6 +184,15 @@ describe('cursor pagination (keyset)', () => {
       const forged = btoa(JSON.stringify({ p: 2, n: 3, s: 'password_hash', o: 'asc', k: `users/${author.user.id}/posts`, v: 'a', i: 'b' }))
       await expect422(`/api/users/${author.user.id}/posts?cursor=${forged.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`)
     })
+    it('with a position it could not have issued: a timestamp sort at a non-timestamp, or an id that is no UUID of ours', async () => {
+      const issued = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
+      const encode = (payload: object) => btoa(JSON.stringify(payload)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+      // The issued one, re-encoded, still works: only the position changes below.
+      expect((await call(`/api/users/${author.user.id}/posts?cursor=${encode(issued)}`)).status).toBe(200)
+      await expect422(`/api/users/${author.user.id}/posts?cursor=${encode({ ...issued, v: 'not a date' })}`)
+      await expect422(`/api/users/${author.user.id}/posts?cursor=${encode({ ...issued, i: 'not-a-uuid' })}`)
+      await expect422(`/api/users/${author.user.id}/posts?cursor=${encode({ ...issued, i: String(issued.i).toUpperCase() })}`)
+    })
     it("made for another listing (another user's posts, or all posts)", async () => {
       const other = await register()
       await expect422(`/api/users/${other.user.id}/posts?cursor=${cursor}`)

@@ -18,13 +18,13 @@ const successOf = (id: OperationId) =>
   Number(Object.keys(documentOperations.find((op) => op.operationId === id)!.responses).find((s) => s.startsWith('2')))
 
 describe('the app and the document', () => {
-  it('the app serves exactly the operations of the document (plus /openapi.json and /docs)', () => {
+  it('the app serves exactly the operations of the document (plus /openapi.json, /docs and the collection)', () => {
     // hono lists an operation once per handler in its chain (middleware, validators, handler): the set is what is served.
     const served = createApp()
       .routes.filter((route) => route.method !== 'ALL')
       .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`)
     const documented = documentOperations.map((op) => `${op.method.toUpperCase()} ${op.path}`)
-    expect(new Set(served)).toEqual(new Set([...documented, 'GET /openapi.json', 'GET /docs']))
+    expect(new Set(served)).toEqual(new Set([...documented, 'GET /openapi.json', 'GET /docs', 'GET /assets/collection.json']))
   })
 })
 

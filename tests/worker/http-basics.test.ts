@@ -94,6 +94,25 @@ describe('the document', () => {
     expect(served.servers?.map((server) => server.url)).toEqual(['https://api.example.com'])
   })
 
+  it('serves the Postman collection with this deployment as its baseUrl, so it runs as downloaded', async () => {
+    type Collection = { info: { version: string }; variable: Array<{ key: string; value: string }>; item: Array<{ name: string }> }
+    const baseUrl = (collection: Collection) => collection.variable.find((variable) => variable.key === 'baseUrl')?.value
+    const response = await call('/assets/collection.json')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toContain('application/json')
+    const collection = await response.json<Collection>()
+    expect(baseUrl(collection)).toBe('http://api.test')
+    expect(collection.info.version).toBe(document.info.version)
+    expect(collection.item[0]?.name).toBe('Flow')
+    // Outside development the configured origin, whatever Host the request came to.
+    const elsewhere = await createApp().request(
+      'http://evil.example/assets/collection.json',
+      {},
+      { ...env, PUBLIC_ORIGIN: 'https://api.example.com' },
+    )
+    expect(baseUrl(await elsewhere.json<Collection>())).toBe('https://api.example.com')
+  })
+
   it('serves the docs page with the Scalar bundle from this origin, not a CDN', async () => {
     const response = await call('/docs')
     expect(response.status).toBe(200)

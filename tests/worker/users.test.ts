@@ -36,6 +36,26 @@ describe('reading users', () => {
     expect(error?.error.code).toBe('NOT_FOUND')
   })
 
+  it('an id in upper case is the same id (UUIDs are case-insensitive on input): reads, filters and writes find the row', async () => {
+    const session = await register()
+    const upper = session.user.id.toUpperCase()
+    const read = await client().GET('/api/users/{id}', path(upper))
+    expect(read.response.status).toBe(200)
+    expect(read.data?.data.id).toBe(session.user.id)
+    const created = await client(session.token).POST('/api/users/{id}/posts', {
+      params: { path: { id: upper } },
+      body: { title: 'T', body: 'B' },
+    })
+    expect(created.response.status).toBe(201)
+    expect(created.data?.data.authorId).toBe(session.user.id)
+    const byAuthor = await client().GET('/api/posts', { params: { query: { authorId: upper } } })
+    expect(byAuthor.data?.data.map((post) => post.id)).toEqual([created.data?.data.id])
+    const post = await client().GET('/api/posts/{id}', path(created.data!.data.id.toUpperCase()))
+    expect(post.data?.data.id).toBe(created.data?.data.id)
+    const renamed = await client(session.token).PATCH('/api/users/{id}', { ...pathWrite(upper), body: { name: 'Upper' } })
+    expect(renamed.response.status).toBe(200)
+  })
+
   it('the list never shows emails', async () => {
     await register()
     const { data } = await client().GET('/api/users', { params: { query: { pageSize: 100 } } })

@@ -14,7 +14,8 @@ export const Timestamp = z.iso.datetime().max(30)
 // JSON Schema's `format: uuid` is any 8-4-4-4-12 hex string (RFC 9562's syntax), which is what z.guid() admits; z.uuid()
 // would also demand a version and variant, and refuse ids the document allows. The ids we make are version 4.
 // The bound is stated for readers of the document only.
-export const Uuid = z.guid().openapi({ format: 'uuid', maxLength: 36 })
+// Case-insensitive on input (RFC 9562): an upper-case id names the same row, read in the lower case the ids are stored in.
+export const Uuid = z.guid().toLowerCase().openapi({ format: 'uuid', maxLength: 36 })
 
 /** hono's requestId middleware replaces any incoming id longer than this (see app.ts). */
 export const REQUEST_ID_MAX_LENGTH = 128

@@ -7,7 +7,8 @@ import { unauthorized } from '../../domain/errors'
 import { isolateServices, requestDeps, verifyToken } from '../../runtime/composition'
 import type { AppEnv } from '../app-env'
 
-const BEARER = /^Bearer ([\w.-]{1,1024})$/
+// The scheme's name is case-insensitive (RFC 9110, section 11.1): bearer and BEARER are Bearer.
+const BEARER = /^Bearer ([\w.-]{1,1024})$/i
 const identified = new WeakMap<Context<AppEnv>, Promise<Principal | null>>()
 
 /** Who the request's bearer credential says it is, without the database; asked by the rate limiter and by authentication. */
@@ -31,11 +32,11 @@ export function principalOf(c: Context<AppEnv>): Promise<Principal | null> {
  */
 export function requireAuth(scopes: readonly Scope[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!BEARER.test(c.req.header('Authorization') ?? ''))
-      throw unauthorized('Send a bearer token or API key: Authorization: Bearer <token>')
+    const bearer = BEARER.exec(c.req.header('Authorization') ?? '')?.[1]
+    if (!bearer) throw unauthorized('Send a bearer token or API key: Authorization: Bearer <token>')
     const principal = await principalOf(c)
     if (!principal) {
-      const isKey = isolateServices(c).keySecrets.looksLikeKey(c.req.header('Authorization')!.slice('Bearer '.length))
+      const isKey = isolateServices(c).keySecrets.looksLikeKey(bearer)
       throw unauthorized(
         isKey ? 'The API key is not valid (unknown, revoked, or its owner was deleted)' : 'The token is invalid or expired',
       )
