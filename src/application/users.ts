@@ -1,4 +1,4 @@
-import { notFound } from '../domain/errors'
+import { DomainError, notFound } from '../domain/errors'
 import { confirmPassword } from './auth'
 import { toPage, type Page, type PageRequest } from '../domain/page'
 import type { Access } from '../domain/access'
@@ -55,8 +55,16 @@ async function changeUser(
   ifVersion?: number[],
 ) {
   const guard = { access, permission: { actAs: id, write: true, setRole: changes.role } }
-  const emailConfirmed = changes.email !== undefined && currentPassword !== undefined
-  if (emailConfirmed) await confirmPassword(deps, guard, currentPassword)
+  let emailConfirmed = changes.email !== undefined && currentPassword !== undefined
+  if (emailConfirmed) {
+    try {
+      await confirmPassword(deps, guard, currentPassword)
+    } catch (error) {
+      // A wrong password matters only when the address changes: the write below, unconfirmed, applies only if it does not.
+      if (!(error instanceof DomainError && error.code === 'REAUTHENTICATION_REQUIRED')) throw error
+      emailConfirmed = false
+    }
+  }
   const updated = await deps.users.update(guard, id, changes, ifVersion, { emailConfirmed })
   if (!updated) throw notFound('User')
   return updated

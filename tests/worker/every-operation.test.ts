@@ -158,6 +158,29 @@ describe.each(withBody)('%s refuses a bad body', (operationId) => {
   })
 })
 
+// Bytes that are not UTF-8 in a string of an otherwise valid body: a Latin-1 é, and a surrogate encoded as if UTF-8.
+const notUtf8: [string, number[]][] = [
+  ['a Latin-1 byte', [0xe9]],
+  ['an encoded lone surrogate', [0xed, 0xa0, 0x80]],
+]
+
+describe.each(withBody)('%s refuses a body that is not UTF-8', (operationId) => {
+  it.each(notUtf8)('%s in its first string -> 400 INVALID_JSON, and nothing is written', async (_what, bytes) => {
+    const world = await makeWorld()
+    const spec = validRequests[operationId](world)
+    const text = JSON.stringify((spec as { body?: unknown }).body)
+    const at = text.indexOf('":"') + 3
+    expect(at, 'the valid body has a string value').toBeGreaterThan(2)
+    const utf8 = (part: string) => [...new TextEncoder().encode(part)]
+    const body = new Uint8Array([...utf8(text.slice(0, at)), ...bytes, ...utf8(text.slice(at))])
+    const before = await snapshot()
+    const response = await send(operationId, spec, { 'content-type': 'application/json', ...bearer(world.admin.token) }, body)
+    expect(response.status).toBe(400)
+    expect((await response.json<ErrorJson>()).error.code).toBe('INVALID_JSON')
+    expect(await snapshot()).toEqual(before)
+  })
+})
+
 type Actor = 'anonymous' | 'other' | 'self' | 'admin'
 /** Who may do what to the owner's rows. `self` is the owner; a number is the status the document gives for that actor. */
 const ownership: Record<MutatingOperationId, Record<Actor, number>> = {

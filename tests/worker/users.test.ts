@@ -195,6 +195,27 @@ describe('PUT replaces, PATCH changes what is given', () => {
     expect(moved.data?.data).toMatchObject({ email, name: 'Moved' })
   })
 
+  it('a password sent with an unchanged email is not asked for: a wrong one is no 403 on PUT or PATCH (the document asks for it only for a new address)', async () => {
+    const session = await register()
+    const put = await client(session.token).PUT('/api/users/{id}', {
+      ...pathWrite(session.user.id),
+      body: { email: session.user.email, name: 'Same Address', currentPassword: 'not-my-password' },
+    })
+    expect(put.response.status).toBe(200)
+    expect(put.data?.data).toMatchObject({ email: session.user.email, name: 'Same Address' })
+    const patch = await client(session.token).PATCH('/api/users/{id}', {
+      ...pathWrite(session.user.id),
+      body: { email: session.user.email, currentPassword: 'not-my-password' },
+    })
+    expect(patch.response.status).toBe(200)
+    // And a new address with that wrong password is still refused.
+    const moved = await client(session.token).PATCH('/api/users/{id}', {
+      ...pathWrite(session.user.id),
+      body: { email: uniqueEmail('moved'), currentPassword: 'not-my-password' },
+    })
+    expect(moved.error?.error.code).toBe('REAUTHENTICATION_REQUIRED')
+  })
+
   it('admin create with a taken email is 409', async () => {
     const a = await register()
     const admin = await registerAdmin()

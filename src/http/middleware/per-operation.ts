@@ -16,6 +16,20 @@ const limitBody = bodyLimit({
   onError: (c) => sendError(c, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`),
 })
 
+// JSON text is UTF-8 (RFC 8259): a body with bytes that are not is refused, not read with U+FFFD in their place, so
+// what is stored is exactly what was sent.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+const wellFormedBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.raw.body) {
+    try {
+      utf8.decode(await c.req.arrayBuffer())
+    } catch {
+      return sendError(c, 'INVALID_JSON', 'The request body is not valid UTF-8, as JSON text must be')
+    }
+  }
+  await next()
+}
+
 /** RFC 9745 and RFC 8594 headers on a deprecated operation's successful answers; the dates are its contract's. */
 function announceDeprecation(route: RouteConfig): MiddlewareHandler<AppEnv> {
   const since = Math.floor(Date.parse(String(route['x-deprecated-since'])) / 1000)
@@ -36,14 +50,14 @@ const takesHeader = (route: RouteConfig, name: string) => {
 
 /**
  * The middleware an operation runs before its handler, read from its contract so the two cannot drift apart:
- * `deprecated` -> Deprecation and Sunset headers; a request body -> the 64 KiB limit; `security` -> authentication; a
+ * `deprecated` -> Deprecation and Sunset headers; a request body -> the 64 KiB limit and well-formed UTF-8; `security` -> authentication; a
  * 304 response -> If-None-Match. (An
  * `Idempotency-Key` header wraps the handler instead, after validation: see handlerFor.)
  */
 export function middlewareFor(route: RouteConfig): MiddlewareHandler<AppEnv>[] {
   const chain: MiddlewareHandler<AppEnv>[] = []
   if (route.deprecated) chain.push(announceDeprecation(route))
-  if (route.request?.body) chain.push(limitBody)
+  if (route.request?.body) chain.push(limitBody, wellFormedBody)
   const requirement = route.security?.find((option) => Object.keys(option).length > 0)
   if (requirement) chain.push(requireAuth((requirement.bearerAuth ?? []) as Scope[]))
   if (route.responses[304]) chain.push(conditionalGet)

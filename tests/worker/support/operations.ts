@@ -67,7 +67,7 @@ export const validRequests = {
 } satisfies Record<OperationId, (world: World) => RequestSpec>
 
 /** Sends an operation's request as the document describes it: its method and path, JSON body, these headers. */
-export function send(operationId: OperationId, spec: RequestSpec, headers: Record<string, string> = {}, rawBody?: string) {
+export function send(operationId: OperationId, spec: RequestSpec, headers: Record<string, string> = {}, rawBody?: string | Uint8Array) {
   const { method, path } = documentOperation(operationId)
   const query = new URLSearchParams(spec.query ?? {}).toString()
   const body = rawBody ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body))
