@@ -9,16 +9,27 @@ const REPLAYED_HEADERS = ['location', 'etag', 'content-type', 'cache-control']
 
 type Handler = (c: Context<AppEnv>) => Response | Promise<Response>
 
+const field = (body: unknown, name: string) =>
+  typeof body === 'object' && body !== null && name in body && typeof (body as Record<string, unknown>)[name] === 'string'
+    ? ((body as Record<string, unknown>)[name] as string)
+    : undefined
+
 /**
- * Who a key belongs to: the signed-in caller, or (register and login, which have none yet) the account the body names.
- * Keyed, so two strangers' keys never meet: neither can replay, nor learn of, the other's request.
+ * Who a key belongs to: the signed-in caller, or (register and login, which have none yet) the credentials the body
+ * presents: its email and password. Keyed, so two strangers' keys never meet: neither can replay, nor learn of, the
+ * other's request. The password is part of it so that a reused key is no password oracle: someone who has another's
+ * key and guesses a wrong password makes a new login attempt (limited, counted towards the lock, a 401), never a 422
+ * that tells a wrong guess from a right one. (An HMAC, like the request's fingerprint, which holds the password too.)
  */
 async function scopeOf(c: Context<AppEnv>): Promise<string | Guard> {
   const access = c.get('access')
   if (access) return { access }
   const body: unknown = await c.req.json().catch(() => undefined)
-  const email = typeof body === 'object' && body !== null && 'email' in body && typeof body.email === 'string' ? body.email : undefined
-  const subject = email === undefined ? `ip:${c.req.header('CF-Connecting-IP') ?? 'unknown'}` : `email:${email.toLowerCase()}`
+  const email = field(body, 'email')
+  const subject =
+    email === undefined
+      ? `ip:${c.req.header('CF-Connecting-IP') ?? 'unknown'}`
+      : `email:${email.toLowerCase()}\npassword:${field(body, 'password') ?? ''}`
   return `anonymous:${await isolateServices(c).sealer.fingerprint(subject)}`
 }
 

@@ -41,6 +41,19 @@ describe('password guessing', () => {
     expect((await lockOf(victim.user.id))?.failed).toBe(5)
   })
 
+  it("a reused Idempotency-Key is no password oracle: with the owner's key, wrong guesses are counted 401s, never a 422 beside a right one's replay", async () => {
+    const victim = await register()
+    const key = crypto.randomUUID()
+    const login = (password: string, ip: string) =>
+      json('POST', '/api/auth/login', { email: victim.user.email, password }, { 'Idempotency-Key': key, ...from(ip) })
+    expect((await login(PASSWORD, '198.51.100.1')).status).toBe(200)
+    const statuses: number[] = []
+    for (let i = 0; i < 8; i++) statuses.push((await login(`wrong-${i}`, `198.51.100.${i + 10}`)).status)
+    // The same answers as without a key: five evaluated wrong guesses, then the account's lock.
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429])
+    expect((await lockOf(victim.user.id))?.failed).toBe(5)
+  })
+
   it('parallel guesses cannot slip past the lock: at most 5 of 20 are evaluated', async () => {
     const victim = await register()
     const answers = await Promise.all(
