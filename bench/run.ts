@@ -175,7 +175,7 @@ function endpoints(
       name: 'GET /api/users/{id} (bookmark: from D1)',
       kind: 'read',
       api: get(api, `/api/users/${user.id}`, { 'x-d1-bookmark': bookmark }),
-      floor: get(floor, `/api/users/${user.id}`),
+      floor: get(floor, `/api/users/${user.id}`, { 'x-d1-bookmark': bookmark }),
     },
     same('GET /api/users?page=1', '/api/users?page=1'),
     same('GET /api/posts?page=1', '/api/posts?page=1'),

@@ -48,8 +48,15 @@ export function createApp() {
     exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'X-D1-Bookmark', 'Idempotent-Replayed', 'X-Cache'],
     maxAge: 600,
   })
-  // Only real preflights are CORS's to answer; a plain OPTIONS falls through to the Allow answer in notFound.
-  app.use('*', (c, next) => (c.req.method === 'OPTIONS' && !c.req.header('Access-Control-Request-Method') ? next() : corsPolicy(c, next)))
+  // Only requests with an Origin (a browser's cross-origin ones) are CORS's to answer, and of OPTIONS only real
+  // preflights (a plain OPTIONS falls through to the Allow answer in notFound). The rest only say that the answer
+  // varies with Origin, so no cache hands a copy made without one to a browser that sends one.
+  app.use('*', async (c, next) => {
+    const origin = c.req.header('Origin')
+    if (origin && (c.req.method !== 'OPTIONS' || c.req.header('Access-Control-Request-Method'))) return corsPolicy(c, next)
+    await next()
+    c.header('Vary', 'Origin', { append: true })
+  })
   app.use('/api/*', d1Bookmark)
   app.use('/api/*', rateLimit)
 

@@ -10,6 +10,21 @@ const PAGE_SIZE = 20
 const USER_COLUMNS = 'id, email, name, role, created_at, updated_at'
 const POST_COLUMNS = 'id, user_id, title, body, created_at, updated_at'
 
+// The D1 session the API opens for the same request (src/runtime/composition.ts), since it is part of what D1 is sent:
+// the primary for a request with credentials (the floor is handed the caller's id, so the route says so), the client's
+// bookmark when it sends one, otherwise the nearest replica.
+type Ctx = { env: { DB: D1Database }; req: { header(name: string): string | undefined } }
+function session(c: Ctx, credentialed = false): D1DatabaseSession {
+  if (credentialed) return c.env.DB.withSession('first-primary')
+  const bookmark = c.req.header('x-d1-bookmark')
+  if (!bookmark) return c.env.DB.withSession('first-unconstrained')
+  try {
+    return c.env.DB.withSession(bookmark)
+  } catch {
+    return c.env.DB.withSession('first-primary')
+  }
+}
+
 const offset = (page: string | undefined) => (Math.max(1, Number(page ?? '1')) - 1) * PAGE_SIZE
 
 // The API's health reads D1 and KV; so does the floor.
@@ -19,13 +34,14 @@ app.get('/health', async (c) => {
 })
 
 app.get('/api/users/:id', async (c) =>
-  c.json(await c.env.DB.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? LIMIT 1`).bind(c.req.param('id')).first()),
+  c.json(await session(c).prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? LIMIT 1`).bind(c.req.param('id')).first()),
 )
 
 // The API's profile is a token check (no D1) plus the caller's row; the floor is handed the id.
 app.get('/api/profile', async (c) =>
   c.json(
-    await c.env.DB.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? LIMIT 1`)
+    await session(c, true)
+      .prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? LIMIT 1`)
       .bind(c.req.query('id') ?? '')
       .first(),
   ),
@@ -33,28 +49,32 @@ app.get('/api/profile', async (c) =>
 
 // Lists: the page (a deferred join over the sort index) and the total (the trigger-kept row count) in one batch, as the API does.
 app.get('/api/users', async (c) => {
-  const [rows, total] = await c.env.DB.batch([
-    c.env.DB.prepare(
-      `SELECT ${USER_COLUMNS} FROM users WHERE id IN (SELECT id FROM users ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC`,
-    ).bind(PAGE_SIZE, offset(c.req.query('page'))),
-    c.env.DB.prepare("SELECT count AS total FROM row_counts WHERE name = 'users'"),
+  const db = session(c)
+  const [rows, total] = await db.batch([
+    db
+      .prepare(
+        `SELECT ${USER_COLUMNS} FROM users WHERE id IN (SELECT id FROM users ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC`,
+      )
+      .bind(PAGE_SIZE, offset(c.req.query('page'))),
+    db.prepare("SELECT count AS total FROM row_counts WHERE name = 'users'"),
   ])
   return c.json({ rows: rows?.results, total: total?.results[0] })
 })
 
 app.get('/api/posts', async (c) => {
   const after = c.req.query('after')
+  const db = session(c)
   // ?after=&id= is the API's cursor (keyset) read; otherwise the offset read by page.
   const rowsQuery = after
-    ? c.env.DB.prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?`).bind(
-        after,
-        c.req.query('id') ?? '',
-        PAGE_SIZE,
-      )
-    : c.env.DB.prepare(
-        `SELECT ${POST_COLUMNS} FROM posts WHERE id IN (SELECT id FROM posts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC`,
-      ).bind(PAGE_SIZE, offset(c.req.query('page')))
-  const [rows, total] = await c.env.DB.batch([rowsQuery, c.env.DB.prepare("SELECT count AS total FROM row_counts WHERE name = 'posts'")])
+    ? db
+        .prepare(`SELECT ${POST_COLUMNS} FROM posts WHERE (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?`)
+        .bind(after, c.req.query('id') ?? '', PAGE_SIZE)
+    : db
+        .prepare(
+          `SELECT ${POST_COLUMNS} FROM posts WHERE id IN (SELECT id FROM posts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?) ORDER BY created_at DESC, id DESC`,
+        )
+        .bind(PAGE_SIZE, offset(c.req.query('page')))
+  const [rows, total] = await db.batch([rowsQuery, db.prepare("SELECT count AS total FROM row_counts WHERE name = 'posts'")])
   return c.json({ rows: rows?.results, total: total?.results[0] })
 })
 
@@ -68,12 +88,15 @@ app.post('/api/users/:id/posts', async (c) => {
   const { title, body } = await c.req.json<{ title: string; body: string }>()
   const now = new Date().toISOString()
   const author = c.req.param('id')
-  const [, inserted] = await c.env.DB.batch([
-    c.env.DB.prepare(CALLER).bind(author),
-    c.env.DB.prepare(
-      `INSERT INTO posts (id, user_id, title, body, version, created_at, updated_at)
+  const db = session(c, true)
+  const [, inserted] = await db.batch([
+    db.prepare(CALLER).bind(author),
+    db
+      .prepare(
+        `INSERT INTO posts (id, user_id, title, body, version, created_at, updated_at)
        SELECT ?, ?, ?, ?, 1, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?) AND ${MAY_WRITE} RETURNING ${POST_COLUMNS}`,
-    ).bind(crypto.randomUUID(), author, title, body, now, now, author, author, author),
+      )
+      .bind(crypto.randomUUID(), author, title, body, now, now, author, author, author),
   ])
   return c.json(inserted?.results[0], 201)
 })
@@ -86,22 +109,25 @@ app.patch('/api/users/:id/posts/:postId', async (c) => {
   const versions = (c.req.header('if-match') ?? '').split(',').flatMap((tag) => /^\s*"v(\d+)"\s*$/.exec(tag)?.[1] ?? [])
   const owned = 'id = ? AND user_id = ?'
   const author = c.req.param('id')
-  const [, updated, existing] = await c.env.DB.batch<Record<string, unknown>>([
-    c.env.DB.prepare(CALLER).bind(author),
-    c.env.DB.prepare(
-      `UPDATE posts SET ${fields.map((field) => `${field} = ?, `).join('')}version = version + 1, updated_at = ? WHERE ${owned}${
-        versions.length ? ` AND version IN (${versions.map(() => '?').join(', ')})` : ''
-      } AND ${MAY_WRITE} RETURNING ${POST_COLUMNS}, version`,
-    ).bind(
-      ...fields.map((field) => changes[field]),
-      new Date().toISOString(),
-      c.req.param('postId'),
-      author,
-      ...versions.map(Number),
-      author,
-      author,
-    ),
-    c.env.DB.prepare(`SELECT id FROM posts WHERE ${owned} LIMIT 1`).bind(c.req.param('postId'), c.req.param('id')),
+  const db = session(c, true)
+  const [, updated, existing] = await db.batch<Record<string, unknown>>([
+    db.prepare(CALLER).bind(author),
+    db
+      .prepare(
+        `UPDATE posts SET ${fields.map((field) => `${field} = ?, `).join('')}version = version + 1, updated_at = ? WHERE ${owned}${
+          versions.length ? ` AND version IN (${versions.map(() => '?').join(', ')})` : ''
+        } AND ${MAY_WRITE} RETURNING ${POST_COLUMNS}, version`,
+      )
+      .bind(
+        ...fields.map((field) => changes[field]),
+        new Date().toISOString(),
+        c.req.param('postId'),
+        author,
+        ...versions.map(Number),
+        author,
+        author,
+      ),
+    db.prepare(`SELECT id FROM posts WHERE ${owned} LIMIT 1`).bind(c.req.param('postId'), c.req.param('id')),
   ])
   const row = updated?.results[0]
   if (!row) return c.json(null, existing?.results[0] ? 412 : 404)

@@ -32,6 +32,14 @@ describe('CORS from the CORS_ORIGINS allow-list', () => {
     }
     expect((await call('/api/users', { headers: { Origin: 'null' } })).headers.get('access-control-allow-origin')).toBeNull()
   })
+
+  it('an answer without Origin carries no grant but says it varies with Origin, so no cache serves it to a browser', async () => {
+    const response = await call('/api/users')
+    expect(response.headers.get('access-control-allow-origin')).toBeNull()
+    expect(response.headers.get('vary')).toContain('Origin')
+    const listed = await call('/api/users', { headers: { Origin: 'http://localhost:8787' } })
+    expect(listed.headers.get('vary')).toContain('Origin')
+  })
 })
 
 describe('secure headers', () => {
