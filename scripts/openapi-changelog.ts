@@ -54,7 +54,11 @@ export function renderChangelog(base: OpenApiDocument, head: OpenApiDocument, op
   const lines = [`## ${to}${options.date ? ` (${options.date})` : ''}`, '']
   const total = SECTIONS.reduce((sum, { kind }) => sum + diff[kind].length, 0)
   if (total === 0) {
-    lines.push(`No change to operations, parameters, bodies or responses since ${from} (documentation only).`)
+    lines.push(
+      JSON.stringify(base) === JSON.stringify(head)
+        ? `No change since ${from}.`
+        : `No change to operations, parameters, bodies or responses since ${from} (documentation only).`,
+    )
     return `${lines.join('\n')}\n`
   }
   const counts = SECTIONS.filter(({ kind }) => diff[kind].length > 0).map(

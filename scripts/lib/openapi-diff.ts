@@ -87,11 +87,14 @@ interface Operation {
 
 type PathItem = Partial<Record<Method, Operation>> & { parameters?: Parameter[] }
 
+type SecurityScheme = { type?: string; scheme?: string; bearerFormat?: string; in?: string; name?: string }
+
 export interface OpenApiDocument {
   openapi: string
   info?: { version?: string; title?: string }
   paths?: Record<string, PathItem>
   security?: SecurityRequirement[]
+  components?: { securitySchemes?: Record<string, SecurityScheme> }
 }
 
 type Method = (typeof METHODS)[number]
@@ -327,6 +330,11 @@ class Comparison {
     this.findings.push({ kind, op, detail })
   }
 
+  /** A change to a security scheme, seen from an operation that uses it. */
+  scheme(kind: ChangeKind, op: string, name: string, what: string): void {
+    this.findings.push({ kind, op, detail: `security scheme ${name} ${what}`, component: { name, detail: `security scheme ${what}` } })
+  }
+
   /** A change at a place in a schema: `what` follows the name of the place ("removed", "pattern added (`x`)"). */
   private at(kind: ChangeKind, site: Site, what: string): void {
     const detail = [subject(site.where, site.path), what].filter(Boolean).join(' ')
@@ -539,6 +547,74 @@ function requiresAuth(doc: OpenApiDocument, operation: Operation): boolean {
   return requirements.length > 0 && !requirements.some((requirement) => Object.keys(requirement).length === 0)
 }
 
+/** The one way in of a secured operation (every scheme it needs, with their scopes); undefined when it has several. */
+function requirementOf(doc: OpenApiDocument, operation: Operation): SecurityRequirement | undefined {
+  const requirements = (operation.security ?? doc.security ?? []).filter((requirement) => Object.keys(requirement).length > 0)
+  return requirements.length === 1 ? requirements[0] : undefined
+}
+
+const scopesText = (scopes: string[]) => `scope${scopes.length > 1 ? 's' : ''} ${scopes.map((scope) => code(scope)).join(', ')}`
+
+/** What a secured operation asks of its caller: a scheme or a scope more breaks clients that lack it; one less does not. */
+function compareSecurity(cmp: Comparison, op: string, base: OpenApiDocument, baseOp: Operation, head: OpenApiDocument, headOp: Operation) {
+  if (!requiresAuth(base, baseOp) || !requiresAuth(head, headOp)) return
+  const before = requirementOf(base, baseOp)
+  const after = requirementOf(head, headOp)
+  if (!before || !after) {
+    const text = (doc: OpenApiDocument, operation: Operation) => JSON.stringify(operation.security ?? doc.security ?? [])
+    if (text(base, baseOp) !== text(head, headOp)) cmp.record('changed', op, 'security requirements changed')
+    return
+  }
+  for (const [scheme, scopes] of Object.entries(after)) {
+    const had = before[scheme]
+    if (!had) {
+      cmp.record('breaking', op, `now requires security scheme ${code(scheme)}`)
+      continue
+    }
+    const added = scopes.filter((scope) => !had.includes(scope))
+    const removed = had.filter((scope) => !scopes.includes(scope))
+    if (added.length) cmp.record('breaking', op, `security scheme ${code(scheme)} now requires ${scopesText(added)}`)
+    if (removed.length) cmp.record('changed', op, `security scheme ${code(scheme)} no longer requires ${scopesText(removed)}`)
+  }
+  for (const scheme of Object.keys(before)) {
+    if (!(scheme in after)) cmp.record('changed', op, `no longer requires security scheme ${code(scheme)}`)
+  }
+}
+
+/** The operations of `doc` whose security requirement names `scheme`. */
+function operationsUsing(doc: OpenApiDocument, scheme: string): string[] {
+  return Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+    METHODS.flatMap((method) => {
+      const operation = item[method]
+      const requirements = operation ? (operation.security ?? doc.security ?? []) : []
+      return requirements.some((requirement) => scheme in requirement) ? [`${method.toUpperCase()} ${path}`] : []
+    }),
+  )
+}
+
+/**
+ * The security schemes themselves, as a change to each operation that uses one (gathered into one line, like a shared
+ * schema's): what a client sends (type, scheme, where) breaks it when changed; a `bearerFormat` note does not.
+ */
+function compareSecuritySchemes(cmp: Comparison, base: OpenApiDocument, head: OpenApiDocument) {
+  const after = head.components?.securitySchemes ?? {}
+  for (const [name, scheme] of Object.entries(base.components?.securitySchemes ?? {})) {
+    const now = after[name]
+    const changes: Array<[ChangeKind, string]> = []
+    if (!now) changes.push(['breaking', 'removed'])
+    else {
+      for (const field of ['type', 'scheme', 'in', 'name'] as const) {
+        if (scheme[field] !== now[field]) changes.push(['breaking', `${field} changed from ${code(scheme[field])} to ${code(now[field])}`])
+      }
+      if (scheme.bearerFormat !== now.bearerFormat)
+        changes.push(['changed', `bearerFormat changed from ${code(scheme.bearerFormat)} to ${code(now.bearerFormat)}`])
+    }
+    for (const [kind, what] of changes) {
+      for (const op of operationsUsing(base, name)) cmp.scheme(kind, op, name, what)
+    }
+  }
+}
+
 function compareParameters(cmp: Comparison, op: string, base: Map<string, Parameter>, head: Map<string, Parameter>): void {
   for (const [key, baseParam] of base) {
     const headParam = head.get(key)
@@ -624,6 +700,7 @@ function compareResponses(cmp: Comparison, op: string, base: Record<string, Resp
 
 function compareDocuments(baseDocument: OpenApiDocument, headDocument: OpenApiDocument): Comparison {
   const cmp = new Comparison(new Doc(baseDocument), new Doc(headDocument))
+  compareSecuritySchemes(cmp, baseDocument, headDocument)
   for (const [path, basePathItem] of Object.entries(baseDocument.paths ?? {})) {
     const headPathItem = headDocument.paths?.[path]
     if (!headPathItem) {
@@ -647,6 +724,7 @@ function compareDocuments(baseDocument: OpenApiDocument, headDocument: OpenApiDo
         cmp.record('breaking', op, 'now requires authentication')
       if (requiresAuth(baseDocument, baseOp) && !requiresAuth(headDocument, headOp))
         cmp.record('changed', op, 'no longer requires authentication')
+      compareSecurity(cmp, op, baseDocument, baseOp, headDocument, headOp)
       if (headOp.deprecated && !baseOp.deprecated) cmp.record('deprecated', op, 'operation deprecated')
       compareParameters(cmp, op, effectiveParameters(cmp.base, basePathItem, baseOp), effectiveParameters(cmp.head, headPathItem, headOp))
       compareRequestBodies(cmp, op, baseOp.requestBody, headOp.requestBody)

@@ -62,6 +62,12 @@ const breaking: Record<string, string[]> = {
   'path-removed': ['/api/legacy: path removed'],
   'operation-removed': ['DELETE /api/users/{id}: operation removed'],
   'operation-requires-auth': ['GET /api/users/{id}: now requires authentication'],
+  // A token or key without the new scope is now refused.
+  'operation-scope-added': ['GET /api/users/{id}: security scheme `bearerAuth` now requires scope `write`'],
+  // The scheme is shared: one line for it, naming the operations that use it.
+  'security-scheme-changed': [
+    'bearerAuth (component): security scheme scheme changed from `bearer` to `basic`; used by getUser, deleteUser',
+  ],
   'response-status-removed': ['GET /api/users: response 304 removed'],
   'response-content-type-removed': ['POST /api/users: response 201 content type application/json removed'],
   'response-header-removed': ['GET /api/users: response 200 header ETag removed'],
@@ -122,6 +128,7 @@ const additive = [
   'additive-optional-request-property',
   'additive-response-property',
   'additive-operation',
+  'additive-operation-scope-removed',
   'additive-optional-query-parameter',
   'additive-request-enum-widened',
   'additive-request-type-widened',

@@ -116,6 +116,9 @@ describe('openapi:changelog', () => {
       'additive-operation': {
         added: ['- **PATCH /api/users/{id}** (`updateUser`): new operation', '- **GET /api/teams** (`listTeams`): new operation'],
       },
+      'additive-operation-scope-removed': {
+        changed: ['- **GET /api/users/{id}** (`getUser`): security scheme `bearerAuth` no longer requires scope `write`'],
+      },
       'additive-optional-query-parameter': { added: ['- **GET /api/users** (`listUsers`): new optional query parameter `q`'] },
       'additive-optional-request-property': {
         added: ['- **POST /api/users** (`createUser`): request body property `bio` added (optional)'],
@@ -181,7 +184,9 @@ describe('openapi:changelog', () => {
   it('finds no change between the committed document and itself, and every operation new against an empty one', () => {
     const document = read(committed)
     const version = document.info?.version ?? ''
-    expect(renderChangelog(document, document)).toBe(
+    expect(renderChangelog(document, document)).toBe(`## ${version}\n\nNo change since ${version}.\n`)
+    const described = { ...document, info: { ...document.info, description: 'Only the words changed.' } } as OpenApiDocument
+    expect(renderChangelog(document, described)).toBe(
       `## ${version}\n\nNo change to operations, parameters, bodies or responses since ${version} (documentation only).\n`,
     )
     const first = renderChangelog(read(join(fixtures, 'empty.json')), document)
