@@ -17,5 +17,7 @@ export async function collection(c: Context<AppEnv>) {
   const body = (await template.json()) as Collection
   for (const variable of body.variable ?? []) if (variable.key === 'baseUrl') variable.value = publicOrigin(c)
   c.header('Cache-Control', 'public, max-age=300')
+  // A download, named for what it is: Postman and Bruno import it as is.
+  c.header('Content-Disposition', 'attachment; filename="contract-first-api.postman_collection.json"')
   return c.json(body)
 }

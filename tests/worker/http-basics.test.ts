@@ -100,6 +100,7 @@ describe('the document', () => {
     const response = await call('/assets/collection.json')
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toContain('application/json')
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="contract-first-api.postman_collection.json"')
     const collection = await response.json<Collection>()
     expect(baseUrl(collection)).toBe('http://api.test')
     expect(collection.info.version).toBe(document.info.version)
