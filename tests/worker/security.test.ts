@@ -138,6 +138,25 @@ describe('input that cannot be stored as sent', () => {
   })
 })
 
+describe('content types as RFC 9110 writes them', () => {
+  it('white space before `;`, an empty parameter and any case are application/json all the same', async () => {
+    const session = await register()
+    const spellings = ['application/json ; charset=utf-8', 'application/json;', 'Application/JSON ;charset="utf-8"']
+    for (const contentType of spellings) {
+      const response = await call(`/api/users/${session.user.id}/posts`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, Authorization: `Bearer ${session.token}` },
+        body: JSON.stringify({ title: contentType, body: 'B' }),
+      })
+      expect(response.status, contentType).toBe(201)
+      expect((await response.json<{ data: { title: string } }>()).data.title).toBe(contentType)
+    }
+    // And what is not JSON is still refused.
+    const plain = await call('/api/auth/login', { method: 'POST', headers: { 'content-type': 'text/plain ;' }, body: '{}' })
+    expect(plain.status).toBe(415)
+  })
+})
+
 describe('answers of bounded size', () => {
   it('7,000 unknown keys give 20 details and a count of the rest, not a 400 KB answer', async () => {
     const author = await register()

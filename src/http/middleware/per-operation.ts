@@ -16,6 +16,19 @@ const limitBody = bodyLimit({
   onError: (c) => sendError(c, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${MAX_BODY_BYTES} bytes`),
 })
 
+// RFC 9110 lets white space stand before a `;` and a parameter be empty (`application/json ; charset=utf-8`,
+// `application/json;`); the validators' media-type check does not, so such a header is put in its plain form first.
+const plainMediaType: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const type = c.req.header('Content-Type')
+  if (type && /\s;|;\s*(;|$)/.test(type)) {
+    const headers = new Headers(c.req.raw.headers)
+    const parts = type.split(';').map((part) => part.trim())
+    headers.set('Content-Type', parts.filter(Boolean).join('; '))
+    c.req.raw = new Request(c.req.raw, { headers })
+  }
+  await next()
+}
+
 // JSON text is UTF-8 (RFC 8259): a body with bytes that are not is refused, not read with U+FFFD in their place, so
 // what is stored is exactly what was sent.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
@@ -57,7 +70,7 @@ const takesHeader = (route: RouteConfig, name: string) => {
 export function middlewareFor(route: RouteConfig): MiddlewareHandler<AppEnv>[] {
   const chain: MiddlewareHandler<AppEnv>[] = []
   if (route.deprecated) chain.push(announceDeprecation(route))
-  if (route.request?.body) chain.push(limitBody, wellFormedBody)
+  if (route.request?.body) chain.push(plainMediaType, limitBody, wellFormedBody)
   const requirement = route.security?.find((option) => Object.keys(option).length > 0)
   if (requirement) chain.push(requireAuth((requirement.bearerAuth ?? []) as Scope[]))
   if (route.responses[304]) chain.push(conditionalGet)
