@@ -5,6 +5,7 @@ import type {
   ApiKeyRepository,
   ApiKeySecrets,
   Background,
+  CallerAccount,
   Credentials,
   EmailService,
   Guard,
@@ -37,7 +38,7 @@ export async function register(
  * The account's password, checked against its lock: a locked account evaluates no password at all, and a failed one
  * counts towards the next lock. Clearing the count after a success is recorded after the answer.
  */
-async function checkPassword(deps: Accounts & Afterwards, account: { email: string } | { caller: Guard }, password: string, now: number) {
+async function checkPassword(deps: Accounts & Afterwards, account: { email: string } | CallerAccount, password: string, now: number) {
   const attempt = await deps.credentials.attemptPassword(account, password, now)
   if (attempt.outcome === 'locked') throw accountLocked(attempt.until, now)
   if (attempt.outcome === 'accepted') {
@@ -58,9 +59,14 @@ export async function login(deps: Accounts & Afterwards, input: { email: string;
  * Proves the caller knows their password before a change that would let a stolen token take the account over. Its own
  * round trip before the change: the password is compared on the Worker, between reading its hash and writing.
  */
-export async function confirmPassword(deps: Accounts & Afterwards, guard: Guard, password: string | undefined) {
+export async function confirmPassword(
+  deps: Accounts & Afterwards,
+  guard: Guard,
+  password: string | undefined,
+  movingEmail?: CallerAccount['movingEmail'],
+) {
   if (password === undefined) throw reauthenticationRequired()
-  const attempt = await checkPassword(deps, { caller: guard }, password, guard.access.now)
+  const attempt = await checkPassword(deps, { caller: guard, ...(movingEmail ? { movingEmail } : {}) }, password, guard.access.now)
   if (attempt.outcome !== 'accepted') throw reauthenticationRequired()
 }
 

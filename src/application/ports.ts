@@ -51,6 +51,12 @@ export interface UserRepository {
 }
 
 /** Passwords, locks and sessions of users: what signing in and out needs. Password hashes stay inside the implementation. */
+/**
+ * The caller's own account. With `movingEmail`, an attempt is made (and counted) only while that user's stored email
+ * is another address than `to`: a password sent beside an email that does not change is not asked for.
+ */
+export type CallerAccount = { caller: Guard; movingEmail?: { userId: string; to: string } }
+
 export interface Credentials {
   /**
    * A password attempt on the account with this email (compared without ASCII case), or on the guarded caller's own
@@ -58,7 +64,7 @@ export interface Credentials {
    * (`passwordAccepted`); the 5th, 10th, … in a row lock it for 1, 2, 4, 8 and then 16 minutes, during which no attempt
    * is evaluated. Atomic, so parallel guesses cannot pass the lock.
    */
-  attemptPassword(account: { email: string } | { caller: Guard }, password: string, now: number): Promise<PasswordAttempt>
+  attemptPassword(account: { email: string } | CallerAccount, password: string, now: number): Promise<PasswordAttempt>
   /** Clears the account's failed attempts after a password was accepted. */
   passwordAccepted(id: string): Promise<void>
   /** Sets the caller's new password and ends every token issued before (returns the new token generation). */
@@ -136,7 +142,13 @@ export interface IdempotencyStore {
    * and the scope is then the credential's (its user for a token, the key itself for an API key). The operation's own
    * permission is checked by its write; a refused write releases the key.
    */
-  begin(owner: string | Guard, key: string, fingerprint: string): Promise<IdempotencyBegin & { scope: string }>
+  begin(
+    owner: string | Guard,
+    key: string,
+    fingerprint: string,
+    /** For a request without a caller that names an account (register, login): its lock is read in the same round trip. */
+    account?: string,
+  ): Promise<IdempotencyBegin & { scope: string; lockedUntil?: number | null }>
   complete(scope: string, key: string, response: StoredResponse): Promise<void>
   /** Releases the key after a failure, so the client can retry. */
   release(scope: string, key: string): Promise<void>

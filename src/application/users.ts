@@ -56,11 +56,12 @@ async function changeUser(
 ) {
   const guard = { access, permission: { actAs: id, write: true, setRole: changes.role } }
   let emailConfirmed = changes.email !== undefined && currentPassword !== undefined
-  if (emailConfirmed) {
+  if (changes.email !== undefined && emailConfirmed) {
     try {
-      await confirmPassword(deps, guard, currentPassword)
+      // Asked for (and counted towards the lock) only while the stored address is another one.
+      await confirmPassword(deps, guard, currentPassword, { userId: id, to: changes.email })
     } catch (error) {
-      // A wrong password matters only when the address changes: the write below, unconfirmed, applies only if it does not.
+      // Refused, or not asked because the address stays: the write below, unconfirmed, applies only if it stays.
       if (!(error instanceof DomainError && error.code === 'REAUTHENTICATION_REQUIRED')) throw error
       emailConfirmed = false
     }

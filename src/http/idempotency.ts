@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { conflict } from '../domain/errors'
+import { accountLocked, conflict } from '../domain/errors'
 import { isolateServices, requestDeps } from '../runtime/composition'
 import type { Guard } from '../application/ports'
 import type { AppEnv } from './app-env'
@@ -21,16 +21,16 @@ const field = (body: unknown, name: string) =>
  * key and guesses a wrong password makes a new login attempt (limited, counted towards the lock, a 401), never a 422
  * that tells a wrong guess from a right one. (An HMAC, like the request's fingerprint, which holds the password too.)
  */
-async function scopeOf(c: Context<AppEnv>): Promise<string | Guard> {
+async function scopeOf(c: Context<AppEnv>): Promise<{ owner: string | Guard; account?: string }> {
   const access = c.get('access')
-  if (access) return { access }
+  if (access) return { owner: { access } }
   const body: unknown = await c.req.json().catch(() => undefined)
   const email = field(body, 'email')
   const subject =
     email === undefined
       ? `ip:${c.req.header('CF-Connecting-IP') ?? 'unknown'}`
       : `email:${email.toLowerCase()}\npassword:${field(body, 'password') ?? ''}`
-  return `anonymous:${await isolateServices(c).sealer.fingerprint(subject)}`
+  return { owner: `anonymous:${await isolateServices(c).sealer.fingerprint(subject)}`, ...(email === undefined ? {} : { account: email }) }
 }
 
 /**
@@ -44,14 +44,18 @@ export function idempotently(handler: Handler): Handler {
     const key = c.req.header('Idempotency-Key')
     // The contract has validated it: absent, or 1 to 255 printable ASCII characters.
     if (!key) return handler(c)
-    const owner = await scopeOf(c)
+    const { owner, account } = await scopeOf(c)
     const { idempotency, background, onBackgroundError } = requestDeps(c)
     const { sealer } = isolateServices(c)
     // An HMAC, not a plain hash: the body may hold a password, and a fast unkeyed hash of it would undo PBKDF2.
     const fingerprint = await sealer.fingerprint(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
 
-    const begun = await idempotency.begin(owner, key, fingerprint)
+    const begun = await idempotency.begin(owner, key, fingerprint, account)
     const { scope } = begun
+    // A locked account's login is not evaluated, and neither is its replay: else, under the owner's key, the right
+    // password would still get its 200 while every wrong one got 429.
+    const now = Date.now()
+    if (begun.state !== 'started' && begun.lockedUntil && begun.lockedUntil > now) throw accountLocked(begun.lockedUntil, now)
     if (begun.state === 'mismatch') {
       return sendError(
         c,

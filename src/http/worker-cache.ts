@@ -51,7 +51,9 @@ export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>):
     c.header('X-Cache', 'BYPASS')
     return fresh
   }
-  const [hit, generation] = await Promise.all([caches.default.match(keyFor(c.req.path)), currentGeneration()])
+  // In lower case: an id names its row in any case (RFC 9562), and writes purge the lower-case path they know.
+  const path = c.req.path.toLowerCase()
+  const [hit, generation] = await Promise.all([caches.default.match(keyFor(path)), currentGeneration()])
   const copy = hit ? await hit.json<Copy<T>>() : undefined
   if (copy?.generation === generation) {
     c.header('X-Cache', 'HIT')
@@ -59,7 +61,7 @@ export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>):
   }
   const value = await load()
   c.header('X-Cache', 'MISS')
-  await storeCopy(c.req.path, value, generation)
+  await storeCopy(path, value, generation)
   return value
 }
 

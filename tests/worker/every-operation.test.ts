@@ -179,6 +179,18 @@ describe.each(withBody)('%s refuses a body that is not UTF-8', (operationId) => 
     expect((await response.json<ErrorJson>()).error.code).toBe('INVALID_JSON')
     expect(await snapshot()).toEqual(before)
   })
+
+  it('the same bytes sent as application/octet-stream are 415, and without credentials where it needs them 401 first', async () => {
+    const world = await makeWorld()
+    const spec = validRequests[operationId](world)
+    const body = new Uint8Array([0x7b, 0xe9, 0x7d])
+    const binary = await send(operationId, spec, { 'content-type': 'application/octet-stream', ...bearer(world.admin.token) }, body)
+    expect(binary.status).toBe(415)
+    expect((await binary.json<ErrorJson>()).error.code).toBe('UNSUPPORTED_MEDIA_TYPE')
+    if (!secured.includes(operationId)) return
+    const anonymous = await send(operationId, spec, { 'content-type': 'application/json' }, body)
+    expect(anonymous.status).toBe(401)
+  })
 })
 
 type Actor = 'anonymous' | 'other' | 'self' | 'admin'

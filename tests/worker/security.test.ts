@@ -52,6 +52,10 @@ describe('password guessing', () => {
     // The same answers as without a key: five evaluated wrong guesses, then the account's lock.
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429])
     expect((await lockOf(victim.user.id))?.failed).toBe(5)
+    // While the account is locked, the right password under the owner's key is no replay either: the same 429.
+    const right = await login(PASSWORD, '198.51.100.99')
+    expect(right.status).toBe(429)
+    expect(right.headers.get('idempotent-replayed')).toBeNull()
   })
 
   it('parallel guesses cannot slip past the lock: at most 5 of 20 are evaluated', async () => {

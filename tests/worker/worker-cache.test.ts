@@ -30,6 +30,17 @@ describe("the Worker's cache (Cache API) for single resources", () => {
     expect(after.data?.data.name).toBe('Fresh')
   })
 
+  it('an id in upper case shares the copy of its row, so a write purges it too (no stale copy under another case)', async () => {
+    const session = await register()
+    const upper = `/api/users/${session.user.id.toUpperCase()}`
+    expect((await call(upper)).headers.get('x-cache')).toBe('MISS')
+    expect((await call(`/api/users/${session.user.id}`)).headers.get('x-cache')).toBe('HIT')
+    await json('PATCH', `/api/users/${session.user.id}`, { name: 'Renamed' }, { Authorization: `Bearer ${session.token}`, 'If-Match': '*' })
+    const after = await call(upper)
+    expect(after.headers.get('x-cache')).toBe('MISS')
+    expect((await after.json<{ data: { name: string } }>()).data.name).toBe('Renamed')
+  })
+
   it('deleting a user evicts the user and their posts; deleting a post evicts it', async () => {
     const session = await register()
     const auth = { Authorization: `Bearer ${session.token}` }

@@ -29,11 +29,14 @@ const plainMediaType: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
 }
 
-// JSON text is UTF-8 (RFC 8259): a body with bytes that are not is refused, not read with U+FFFD in their place, so
-// what is stored is exactly what was sent.
+// JSON text is UTF-8 (RFC 8259): a JSON body with bytes that are not is refused, not read with U+FFFD in their place,
+// so what is stored is exactly what was sent. Checked after authentication (a bad credential is a 401 first, as for any
+// invalid request) and only for a JSON media type: anything else is the validators' 415.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i
 const wellFormedBody: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.req.raw.body) {
+  const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]!.trim()
+  if (c.req.raw.body && JSON_MEDIA_TYPE.test(mediaType)) {
     try {
       utf8.decode(await c.req.arrayBuffer())
     } catch {
@@ -63,16 +66,17 @@ const takesHeader = (route: RouteConfig, name: string) => {
 
 /**
  * The middleware an operation runs before its handler, read from its contract so the two cannot drift apart:
- * `deprecated` -> Deprecation and Sunset headers; a request body -> the 64 KiB limit and well-formed UTF-8; `security` -> authentication; a
- * 304 response -> If-None-Match. (An
+ * `deprecated` -> Deprecation and Sunset headers; a request body -> a plain media type and the 64 KiB limit; `security`
+ * -> authentication; a request body -> well-formed UTF-8 (after authentication); a 304 response -> If-None-Match. (An
  * `Idempotency-Key` header wraps the handler instead, after validation: see handlerFor.)
  */
 export function middlewareFor(route: RouteConfig): MiddlewareHandler<AppEnv>[] {
   const chain: MiddlewareHandler<AppEnv>[] = []
   if (route.deprecated) chain.push(announceDeprecation(route))
-  if (route.request?.body) chain.push(plainMediaType, limitBody, wellFormedBody)
+  if (route.request?.body) chain.push(plainMediaType, limitBody)
   const requirement = route.security?.find((option) => Object.keys(option).length > 0)
   if (requirement) chain.push(requireAuth((requirement.bearerAuth ?? []) as Scope[]))
+  if (route.request?.body) chain.push(wellFormedBody)
   if (route.responses[304]) chain.push(conditionalGet)
   return chain
 }

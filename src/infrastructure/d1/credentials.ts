@@ -1,6 +1,7 @@
-import { and, eq, isNull, lte, or, sql } from 'drizzle-orm'
+import { and, eq, exists, isNull, lte, ne, or, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
-import type { Credentials, Guard, PasswordAttempt } from '../../application/ports'
+import { alias } from 'drizzle-orm/sqlite-core'
+import type { CallerAccount, Credentials, Guard, PasswordAttempt } from '../../application/ports'
 import type { User } from '../../domain/user'
 import { decoyHash, hashPassword, verifyPassword } from '../passwords'
 import { allowed, callerId, confirm, readCaller } from './callers'
@@ -13,15 +14,30 @@ const LOCK_EVERY = 5
 const LOCK_MS = 60_000
 const MAX_DOUBLINGS = 4
 
+const target = alias(users, 'target')
+
+/** True while the user's stored email is another address than `to` (ASCII case aside, as emails are unique). */
+const emailMoves = (db: DrizzleD1Database, { userId, to }: { userId: string; to: string }) =>
+  exists(
+    db
+      .select({ id: target.id })
+      .from(target)
+      .where(and(eq(target.id, userId), ne(sql`lower(${target.email})`, to.toLowerCase()))),
+  )
+
 export class D1Credentials implements Credentials {
   constructor(private readonly db: DrizzleD1Database) {}
 
-  async attemptPassword(account: { email: string } | { caller: Guard }, password: string, now: number): Promise<PasswordAttempt> {
+  async attemptPassword(account: { email: string } | CallerAccount, password: string, now: number): Promise<PasswordAttempt> {
     // lower(email) = ?: the expression the unique index is on, so this is one index seek; emails are ASCII (the contract).
     const match =
       'email' in account
         ? eq(sql`lower(${users.email})`, account.email.toLowerCase())
-        : and(eq(users.id, callerId(this.db, account.caller.access.principal)), allowed(this.db, account.caller))
+        : and(
+            eq(users.id, callerId(this.db, account.caller.access.principal)),
+            allowed(this.db, account.caller),
+            account.movingEmail && emailMoves(this.db, account.movingEmail),
+          )
     const streak = sql`(${users.failedLogins} + 1)`
     // Claiming the attempt and reading the lock are one statement each in one transaction: parallel guesses are
     // serialised by SQLite, so no more than LOCK_EVERY of them are ever evaluated before the lock holds.

@@ -3,7 +3,7 @@ import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { Guard, IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../application/ports'
 import { allowed, confirm, credentialScope, readCaller } from './callers'
 import { rowWhere } from './insert-where'
-import { idempotencyKeys } from './schema'
+import { idempotencyKeys, users } from './schema'
 
 // A finished request's response is kept for a day (complete()); an unfinished one's claim is a lease far shorter, though longer than
 // any request runs, so a claim whose request died (a crash, a cancelled invocation) frees its key minutes later.
@@ -16,7 +16,12 @@ export class D1IdempotencyStore implements IdempotencyStore {
     return and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))
   }
 
-  async begin(owner: string | Guard, key: string, fingerprint: string): Promise<IdempotencyBegin & { scope: string }> {
+  async begin(
+    owner: string | Guard,
+    key: string,
+    fingerprint: string,
+    account?: string,
+  ): Promise<IdempotencyBegin & { scope: string; lockedUntil?: number | null }> {
     const now = new Date()
     const createdAt = now.toISOString()
     const expiresAt = new Date(now.getTime() + LEASE_MS).toISOString()
@@ -34,7 +39,7 @@ export class D1IdempotencyStore implements IdempotencyStore {
     const dropExpired = (scope: string | SQL) =>
       this.db.delete(idempotencyKeys).where(and(this.row(scope, key), lt(idempotencyKeys.expiresAt, createdAt)))
     if (typeof owner === 'string') {
-      const [, claimed, [holder]] = await this.db.batch([
+      const [, claimed, [holder], [lock]] = await this.db.batch([
         dropExpired(owner),
         this.db
           .insert(idempotencyKeys)
@@ -42,8 +47,14 @@ export class D1IdempotencyStore implements IdempotencyStore {
           .onConflictDoNothing()
           .returning({ key: idempotencyKeys.key }),
         held(owner),
+        // The account's lock, so a replay can be held to it as a fresh attempt is (an empty email names no account).
+        this.db
+          .select({ lockedUntil: users.lockedUntil })
+          .from(users)
+          .where(eq(sql`lower(${users.email})`, (account ?? '').toLowerCase()))
+          .limit(1),
       ])
-      return { ...this.outcome(claimed.length > 0, holder, fingerprint), scope: owner }
+      return { ...this.outcome(claimed.length > 0, holder, fingerprint), scope: owner, lockedUntil: lock?.lockedUntil ?? null }
     }
     // A caller's keys are their credential's: a login token's are its user's, an API key's that key's own, so a key can
     // never replay what another credential of the same user was answered (a new key's secret, say). Read with the
