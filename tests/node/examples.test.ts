@@ -243,7 +243,7 @@ describe('examples in openapi/openapi.json', () => {
   it('validate against the schemas they illustrate and look real', () => {
     const { examples, problems } = exampleProblems(loadDocument())
     expect(problems).toEqual([])
-    // Every named schema carries an example (design.md), so there are at least that many; the walker must find them.
+    // Every named schema carries an example, so there are at least that many; the walker must find them.
     const document = loadDocument()
     const named = entries(isObject(document.components) ? document.components.schemas : undefined).map(
       ([name]) => `/components/schemas/${escape(name)}/example`,
