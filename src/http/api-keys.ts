@@ -20,7 +20,9 @@ export const apiKeyHandlers: Handlers<typeof apiKeyOperations> = {
   },
 
   async listApiKeys(c) {
-    const request = pageRequest({ ...c.req.valid('query'), sort: 'createdAt', order: 'desc' }, 'api-keys', ['createdAt'] as const)
+    const request = pageRequest({ ...c.req.valid('query'), sort: 'createdAt', order: 'desc' }, 'api-keys', ['createdAt'] as const, {}, [
+      'desc',
+    ])
     const page = await listApiKeys(requestDeps(c), access(c), request)
     noStore(c)
     const next = nextCursor(page, request, 'api-keys', (key) => key.createdAt)

@@ -11,6 +11,7 @@ export class InvalidCursor extends Error {
 // sends the cursor alone), the page number it opens, and the keyset position. base64url JSON, opaque to clients;
 // nothing in it is secret, and a forged one can only move the position or pick another allowed sort, which are always
 // checked and bound as parameters.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const CursorPayload = z.strictObject({
   p: z.int().min(2).max(1_000_000),
   n: z.int().min(1).max(100),
@@ -18,12 +19,13 @@ const CursorPayload = z.strictObject({
   o: z.enum(['asc', 'desc']),
   k: z.string().max(100),
   f: z.record(z.string().max(20), z.string().max(100)).optional(),
-  v: z.string().max(400),
+  // Every sort value is a non-empty stored text.
+  v: z.string().min(1).max(400),
   // Every listing's rows have the lower-case UUIDs this API issues.
-  i: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+  i: z.string().regex(UUID),
 })
-// The position of a timestamp sort (createdAt, ...) is a stored timestamp; anything else was not issued here.
-const Timestamp = z.iso.datetime()
+// The position of a timestamp sort (createdAt, ...) is a timestamp as stored (Date#toISOString: milliseconds, Z).
+const Timestamp = z.iso.datetime({ precision: 3 })
 type CursorPayload = z.infer<typeof CursorPayload>
 
 // Unpadded: the contract's cursor pattern is [A-Za-z0-9_-]+.
@@ -59,6 +61,7 @@ export function pageRequest<Sort extends string>(
   listing: string,
   sorts: readonly Sort[],
   filters: Record<string, string | undefined> = {},
+  orders: readonly ('asc' | 'desc')[] = ['asc', 'desc'],
 ): Listing<Sort> {
   if (cursor === undefined) {
     const given = Object.entries(filters).filter((entry): entry is [string, string] => entry[1] !== undefined)
@@ -67,7 +70,9 @@ export function pageRequest<Sort extends string>(
   const payload = decode(cursor)
   const sort = sorts.find((allowed) => allowed === payload?.s)
   const position = sort?.endsWith('At') ? Timestamp.safeParse(payload?.v).success : true
-  if (!payload || payload.k !== listing || sort === undefined || !position) {
+  // Only this listing's own filters, with values as its query gives them (ids in lower case).
+  const filtered = Object.entries(payload?.f ?? {}).every(([name, value]) => name in filters && (!name.endsWith('Id') || UUID.test(value)))
+  if (!payload || payload.k !== listing || sort === undefined || !position || !filtered || !orders.includes(payload.o)) {
     throw new InvalidCursor(
       'This cursor was not issued by this listing; send meta.nextCursor back as it was received, or start again without one',
     )

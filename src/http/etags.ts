@@ -5,7 +5,18 @@ import { publicCache } from './cache-control'
 import { digestHex } from './digest'
 
 /** Answers If-None-Match with 304 for GETs whose handler set an ETag. */
-export const conditionalGet = etag({ retainedHeaders: ['cache-control', 'etag', 'vary', 'x-request-id'] })
+export const conditionalGet = etag({
+  // CORS's too: a browser refuses a cross-origin 304 without them, and sending If-None-Match is why ETag is exposed.
+  retainedHeaders: [
+    'cache-control',
+    'etag',
+    'vary',
+    'x-request-id',
+    'access-control-allow-origin',
+    'access-control-allow-credentials',
+    'access-control-expose-headers',
+  ],
+})
 
 // A single resource's tag is its version: strong, so If-Match can compare it, and cheap (no hashing).
 const entityTag = (version: number) => `"v${version}"`

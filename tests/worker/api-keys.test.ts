@@ -145,6 +145,23 @@ describe('an API key', () => {
     expect((await client(owner.token).GET('/api/profile')).response.status).toBe(200)
   })
 
+  it('lists newest first by cursor; a cursor claiming another order is one this listing never issued (422)', async () => {
+    const owner = await register()
+    for (const name of ['one', 'two', 'three']) await keyOf(owner.token, ['read'], name)
+    const first = await call('/api/api-keys?pageSize=2', { headers: bearer(owner.token) })
+    const cursor = (await first.json<{ meta: { nextCursor: string } }>()).meta.nextCursor
+    const next = await call(`/api/api-keys?cursor=${cursor}`, { headers: bearer(owner.token) })
+    expect((await next.json<{ data: { name: string }[] }>()).data.map((key) => key.name)).toEqual(['one'])
+    const payload = JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
+    const ascending = btoa(JSON.stringify({ ...payload, o: 'asc' }))
+      .replace(/=+$/, '')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+    const refused = await call(`/api/api-keys?cursor=${ascending}`, { headers: bearer(owner.token) })
+    expect(refused.status).toBe(422)
+    expect((await refused.json<ErrorJson>()).error.code).toBe('INVALID_CURSOR')
+  })
+
   it('at most 25 active keys; a revoked one frees its place', async () => {
     const owner = await register()
     const made = []

@@ -118,10 +118,10 @@ describe('profile', () => {
     expect(data?.data.email).toBe(session.user.email)
   })
 
-  it('takes the scheme name in any case (RFC 9110: bearer, BEARER), as the security scheme says', async () => {
+  it('takes the scheme name in any case and after it one space or more (RFC 9110: bearer, BEARER), as the security scheme says', async () => {
     const session = await register()
-    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
-      const response = await call('/api/profile', { headers: { Authorization: `${scheme} ${session.token}` } })
+    for (const scheme of ['bearer ', 'BEARER ', 'bEaReR ', 'Bearer   ']) {
+      const response = await call('/api/profile', { headers: { Authorization: `${scheme}${session.token}` } })
       expect(response.status, scheme).toBe(200)
       expect((await response.json<{ data: { id: string } }>()).data.id).toBe(session.user.id)
     }

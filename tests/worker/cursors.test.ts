@@ -192,6 +192,22 @@ describe('cursor pagination (keyset)', () => {
       await expect422(`/api/users/${author.user.id}/posts?cursor=${encode({ ...issued, v: 'not a date' })}`)
       await expect422(`/api/users/${author.user.id}/posts?cursor=${encode({ ...issued, i: 'not-a-uuid' })}`)
       await expect422(`/api/users/${author.user.id}/posts?cursor=${encode({ ...issued, i: String(issued.i).toUpperCase() })}`)
+      // A timestamp as it is never stored (no milliseconds), an empty position, a filter this listing lacks.
+      await expect422(`/api/users/${author.user.id}/posts?cursor=${encode({ ...issued, v: String(issued.v).replace(/\.\d{3}Z$/, 'Z') })}`)
+      await expect422(`/api/users/${author.user.id}/posts?cursor=${encode({ ...issued, v: '' })}`)
+      await expect422(`/api/users/${author.user.id}/posts?cursor=${encode({ ...issued, f: { id: 'x' } })}`)
+    })
+
+    it('on /api/posts: a filter value the query would never give (an id not in lower case, not a UUID) is 422', async () => {
+      const first = await call(`/api/posts?authorId=${author.user.id}&pageSize=1`)
+      const issued = JSON.parse(
+        atob((await first.json<{ meta: { nextCursor: string } }>()).meta.nextCursor.replace(/-/g, '+').replace(/_/g, '/')),
+      )
+      const encode = (payload: object) => btoa(JSON.stringify(payload)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+      expect(issued.f).toEqual({ authorId: author.user.id })
+      expect((await call(`/api/posts?cursor=${encode(issued)}`)).status).toBe(200)
+      await expect422(`/api/posts?cursor=${encode({ ...issued, f: { authorId: author.user.id.toUpperCase() } })}`)
+      await expect422(`/api/posts?cursor=${encode({ ...issued, f: { authorId: 'ZZZ' } })}`)
     })
     it("made for another listing (another user's posts, or all posts)", async () => {
       const other = await register()

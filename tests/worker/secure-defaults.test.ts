@@ -33,6 +33,16 @@ describe('CORS from the CORS_ORIGINS allow-list', () => {
     expect((await call('/api/users', { headers: { Origin: 'null' } })).headers.get('access-control-allow-origin')).toBeNull()
   })
 
+  it('a 304 keeps the grant: a browser app revalidating with If-None-Match gets a 304 it may read', async () => {
+    const origin = 'http://127.0.0.1:8787'
+    const first = await call('/api/users?pageSize=2', { headers: { Origin: origin } })
+    const etag = first.headers.get('etag')!
+    const revalidated = await call('/api/users?pageSize=2', { headers: { Origin: origin, 'If-None-Match': etag } })
+    expect(revalidated.status).toBe(304)
+    expect(revalidated.headers.get('access-control-allow-origin')).toBe(origin)
+    expect(revalidated.headers.get('access-control-expose-headers')).toContain('ETag')
+  })
+
   it('an answer without Origin carries no grant but says it varies with Origin, so no cache serves it to a browser', async () => {
     const response = await call('/api/users')
     expect(response.headers.get('access-control-allow-origin')).toBeNull()

@@ -7,8 +7,8 @@ import { unauthorized } from '../../domain/errors'
 import { isolateServices, requestDeps, verifyToken } from '../../runtime/composition'
 import type { AppEnv } from '../app-env'
 
-// The scheme's name is case-insensitive (RFC 9110, section 11.1): bearer and BEARER are Bearer.
-const BEARER = /^Bearer ([\w.-]{1,1024})$/i
+// The scheme's name is case-insensitive and may be followed by more than one space (RFC 9110, sections 11.1 and 11.4).
+const BEARER = /^Bearer +([\w.-]{1,1024})$/i
 const identified = new WeakMap<Context<AppEnv>, Promise<Principal | null>>()
 
 /** Who the request's bearer credential says it is, without the database; asked by the rate limiter and by authentication. */
