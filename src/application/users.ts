@@ -55,15 +55,15 @@ async function changeUser(
   ifVersion?: number[],
 ) {
   const guard = { access, permission: { actAs: id, write: true, setRole: changes.role } }
-  let emailConfirmed = changes.email !== undefined && currentPassword !== undefined
-  if (changes.email !== undefined && emailConfirmed) {
+  let emailConfirmed = false
+  if (changes.email !== undefined && currentPassword !== undefined) {
     try {
       // Asked for (and counted towards the lock) only while the stored address is another one.
       await confirmPassword(deps, guard, currentPassword, { userId: id, to: changes.email })
+      emailConfirmed = true
     } catch (error) {
       // Refused, or not asked because the address stays: the write below, unconfirmed, applies only if it stays.
       if (!(error instanceof DomainError && error.code === 'REAUTHENTICATION_REQUIRED')) throw error
-      emailConfirmed = false
     }
   }
   const updated = await deps.users.update(guard, id, changes, ifVersion, { emailConfirmed })

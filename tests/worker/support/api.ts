@@ -51,6 +51,11 @@ export function json(method: string, path: string, body: unknown, headers: Recor
 
 export const client = (token?: string) => createApiClient({ baseUrl: BASE, fetch: workerFetch, ...(token ? { token } : {}) })
 
+/** A cursor's payload, as the API writes it (unpadded base64url JSON): read an issued one, to forge a variant of it. */
+export const readCursor = (cursor: string) => JSON.parse(atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
+/** A payload written as the API writes its cursors. */
+export const writeCursor = (payload: object) => btoa(JSON.stringify(payload)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+
 let counter = 0
 export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}@example.com`
 export const PASSWORD = 'Test-Pa55word!xyz'
