@@ -9,7 +9,7 @@ export type paths = {
         };
         /**
          * Check service health
-         * @description Runs a live check of every dependency (a `SELECT 1` against D1, timed). Answers 200 when all are healthy and 503 when any is not. Deliberately not wrapped in the data envelope, so load balancers and uptime monitors can read it as is. Never cached.
+         * @description Runs a live check of every dependency the operations use, at once, each cut off at 3 s: D1 (a `SELECT 1`), the sign-in rate limiter, the configuration, the Cache API and the general rate limiter. Answers 503 exactly when operations would fail (a `required` check failed), and 200 otherwise: `healthy`, or `degraded` when a dependency the operations can do without failed. Deliberately not wrapped in the data envelope, so load balancers and uptime monitors can read it as is. Never cached.
          */
         get: operations["getHealth"];
         put?: never;
@@ -319,15 +319,28 @@ export type components = {
          *       "checks": {
          *         "database": {
          *           "healthy": true,
-         *           "latencyMs": 1.2
+         *           "latencyMs": 1.2,
+         *           "required": true
          *         },
-         *         "cache": {
+         *         "signInLimiter": {
          *           "healthy": true,
-         *           "latencyMs": 0.8
+         *           "latencyMs": 0.4,
+         *           "required": true
          *         },
          *         "config": {
          *           "healthy": true,
-         *           "latencyMs": 0
+         *           "latencyMs": 0,
+         *           "required": true
+         *         },
+         *         "cache": {
+         *           "healthy": true,
+         *           "latencyMs": 0.8,
+         *           "required": false
+         *         },
+         *         "rateLimiter": {
+         *           "healthy": true,
+         *           "latencyMs": 0.4,
+         *           "required": false
          *         }
          *       }
          *     }
@@ -342,45 +355,68 @@ export type components = {
             checks: components["schemas"]["HealthChecks"];
         };
         /**
+         * @description `unhealthy` (503) exactly when a required check failed, `degraded` (200) when only others did.
          * @example healthy
          * @enum {string}
          */
-        HealthState: "healthy" | "unhealthy";
+        HealthState: "healthy" | "degraded" | "unhealthy";
         /**
          * @example {
          *       "database": {
          *         "healthy": true,
-         *         "latencyMs": 1.2
+         *         "latencyMs": 1.2,
+         *         "required": true
          *       },
-         *       "cache": {
+         *       "signInLimiter": {
          *         "healthy": true,
-         *         "latencyMs": 0.8
+         *         "latencyMs": 0.4,
+         *         "required": true
          *       },
          *       "config": {
          *         "healthy": true,
-         *         "latencyMs": 0
+         *         "latencyMs": 0,
+         *         "required": true
+         *       },
+         *       "cache": {
+         *         "healthy": true,
+         *         "latencyMs": 0.8,
+         *         "required": false
+         *       },
+         *       "rateLimiter": {
+         *         "healthy": true,
+         *         "latencyMs": 0.4,
+         *         "required": false
          *       }
          *     }
          */
         HealthChecks: {
             database: components["schemas"]["DependencyCheck"];
-            cache: components["schemas"]["DependencyCheck"];
-            config: components["schemas"]["DependencyCheck"];
+            signInLimiter: components["schemas"]["DependencyCheck"] & unknown;
+            config: components["schemas"]["DependencyCheck"] & unknown;
+            cache: components["schemas"]["DependencyCheck"] & unknown;
+            rateLimiter: components["schemas"]["DependencyCheck"] & unknown;
         };
         /**
+         * @description D1 answers a query. Required: every operation reads or writes it.
          * @example {
          *       "healthy": true,
-         *       "latencyMs": 1.2
+         *       "latencyMs": 1.2,
+         *       "required": true
          *     }
          */
         DependencyCheck: {
             /** @example true */
             healthy: boolean;
             /**
-             * @description Round-trip time of the check in milliseconds.
+             * @description Round-trip time of the check in milliseconds (each is cut off at 3 s).
              * @example 1.2
              */
             latencyMs: number;
+            /**
+             * @description Whether operations fail without it (then `status` is `unhealthy`), or go on without it (then `degraded`).
+             * @example true
+             */
+            required: boolean;
         };
         /**
          * @example {
@@ -447,7 +483,7 @@ export type components = {
          * @example VALIDATION_ERROR
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_IN_USE" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /**
          * @example {
          *       "field": "email",
@@ -1203,8 +1239,20 @@ export type components = {
         };
     };
     responses: {
-        /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
+        /** @description The request conflicts with the current state, or a request with the same Idempotency-Key is still running (CONFLICT, IDEMPOTENCY_KEY_IN_USE). */
         Conflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                "Retry-After": components["headers"]["Retry-After-When-In-Flight"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The request conflicts with the current state, or a request with the same Idempotency-Key is still running (CONFLICT, IDEMPOTENCY_KEY_IN_USE). */
+        ConflictOrIdempotencyKeyInUse: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
@@ -1337,11 +1385,12 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+        /** @description A dependency failed or the service is misconfigured; retry after Retry-After seconds (a write may have been applied: retry it with the same Idempotency-Key or If-Match) (SERVICE_UNAVAILABLE). */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
@@ -1412,7 +1461,7 @@ export type components = {
         "Retry-After": string;
         /** @description Seconds to wait before retrying. */
         "Retry-After-When-In-Flight": string;
-        /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1. */
+        /** @description Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request read D1 without the cache, because it sent X-D1-Bookmark or the cache is failing. */
         "X-Cache": "HIT" | "MISS" | "BYPASS";
         /** @description D1 session bookmark: send the last one you received back as X-D1-Bookmark, and reads that may go to a replica still see your own writes. */
         "X-D1-Bookmark": string;
@@ -1432,7 +1481,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every dependency is healthy. */
+            /** @description Every required dependency is healthy (`healthy`, or `degraded` when one that is not required failed). */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1444,7 +1493,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             500: components["responses"]["InternalError"];
-            /** @description At least one dependency is unhealthy; `checks` names which (the reason goes to the logs, not to the caller). */
+            /** @description At least one required dependency is unhealthy; `checks` names which (the reason goes to the logs, not to the caller). */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1458,15 +1507,28 @@ export interface operations {
                      *       "checks": {
                      *         "database": {
                      *           "healthy": false,
-                     *           "latencyMs": 3000.4
+                     *           "latencyMs": 3000.4,
+                     *           "required": true
                      *         },
-                     *         "cache": {
+                     *         "signInLimiter": {
                      *           "healthy": true,
-                     *           "latencyMs": 0.8
+                     *           "latencyMs": 0.4,
+                     *           "required": true
                      *         },
                      *         "config": {
                      *           "healthy": true,
-                     *           "latencyMs": 0
+                     *           "latencyMs": 0,
+                     *           "required": true
+                     *         },
+                     *         "cache": {
+                     *           "healthy": true,
+                     *           "latencyMs": 0.8,
+                     *           "required": false
+                     *         },
+                     *         "rateLimiter": {
+                     *           "healthy": true,
+                     *           "latencyMs": 0.4,
+                     *           "required": false
                      *         }
                      *       }
                      *     }
@@ -1509,7 +1571,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ConflictOrIdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
@@ -1551,7 +1613,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["InvalidCredentials"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ConflictOrIdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
@@ -1735,7 +1797,7 @@ export interface operations {
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ConflictOrIdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
@@ -1866,7 +1928,7 @@ export interface operations {
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ConflictOrIdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
@@ -2250,7 +2312,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            409: components["responses"]["ConflictOrIdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];

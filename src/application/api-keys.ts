@@ -22,6 +22,11 @@ export async function createApiKey(
   return { key, secret: secret.secret }
 }
 
+/** One of the caller's keys (the answer to a create whose first answer was lost); null when it is gone. */
+export async function findApiKey({ apiKeys }: Pick<Deps, 'apiKeys'>, access: Access, id: string): Promise<ApiKey | null> {
+  return apiKeys.find({ access }, id)
+}
+
 export async function listApiKeys(
   { apiKeys }: Pick<Deps, 'apiKeys'>,
   access: Access,

@@ -12,7 +12,9 @@ import type {
   IssuedToken,
   TokenService,
   UserRepository,
+  Welcomes,
 } from './ports'
+import { retried } from './retries'
 
 type Session = { user: User } & IssuedToken
 type Accounts = { credentials: Credentials; tokens: TokenService }
@@ -24,14 +26,35 @@ interface RegisterInput {
   password: string
 }
 
-/** Self-service sign-up: always the `user` role; the welcome email never blocks or fails it. */
+type Welcoming = { email: EmailService; welcomes: Welcomes; onEmailError: (error: unknown) => void }
+
+/**
+ * Self-service sign-up: always the `user` role; the welcome email never blocks or fails it. It is sent after the
+ * answer; if that fails, the cron job sends it (welcomePending).
+ */
 export async function register(
-  deps: Accounts & Afterwards & { users: UserRepository; email: EmailService; onEmailError: (error: unknown) => void },
+  deps: Accounts & Afterwards & Welcoming & { users: UserRepository },
   input: RegisterInput,
 ): Promise<Session> {
   const user = await deps.users.create({ ...input, role: 'user' })
-  deps.background(() => deps.email.sendWelcome(user).catch(deps.onEmailError))
+  deps.background(() => welcome(deps, user))
   return { user, ...(await deps.tokens.issue(user, 0)) }
+}
+
+/** The answer to a sign-up whose first answer was lost: the account it created, with a fresh token. */
+export async function resumeRegistration(deps: Accounts & { users: UserRepository }, id: string): Promise<Session | null> {
+  const user = await deps.users.get(id)
+  return user && { user, ...(await deps.tokens.issue(user, 0)) }
+}
+
+/** Sends a user's welcome email and records it (each tried again on failure); a failure is reported, never thrown. */
+export async function welcome(deps: Welcoming, user: Pick<User, 'id' | 'email' | 'name'>): Promise<void> {
+  try {
+    await retried(() => deps.email.sendWelcome(user))
+    await retried(() => deps.welcomes.sent(user.id))
+  } catch (error) {
+    deps.onEmailError(error)
+  }
 }
 
 /**
@@ -43,7 +66,9 @@ async function checkPassword(deps: Accounts & Afterwards, account: { email: stri
   if (attempt.outcome === 'locked') throw accountLocked(attempt.until, now)
   if (attempt.outcome === 'accepted') {
     deps.background(() =>
-      deps.credentials.passwordAccepted(attempt.user.id).catch((error: unknown) => deps.onBackgroundError('login.reset_failed', error)),
+      retried(() => deps.credentials.passwordAccepted(attempt.user.id)).catch((error: unknown) =>
+        deps.onBackgroundError('login.reset_failed', error),
+      ),
     )
   }
   return attempt
@@ -114,6 +139,8 @@ export function recordKeyUse(deps: Afterwards & { apiKeys: ApiKeyRepository }, c
   const last = caller?.keyLastUsedAt
   if (last && now - Date.parse(last) < USE_RECORDED_EVERY_MS) return
   deps.background(() =>
-    deps.apiKeys.touch(keyId, new Date(now).toISOString()).catch((error: unknown) => deps.onBackgroundError('api_key.touch_failed', error)),
+    retried(() => deps.apiKeys.touch(keyId, new Date(now).toISOString())).catch((error: unknown) =>
+      deps.onBackgroundError('api_key.touch_failed', error),
+    ),
   )
 }

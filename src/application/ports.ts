@@ -117,6 +117,14 @@ export interface EmailService {
   sendWelcome(to: Pick<User, 'email' | 'name'>): Promise<void>
 }
 
+/** Sign-ups still owed their welcome email: sent after the answer, and by the cron job when that failed. */
+export interface Welcomes {
+  /** Records that the user's welcome email was sent. */
+  sent(userId: string): Promise<void>
+  /** Up to `limit` users who signed up before `createdBefore` and were not welcomed yet, oldest first. */
+  pending(createdBefore: string, limit: number): Promise<Pick<User, 'id' | 'email' | 'name'>[]>
+}
+
 /** Counts requests per key in a fixed window; false once the key is over its limit. */
 export interface RateLimiter {
   allow(key: string): Promise<boolean>
@@ -124,35 +132,6 @@ export interface RateLimiter {
 
 /** Starts work after the response without losing it (Workers' waitUntil); the answer never waits for it. */
 export type Background = (work: () => Promise<unknown>) => void
-
-export interface StoredResponse {
-  status: number
-  body: string
-  headers: Record<string, string>
-}
-
-export type IdempotencyBegin =
-  { state: 'started' } | { state: 'replay'; response: StoredResponse } | { state: 'in-progress' } | { state: 'mismatch' }
-
-/** Remembers the first response to a (scope, key) so a retried POST replays it instead of acting twice. */
-export interface IdempotencyStore {
-  /**
-   * Claims the key atomically; exactly one concurrent caller gets `started`. The owner is a scope string for a request
-   * without a caller, or the caller's guard: a credential it refuses (401, or 403 for a missing scope) claims nothing,
-   * and the scope is then the credential's (its user for a token, the key itself for an API key). The operation's own
-   * permission is checked by its write; a refused write releases the key.
-   */
-  begin(
-    owner: string | Guard,
-    key: string,
-    fingerprint: string,
-    /** For a request without a caller that names an account (register, login): its lock is read in the same round trip. */
-    account?: string,
-  ): Promise<IdempotencyBegin & { scope: string; lockedUntil?: number | null }>
-  complete(scope: string, key: string, response: StoredResponse): Promise<void>
-  /** Releases the key after a failure, so the client can retry. */
-  release(scope: string, key: string): Promise<void>
-}
 
 export interface IssuedKeySecret {
   /** The whole key, shown to its owner once and never stored. */
@@ -184,6 +163,8 @@ export interface ApiKeyRepository {
   create(guard: Guard, key: NewApiKey, maxActive: number): Promise<ApiKey | null>
   /** The caller's active keys (not revoked; expired ones too, so their owner sees them lapse). */
   list(guard: Guard, request: PageRequest<'createdAt'>): Promise<{ items: ApiKey[]; total: number }>
+  /** One of the caller's keys, revoked or not; null when they have none with this id. */
+  find(guard: Guard, id: string): Promise<ApiKey | null>
   /** False when the caller has no such active key. */
   revoke(guard: Guard, id: string): Promise<boolean>
   /** Records a use (after the answer; at most once a minute per key). */

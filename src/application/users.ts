@@ -23,6 +23,11 @@ export async function createUser({ users }: Deps, access: Access, input: NewUser
   return users.create(input, { access, permission: { admin: true } })
 }
 
+/** A created user's whole record, email included, for the retry of a create whose first answer was lost; null when gone. */
+export async function findCreatedUser({ users }: Deps, id: string): Promise<User | null> {
+  return users.get(id)
+}
+
 type ChangeInput = { email?: string; name?: string; role?: Role; currentPassword?: string | undefined }
 type ChangeDeps = Deps & Parameters<typeof confirmPassword>[0]
 

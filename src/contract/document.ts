@@ -15,7 +15,7 @@ Also here: a [Postman collection](/assets/collection.json) of every operation wi
 3. Lists take \`page\` (from 1) and \`pageSize\` (1..100); \`meta\` carries \`page, pageSize, total, totalPages, nextCursor\`. To walk far, send \`meta.nextCursor\` back as \`cursor\`, alone: it keeps the listing's sort, order, page size and filters, every page then costs the same however deep, and rows that come and go during the walk make it skip or repeat nothing else.
 4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`. Switch on \`error.code\`, never on the message; codes may be added, so handle ones you do not know.
 5. Every response carries \`X-Request-Id\` (also \`meta.requestId\`); quote it when you report a problem.
-6. Retry safely: send an \`Idempotency-Key\` (a fresh UUID per logical request) on every POST, and a retry replays the first result instead of creating twice. On 429 or 503, wait \`Retry-After\` seconds.
+6. Retry safely: send an \`Idempotency-Key\` (a fresh UUID per logical request) on every POST, and a retry replays the first result instead of creating twice, whatever failed in between. On 429 or 503, wait \`Retry-After\` seconds.
 7. Update safely: PUT, PATCH and DELETE of users and posts require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there.
 
 ## API keys for integrations
@@ -30,6 +30,9 @@ A job or a backend that runs unattended uses an API key instead of a password:
 - Unknown query parameters are a 400 on every operation.
 - Limits: 300 requests a minute per user, API key or address; 5 logins and 5 registrations a minute per address; 5 registrations a minute per email; an account takes no password for 1, 2, 4, 8, then 16 minutes after every 5 failed attempts in a row (a success resets the count). Each is a 429 with \`Retry-After\`.
 - Roles: an admin writes everything; a user writes their own account and posts; a guest reads only (every write is a 403, but signing out, changing their own password and revoking their keys). Changing an email needs the caller's \`currentPassword\`.
+
+## When something fails
+A 503 \`SERVICE_UNAVAILABLE\` (with \`Retry-After\`) means a dependency failed, not your request: the database did not answer, or (login and registration only) the sign-in rate limiter did not. The database can carry out a write and still lose its answer, so a 503 does not say that nothing happened: retry a POST with the same \`Idempotency-Key\` (it replays what was done, or does it once; 409 \`IDEMPOTENCY_KEY_IN_USE\` means wait \`Retry-After\` seconds, at most the 30-second lease of the first attempt), and a PUT, PATCH or DELETE with the same \`If-Match\` (a 412 then means the first attempt was applied: read the resource again). The cache and the general rate limiter never fail a request: reads then go to the database. \`GET /health\` says which dependency is down; 500 \`INTERNAL_ERROR\` is kept for bugs.
 
 ## Caching
 Public GETs send \`Cache-Control: public, max-age=60, stale-while-revalidate=300\` and an \`ETag\`; send \`If-None-Match\` to get \`304 Not Modified\`. Profile and auth responses and all errors are never stored.
@@ -47,7 +50,7 @@ export const documentConfig = {
   openapi: '3.1.0',
   info: {
     title: 'Contract-first API',
-    version: '0.2.0',
+    version: '0.3.0',
     description,
     contact: { name: 'API team', url: 'https://example.com/support', email: 'api@example.com' },
     license: { name: 'MIT', identifier: 'MIT' },

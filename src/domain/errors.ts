@@ -8,6 +8,9 @@ type DomainErrorCode =
   | 'PRECONDITION_FAILED'
   | 'RATE_LIMITED'
   | 'REAUTHENTICATION_REQUIRED'
+  | 'IDEMPOTENCY_KEY_IN_USE'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'SERVICE_UNAVAILABLE'
 
 export class DomainError extends Error {
   constructor(
@@ -36,3 +39,15 @@ export function accountLocked(until: number, now: number) {
   const seconds = Math.max(1, Math.ceil((until - now) / 1000))
   return new DomainError('RATE_LIMITED', `Too many failed password attempts on this account; retry after ${seconds} seconds`, seconds)
 }
+
+/** Another attempt holds the request's Idempotency-Key, for at most `retryAfterSeconds` more (its lease). */
+export const idempotencyKeyInUse = (retryAfterSeconds: number) =>
+  new DomainError(
+    'IDEMPOTENCY_KEY_IN_USE',
+    `A request with this Idempotency-Key is still being processed; retry the same request after ${retryAfterSeconds} seconds`,
+    retryAfterSeconds,
+  )
+
+/** A dependency failed: the same request may succeed after `retryAfterSeconds`. */
+export const serviceUnavailable = (message: string, retryAfterSeconds = 5) =>
+  new DomainError('SERVICE_UNAVAILABLE', message, retryAfterSeconds)

@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors'
 import type { AppEnv } from './app-env'
 import { sendError } from './envelope'
 import { ConfigError } from '../runtime/config'
+import { dependencyFailure } from '../runtime/failures'
 import { loggableError } from '../runtime/logger'
 import { InvalidCursor } from './cursors'
 import { RateLimited, rateLimited } from './middleware/rate-limit'
@@ -37,7 +38,10 @@ const httpExceptionCodes: Record<number, [ErrorCodeValue, string]> = {
   415: ['UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json'],
 }
 
-export function onError(error: Error, c: Context<AppEnv>) {
+export function onError(thrown: Error, c: Context<AppEnv>) {
+  const failure = dependencyFailure(thrown)
+  if (failure) c.get('logger').error('dependency.failed', loggableError(thrown))
+  const error = failure ?? thrown
   if (error instanceof DomainError) {
     if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds))
     return sendError(c, error.code, error.message)
@@ -50,6 +54,7 @@ export function onError(error: Error, c: Context<AppEnv>) {
   }
   if (error instanceof ConfigError) {
     c.get('logger').error('config.invalid', { problems: error.problems })
+    c.header('Retry-After', '60')
     return sendError(c, 'SERVICE_UNAVAILABLE', 'The service is not configured correctly')
   }
   c.get('logger').error('request.failed', loggableError(error))

@@ -49,14 +49,14 @@ export const postHandlers: Handlers<typeof postOperations> = {
     const { id, postId } = c.req.valid('param')
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const post = await updateUserPost(requestDeps(c), access(c), id, postId, c.req.valid('json'), ifVersion)
-    await invalidate([`/api/posts/${postId}`])
+    await invalidate(c, [`/api/posts/${postId}`])
     return c.json(dataBody(c, tagged(c, post)), 200)
   },
 
   async deleteUserPost(c) {
     const { id, postId } = c.req.valid('param')
     await deleteUserPost(requestDeps(c), access(c), id, postId, ifMatchVersions(c.req.valid('header')['If-Match']))
-    await invalidate([`/api/posts/${postId}`])
+    await invalidate(c, [`/api/posts/${postId}`])
     return c.body(null, 204)
   },
 }

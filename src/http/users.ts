@@ -36,14 +36,14 @@ export const userHandlers: Handlers<typeof userOperations> = {
   async replaceUser(c) {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const user = await replaceUser(requestDeps(c), access(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
-    await invalidate([`/api/users/${user.id}`])
+    await invalidate(c, [`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   },
 
   async updateUser(c) {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const user = await updateUser(requestDeps(c), access(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
-    await invalidate([`/api/users/${user.id}`])
+    await invalidate(c, [`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   },
 
@@ -51,7 +51,7 @@ export const userHandlers: Handlers<typeof userOperations> = {
     const { id } = c.req.valid('param')
     const removed = await deleteUser(requestDeps(c), access(c), id, ifMatchVersions(c.req.valid('header')['If-Match']))
     // The user and every post of theirs: a new cache generation stales them all at once, however many posts there were.
-    await invalidateAll()
+    await invalidateAll(c)
     c.get('logger').info('user.deleted', { userId: id, posts: removed.posts.length })
     return c.body(null, 204)
   },

@@ -13,6 +13,25 @@ const TTL_SECONDS = 60
 const KEY_ORIGIN = 'https://worker-cache.invalid'
 const GENERATION_KEY = `${KEY_ORIGIN}/generation`
 
+// The Cache API can fail or hang like any binding. A read never waits on it for long (it reads D1 instead), and a write
+// that D1 committed is a success whatever the cache does: its purge waits a bounded time, falls back to a new
+// generation, and when both fail this isolate reads D1 for a copy's whole life (docs/runbook.md).
+const CACHE_TIMEOUT_MS = 500
+let bypassUntil = 0
+
+function within<T>(work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error('The Cache API did not answer in time')), CACHE_TIMEOUT_MS)),
+  )
+  return Promise.race([work, late]).finally(() => timer !== undefined && clearTimeout(timer))
+}
+
+/** Logged once per failure; the caller goes on without the cache. */
+function cacheFailed(c: Context<AppEnv>, event: string, error: unknown) {
+  c.get('logger').warn(event, { error: error instanceof Error ? error.message : String(error) })
+}
+
 async function newGeneration(): Promise<string> {
   const generation = `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`
   await caches.default.put(GENERATION_KEY, new Response(generation, { headers: { 'Cache-Control': 'max-age=86400' } }))
@@ -46,35 +65,55 @@ export async function storeCopy(path: string, value: unknown, generation?: strin
  * purge (below) reaches only this one, so such a read always goes to D1.
  */
 export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>): Promise<T> {
-  if (c.req.header('X-D1-Bookmark')) {
+  if (c.req.header('X-D1-Bookmark') || Date.now() < bypassUntil) {
     const fresh = await load()
     c.header('X-Cache', 'BYPASS')
     return fresh
   }
   // In lower case: an id names its row in any case (RFC 9562), and writes purge the lower-case path they know.
   const path = c.req.path.toLowerCase()
-  const [hit, generation] = await Promise.all([caches.default.match(keyFor(path)), currentGeneration()])
-  const copy = hit ? await hit.json<Copy<T>>() : undefined
-  if (copy?.generation === generation) {
-    c.header('X-Cache', 'HIT')
-    return copy.value
+  let generation: string
+  try {
+    const [hit, current] = await within(Promise.all([caches.default.match(keyFor(path)), currentGeneration()]))
+    const copy = hit ? await hit.json<Copy<T>>() : undefined
+    if (copy?.generation === current) {
+      c.header('X-Cache', 'HIT')
+      return copy.value
+    }
+    generation = current
+  } catch (error) {
+    cacheFailed(c, 'cache.read_failed', error)
+    const fresh = await load()
+    c.header('X-Cache', 'BYPASS')
+    return fresh
   }
   const value = await load()
   c.header('X-Cache', 'MISS')
-  await storeCopy(path, value, generation)
+  await within(storeCopy(path, value, generation)).catch((error: unknown) => cacheFailed(c, 'cache.store_failed', error))
   return value
 }
 
 /**
  * Drops cached copies before the write is answered (one Cache API call each, all at once). The Cache API purges only
  * this data center: elsewhere a copy lives out its 60 s, which is why readers that must see a write send its bookmark
- * (see cachedRead).
+ * (see cachedRead). Never fails: the write it follows has committed. When the purge fails or hangs, a new generation
+ * makes every copy unusable instead; when that fails too, this isolate reads D1 until every copy made so far expired.
  */
-export async function invalidate(paths: string[]) {
-  await Promise.all(paths.map((path) => caches.default.delete(keyFor(path))))
+export async function invalidate(c: Context<AppEnv>, paths: string[]) {
+  try {
+    await within(Promise.all(paths.map((path) => caches.default.delete(keyFor(path)))))
+  } catch (error) {
+    cacheFailed(c, 'cache.purge_failed', error)
+    await invalidateAll(c)
+  }
 }
 
 /** Makes every cached copy in this data center unusable with one write: for a write that stales too many to name. */
-export async function invalidateAll() {
-  await newGeneration()
+export async function invalidateAll(c: Context<AppEnv>) {
+  try {
+    await within(newGeneration())
+  } catch (error) {
+    cacheFailed(c, 'cache.generation_failed', error)
+    bypassUntil = Date.now() + TTL_SECONDS * 1000
+  }
 }

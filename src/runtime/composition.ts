@@ -8,6 +8,7 @@ import { D1Credentials } from '../infrastructure/d1/credentials'
 import { D1IdempotencyStore } from '../infrastructure/d1/idempotency-keys'
 import { D1PostRepository } from '../infrastructure/d1/posts'
 import { D1UserRepository } from '../infrastructure/d1/users'
+import { D1Welcomes } from '../infrastructure/d1/welcomes'
 import { logEmailService } from '../infrastructure/email'
 import { bindingRateLimiter, unlimited } from '../infrastructure/rate-limiters'
 import { idempotencySealer } from '../infrastructure/sealing'
@@ -87,19 +88,22 @@ function build(c: Context<AppEnv>) {
   // drizzle's D1 driver uses only prepare() and batch(), which a session has.
   const db = drizzle(session as unknown as D1Database)
   const logger = c.get('logger')
-  const { tokens, keySecrets } = isolateServices(c)
+  const { tokens, keySecrets, sealer } = isolateServices(c)
+  // The request's Idempotency-Key claim, read when a create runs (http/idempotency.ts sets it before the handler).
+  const claim = () => c.get('claim')
   return {
     session,
-    users: new D1UserRepository(db),
+    users: new D1UserRepository(db, claim),
     credentials: new D1Credentials(db),
-    apiKeys: new D1ApiKeyRepository(db),
+    apiKeys: new D1ApiKeyRepository(db, claim, sealer.seal),
     keySecrets,
-    posts: new D1PostRepository(db),
+    posts: new D1PostRepository(db, claim),
+    welcomes: new D1Welcomes(db),
     idempotency: new D1IdempotencyStore(db),
     tokens: { issue: tokens.issue, verify: (token: string) => verifyToken(c, token) } satisfies TokenService,
     email: logEmailService((message, fields) => logger.info(message, fields)),
     background: (work: () => Promise<unknown>) => runAfterResponse(c.executionCtx, work),
-    onEmailError: (error: unknown) => logger.error('email.failed', { error: error instanceof Error ? error.message : String(error) }),
+    onEmailError: (error: unknown) => logger.error('email.failed', loggableError(error)),
     /** Work after the answer that failed: logged (parameters of a failed query are never logged). */
     onBackgroundError: (event: string, error: unknown) => logger.error(event, loggableError(error)),
   }

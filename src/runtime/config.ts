@@ -4,7 +4,6 @@ import { z } from 'zod'
 const ConfigSchema = z
   .object({
     DB: z.custom<D1Database>((value) => typeof value === 'object' && value !== null && 'prepare' in value, 'D1 binding DB is missing'),
-    CACHE: z.custom<KVNamespace>((value) => typeof value === 'object' && value !== null && 'get' in value, 'KV binding CACHE is missing'),
     JWT_SECRET: z.string({ error: 'JWT_SECRET is missing' }).min(32, 'JWT_SECRET must be at least 32 characters'),
     ENVIRONMENT: z.enum(['development', 'test', 'staging', 'production'], {
       error: 'ENVIRONMENT must be development, test, staging or production',

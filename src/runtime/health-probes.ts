@@ -1,21 +1,41 @@
-import type { Probe } from '../application/health'
+import type { Probes } from '../application/health'
 import { ConfigError, readConfig } from './config'
 
-/** What GET /health checks: D1 answers a query, KV answers a read, and the configuration is valid. */
-export function healthProbes(env: Env): { database: Probe; cache: Probe; config: Probe } {
+const PROBE_KEY = 'https://worker-cache.invalid/health-check'
+
+/**
+ * What GET /health checks: what the operations depend on, each with whether they fail without it (`required`).
+ * Every probe reads and writes nothing that matters: the limiters count a key of their own.
+ */
+export function healthProbes(env: Env): Probes<'database' | 'signInLimiter' | 'config' | 'cache' | 'rateLimiter'> {
   const config = readConfig(env)
+  const limiter = (binding: RateLimit | undefined, name: string) => async () => {
+    if (!binding) throw new Error(`Rate limiting binding ${name} is missing`)
+    // RATE_LIMITS=off (local load tests) does not use the bindings, so they cannot fail an operation.
+    if (!(config instanceof ConfigError) && config.RATE_LIMITS === 'off') return
+    await binding.limit({ key: 'health-check' })
+  }
   return {
-    database: async () => {
-      if (!env.DB) throw new Error('D1 binding DB is missing')
-      await env.DB.prepare('SELECT 1').first()
+    database: {
+      required: true,
+      probe: async () => {
+        if (!env.DB) throw new Error('D1 binding DB is missing')
+        await env.DB.prepare('SELECT 1').first()
+      },
     },
-    cache: async () => {
-      if (!env.CACHE) throw new Error('KV binding CACHE is missing')
-      // A read, not a write: KV writes are rate limited per key and billed, and a read proves the namespace answers.
-      await env.CACHE.get('health-check')
+    signInLimiter: { required: true, probe: limiter(env.AUTH_RATE_LIMITER, 'AUTH_RATE_LIMITER') },
+    config: {
+      required: true,
+      probe: async () => {
+        if (config instanceof ConfigError) throw new Error(config.problems.join('; '))
+      },
     },
-    config: async () => {
-      if (config instanceof ConfigError) throw new Error(config.problems.join('; '))
+    cache: {
+      required: false,
+      probe: async () => {
+        await caches.default.match(PROBE_KEY)
+      },
     },
+    rateLimiter: { required: false, probe: limiter(env.RATE_LIMITER, 'RATE_LIMITER') },
   }
 }

@@ -1,11 +1,20 @@
 import { drizzle } from 'drizzle-orm/d1'
+import { welcome } from '../application/auth'
 import { D1IdempotencyStore } from '../infrastructure/d1/idempotency-keys'
+import { D1Welcomes } from '../infrastructure/d1/welcomes'
+import { logEmailService } from '../infrastructure/email'
 import { requireConfig } from './config'
 import { createLogger, loggableError } from './logger'
 
+// A sign-up's own invocation sends its welcome right after the answer; the sweep takes only those it missed, and a
+// bounded number per run so a long outage of the email provider drains over several runs.
+const WELCOME_GRACE_MS = 10 * 60 * 1000
+const WELCOMES_PER_RUN = 200
+
 /**
  * The cron trigger's work ([triggers] in wrangler.toml): expired idempotency keys are otherwise deleted only when
- * their own key comes back, so without this the table would grow with every POST ever retried-safe.
+ * their own key comes back, so without this the table would grow with every POST ever retried-safe; and the welcome
+ * emails that work after a sign-up's answer failed to send are sent.
  */
 // Imported on demand by src/index.ts, which the unused-export check does not follow.
 // ts-unused-exports:disable-next-line
@@ -13,8 +22,16 @@ export async function runHousekeeping(env: Env, cron: string): Promise<void> {
   const config = requireConfig(env)
   const logger = createLogger(config.LOG_LEVEL, { cron })
   try {
-    const deleted = await new D1IdempotencyStore(drizzle(config.DB)).purgeExpired()
+    const db = drizzle(config.DB)
+    const deleted = await new D1IdempotencyStore(db).purgeExpired()
     logger.info('housekeeping.idempotency_keys_purged', { deleted })
+    const welcomes = new D1Welcomes(db)
+    const owed = await welcomes.pending(new Date(Date.now() - WELCOME_GRACE_MS).toISOString(), WELCOMES_PER_RUN)
+    const email = logEmailService((message, fields) => logger.info(message, fields))
+    let failed = 0
+    const onEmailError = (error: unknown) => void (failed++, logger.error('email.failed', loggableError(error)))
+    for (const user of owed) await welcome({ email, welcomes, onEmailError }, user)
+    logger.info('housekeeping.welcomes_sent', { sent: owed.length - failed, failed })
   } catch (error) {
     logger.error('housekeeping.failed', loggableError(error))
     throw error

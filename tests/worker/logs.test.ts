@@ -1,8 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
-import { PASSWORD, uniqueEmail } from './support/api'
-import { interceptD1 } from './support/d1-proxy'
+import { PASSWORD, register, uniqueEmail } from './support/api'
+import { faultyD1, LOST } from './support/faults'
 
 type Line = Record<string, unknown> & { level: string; message: string; requestId: string }
 
@@ -92,39 +92,32 @@ describe('structured logs', () => {
     expect(await response.text()).not.toContain('kaboom')
   })
 
-  it("a failed query's error line names the query but none of its values (no email, hash or token)", async () => {
-    // D1 that fails every INSERT INTO users, as a full disk or a lost primary would; everything else is real.
-    const failingInserts = (db: D1Database) =>
-      interceptD1(db, (target) => ({
-        prepare: (sql: string) => {
-          if (!/^insert into "users"/i.test(sql)) return target.prepare(sql)
-          const fail = () => Promise.reject(new Error('D1_ERROR: disk I/O error: SQLITE_IOERR'))
-          const failing: D1PreparedStatement = new Proxy(target.prepare(sql), {
-            get: (statement, name) =>
-              name === 'bind' ? () => failing : ['run', 'all', 'raw', 'first'].includes(String(name)) ? fail : Reflect.get(statement, name),
-          })
-          return failing
-        },
-      }))
-    const email = uniqueEmail('leak')
+  it("a failed query's error line names the query but none of its values (no email, id, hash or token)", async () => {
+    const { user } = await register()
+    // D1 that fails every round trip after the login's own (its work after the answer: clearing the failed count,
+    // a single statement with the user's id), as a full disk or a lost primary would.
+    const { binding } = faultyD1((trip) => (trip >= 1 ? 'before' : undefined))
     const lines: string[] = []
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)))
+    const ctx = createExecutionContext()
     const response = await createApp().request(
-      '/api/auth/register',
+      '/api/auth/login',
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'CF-Connecting-IP': '192.0.2.77' },
-        body: JSON.stringify({ email, name: 'Leak', password: PASSWORD }),
+        body: JSON.stringify({ email: user.email, password: PASSWORD }),
       },
-      { ...env, LOG_LEVEL: 'info', DB: failingInserts(env.DB) },
-      createExecutionContext(),
+      { ...env, LOG_LEVEL: 'info', DB: binding },
+      ctx,
     )
-    expect(response.status).toBe(500)
-    const failure = lines.map((line) => JSON.parse(line) as Line).find((line) => line.message === 'request.failed')
-    expect(failure).toMatchObject({ level: 'error', cause: 'Error: D1_ERROR: disk I/O error: SQLITE_IOERR' })
-    expect(String(failure?.error)).toMatch(/^Failed query: insert into "users" .* \(parameters not logged\)$/)
+    expect(response.status).toBe(200)
+    const token = (await response.json<{ data: { token: string } }>()).data.token
+    await waitOnExecutionContext(ctx)
+    const failure = lines.map((line) => JSON.parse(line) as Line).find((line) => line.message === 'login.reset_failed')
+    expect(failure).toMatchObject({ level: 'error', afterResponse: true, cause: `Error: ${LOST}` })
+    expect(String(failure?.error)).toMatch(/^Failed query: update "users" .* \(parameters not logged\)$/)
     const text = lines.join('\n')
-    for (const secret of [email, PASSWORD, 'pbkdf2-sha256$']) expect(text).not.toContain(secret)
+    for (const secret of [user.email, user.id, PASSWORD, token, 'pbkdf2-sha256$']) expect(text).not.toContain(secret)
   })
 
   it('LOG_LEVEL filters: at warn, a successful request writes nothing', async () => {

@@ -153,7 +153,8 @@ const idempotent = (status: number, headers: Case['headers'] = asOwner, after = 
 
 const table: Record<OperationId, Case[]> = {
   getHealth: [{ name: 'probe', status: 200, critical: 1 }],
-  register: [{ name: 'sign-up', status: 201, critical: 1 }, ...idempotent(201, () => ({}))],
+  // The welcome email is recorded as sent after the answer.
+  register: [{ name: 'sign-up', status: 201, critical: 1, after: 1 }, ...idempotent(201, () => ({}), 1)],
   login: [
     // The attempt is one statement with its lock; clearing the failed count is after the answer.
     { name: 'password accepted', status: 200, critical: 1, after: 1 },

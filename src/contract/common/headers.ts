@@ -22,9 +22,9 @@ export const answerHeaders = { 'X-Request-Id': requestIdHeader, 'X-D1-Bookmark':
 export const healthHeaders = z.object({ 'X-Request-Id': requestIdHeader })
 
 const retryAfter = z.string().max(10).openapi({ description: 'Seconds to wait before retrying.', example: '60' })
-/** A 429 always says when to retry. */
-export const rateLimitHeaders = z.object({ ...answerHeaders, 'Retry-After': retryAfter })
-/** A 409 for an Idempotency-Key still in flight says when to retry. */
+/** A 429 and a 503 always say when to retry. */
+export const retryHeaders = z.object({ ...answerHeaders, 'Retry-After': retryAfter })
+/** A 409 for an Idempotency-Key still in flight (IDEMPOTENCY_KEY_IN_USE) says when to retry. */
 export const conflictHeaders = z.object({ ...answerHeaders, 'Retry-After': retryAfter.optional() })
 
 /** Request header every /api operation accepts, for read-your-writes across D1 replicas. */
@@ -92,7 +92,7 @@ export const locationHeader = {
 export const workerCacheHeader = {
   'X-Cache': z.enum(['HIT', 'MISS', 'BYPASS']).openapi({
     description:
-      "Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request sent X-D1-Bookmark, so it read D1.",
+      "Whether this Worker's cache (the Cache API) answered; writes to the resource invalidate it. BYPASS: the request read D1 without the cache, because it sent X-D1-Bookmark or the cache is failing.",
     example: 'HIT',
   }),
 }

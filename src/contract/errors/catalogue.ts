@@ -78,8 +78,15 @@ export const errorCatalogue = {
   CONFLICT: {
     status: 409,
     title: 'Conflicts with the current state',
-    when: 'The email is already taken, or a request with the same Idempotency-Key is still being processed.',
-    action: 'For a taken email, choose another. For an in-flight key, retry after `Retry-After` seconds with the same key.',
+    when: 'The request conflicts with what is stored: the email is already taken, or the resource that an earlier request with the same Idempotency-Key created has since been deleted.',
+    action: 'Do not retry unchanged: choose another email, or use a new Idempotency-Key for a new request.',
+  },
+  IDEMPOTENCY_KEY_IN_USE: {
+    status: 409,
+    title: 'A request with this Idempotency-Key is still running',
+    when: 'A request with the same Idempotency-Key is being processed, or its outcome is not known yet (its first attempt stopped before it could be told apart).',
+    action:
+      'Retry the very same request, with the same key, after `Retry-After` seconds (at most the 30-second lease the first attempt holds).',
   },
   PRECONDITION_FAILED: {
     status: 412,
@@ -115,8 +122,9 @@ export const errorCatalogue = {
   SERVICE_UNAVAILABLE: {
     status: 503,
     title: 'Temporarily unavailable',
-    when: 'A dependency is down or the service is misconfigured (`GET /health` names which).',
-    action: 'Retry later with backoff.',
+    when: 'A dependency (the database, or the sign-in rate limiter) failed or did not answer, or the service is misconfigured (`GET /health` names which). A write may have been carried out all the same: the database can commit and still lose its answer.',
+    action:
+      'Retry after `Retry-After` seconds, with backoff. Retry a POST with the same `Idempotency-Key` (it replays what was done, or does it once), and a PUT, PATCH or DELETE with the same `If-Match` (a 412 then means the first attempt was applied: read the resource again).',
   },
 } as const satisfies Record<string, CatalogueEntry>
 

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { answerHeaders, conflictHeaders, rateLimitHeaders } from '../common/headers'
+import { answerHeaders, conflictHeaders, retryHeaders } from '../common/headers'
 import { Meta } from '../common/envelopes'
 import { examples } from '../common/primitives'
 import { codesWithStatus, errorAnchor, errorCatalogue, errorCodes, type ErrorCodeValue, type ErrorStatus } from './catalogue'
@@ -63,14 +63,14 @@ const statusSummaries: Record<ErrorStatus, string> = {
   403: 'Authenticated but not allowed',
   404: 'The resource does not exist',
   405: 'The method is not allowed on this path',
-  409: 'The request conflicts with the current state, e.g. a duplicate email',
+  409: 'The request conflicts with the current state, or a request with the same Idempotency-Key is still running',
   412: 'A precondition such as If-Match failed',
   413: 'The request body is larger than 64 KiB',
   415: 'The request body is not application/json',
   422: 'Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue',
   429: 'Too many requests; retry after Retry-After seconds',
   500: 'An unexpected error; the requestId identifies it in the logs',
-  503: 'The service is not configured correctly or a dependency is unavailable; retry later',
+  503: 'A dependency failed or the service is misconfigured; retry after Retry-After seconds (a write may have been applied: retry it with the same Idempotency-Key or If-Match)',
 }
 const describeStatus = (status: ErrorStatus) => `${statusSummaries[status]} (${codesWithStatus(status).join(', ')}).`
 
@@ -81,14 +81,20 @@ type ExampleCodes = Partial<Record<ErrorStatus, ErrorCodeValue[]>>
 /** Codes only some operations send, so they appear only where an operation names them (`only`). */
 const onlyWhereNamed: ErrorCodeValue[] = ['INVALID_CREDENTIALS', 'INVALID_CURSOR', 'REAUTHENTICATION_REQUIRED']
 
+/** Codes of the Idempotency-Key, sent only by the operations that take one (those list 422). */
+const idempotencyCodes: ErrorCodeValue[] = ['IDEMPOTENCY_KEY_IN_USE', 'IDEMPOTENCY_KEY_REUSED']
+
 /**
  * The codes an operation can send with this status, for its named examples. Some codes only some operations send:
- * INVALID_JSON where a JSON body is read (those operations list 415), INVALID_CREDENTIALS on login alone, INVALID_CURSOR
- * on lists and IDEMPOTENCY_KEY_REUSED on POSTs (passed as `only` by errorResponsesWith).
+ * INVALID_JSON where a JSON body is read (those operations list 415), the Idempotency-Key's codes where a key is taken
+ * (those list 422), INVALID_CREDENTIALS on login alone and INVALID_CURSOR on lists (passed as `only` by errorResponsesWith).
  */
 function codesFor(status: ErrorStatus, statuses: readonly ErrorStatus[], only: ExampleCodes): ErrorCodeValue[] {
   const byDefault = codesWithStatus(status).filter(
-    (code) => !onlyWhereNamed.includes(code) && (code !== 'INVALID_JSON' || statuses.includes(415)),
+    (code) =>
+      !onlyWhereNamed.includes(code) &&
+      (code !== 'INVALID_JSON' || statuses.includes(415)) &&
+      (!idempotencyCodes.includes(code) || statuses.includes(422)),
   )
   return only[status] ?? byDefault
 }
@@ -120,7 +126,7 @@ const errorHeaders = z.object(answerHeaders)
 function errorResponse(status: ErrorStatus, codes: ErrorCodeValue[]) {
   return {
     description: describeStatus(status),
-    headers: status === 429 ? rateLimitHeaders : status === 409 ? conflictHeaders : errorHeaders,
+    headers: status === 429 || status === 503 ? retryHeaders : status === 409 ? conflictHeaders : errorHeaders,
     content: { 'application/json': { schema: ErrorResponse, examples: errorExamples(codes) } },
   }
 }

@@ -1,12 +1,14 @@
 import type { RouteConfig } from '@hono/zod-openapi'
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import type { OperationId } from '../../contract/operations'
 import type { AppEnv } from '../app-env'
 import { requireAuth } from './authentication'
 import type { Scope } from '../../domain/api-key'
 import { sendError } from '../envelope'
 import { conditionalGet } from '../etags'
 import { idempotently } from '../idempotency'
+import { recoveries } from '../recoveries'
 
 const MAX_BODY_BYTES = 64 * 1024
 
@@ -83,5 +85,5 @@ export function middlewareFor(route: RouteConfig): MiddlewareHandler<AppEnv>[] {
 
 /** The handler as the app binds it: wrapped for replays when the operation takes an Idempotency-Key. */
 export function handlerFor<H extends (c: Context<AppEnv>) => Response | Promise<Response>>(route: RouteConfig, handler: H) {
-  return takesHeader(route, 'Idempotency-Key') ? idempotently(handler) : handler
+  return takesHeader(route, 'Idempotency-Key') ? idempotently(handler, recoveries[route.operationId as OperationId]) : handler
 }

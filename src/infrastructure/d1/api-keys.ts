@@ -1,10 +1,12 @@
-import { and, count, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, count, eq, exists, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { ApiKeyRepository, Guard, NewApiKey } from '../../application/ports'
+import type { Claim } from '../../application/idempotency'
 import type { ApiKey, KeyScope } from '../../domain/api-key'
 import type { PageRequest } from '../../domain/page'
 import { allowed, callerId, confirm, readCaller } from './callers'
 import { rowWhere } from './insert-where'
+import { claimGuard } from './claims'
 import { apiKeys } from './schema'
 
 const keyColumns = {
@@ -24,7 +26,13 @@ const toKey = ({ scopes, ...row }: KeyRow): ApiKey => ({ ...row, scopes: scopes.
 const activeOf = (userId: SQL) => and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))
 
 export class D1ApiKeyRepository implements ApiKeyRepository {
-  constructor(private readonly db: DrizzleD1Database) {}
+  constructor(
+    private readonly db: DrizzleD1Database,
+    /** The request's claim on its Idempotency-Key, if it has one: a create records its outcome with it. */
+    private readonly claim: () => Claim | undefined = () => undefined,
+    /** Seals a new key's secret for that outcome, so a retry whose first answer was lost can still show it once. */
+    private readonly seal: (secret: string) => Promise<string> = () => Promise.reject(new Error('No sealer')),
+  ) {}
 
   async create(guard: Guard, { name, scopes, expiresAt, secret }: NewApiKey, maxActive: number): Promise<ApiKey | null> {
     const userId = callerId(this.db, guard.access.principal)
@@ -44,13 +52,40 @@ export class D1ApiKeyRepository implements ApiKeyRepository {
     // Inserted for the caller, only when the guard holds and while they have fewer than maxActive active keys: the
     // guard, the count and the insert are one statement.
     const activeCount = this.db.select({ n: count() }).from(apiKeys).where(activeOf(userId))
+    const claim = this.claim()
+    const outcome = { id: row.id, ...(claim ? { secret: await this.seal(secret.secret) } : {}) }
+    const claimed = claimGuard(
+      this.db,
+      claim,
+      exists(this.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.id, row.id))),
+      outcome,
+    )
     const insert = this.db
       .insert(apiKeys)
-      .select(rowWhere(apiKeys, row, and(allowed(this.db, guard), lt(sql`(${activeCount})`, maxActive))))
+      .select(rowWhere(apiKeys, row, and(allowed(this.db, guard), lt(sql`(${activeCount})`, maxActive), claimed.holds)))
       .returning(keyColumns)
-    const [found, [created]] = await this.db.batch([readCaller(this.db, guard.access.principal), insert])
+    const [found, [created], , held] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
+      insert,
+      claimed.record,
+      claimed.check,
+    ])
     confirm(found, guard)
+    claimed.verify(held)
     return created ? toKey(created) : null
+  }
+
+  /** One of the caller's keys, revoked or not (the answer to a create whose first answer was lost); null when there is none. */
+  async find(guard: Guard, id: string): Promise<ApiKey | null> {
+    const [found, [key]] = await this.db.batch([
+      readCaller(this.db, guard.access.principal),
+      this.db
+        .select(keyColumns)
+        .from(apiKeys)
+        .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, callerId(this.db, guard.access.principal)))),
+    ])
+    confirm(found, guard)
+    return key ? toKey(key) : null
   }
 
   async list(guard: Guard, { page, pageSize, after }: PageRequest<'createdAt'>) {
@@ -89,6 +124,10 @@ export class D1ApiKeyRepository implements ApiKeyRepository {
   }
 
   async touch(id: string, at: string): Promise<void> {
-    await this.db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id))
+    // Never moves back: a retried touch that arrives after a later one keeps the later time.
+    await this.db
+      .update(apiKeys)
+      .set({ lastUsedAt: at })
+      .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, at))))
   }
 }

@@ -1,13 +1,28 @@
-import { and, eq, lt, sql, type SQL } from 'drizzle-orm'
+import { and, eq, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
-import type { Guard, IdempotencyBegin, IdempotencyStore, StoredResponse } from '../../application/ports'
+import type { Guard } from '../../application/ports'
+import type { Claim, IdempotencyBegin, IdempotencyStore, Outcome, StoredResponse } from '../../application/idempotency'
 import { allowed, confirm, credentialScope, readCaller } from './callers'
 import { rowWhere } from './insert-where'
 import { idempotencyKeys, users } from './schema'
 
-// A finished request's response is kept for a day (complete()); an unfinished one's claim is a lease far shorter, though longer than
-// any request runs, so a claim whose request died (a crash, a cancelled invocation) frees its key minutes later.
-const LEASE_MS = 2 * 60 * 1000
+// A finished request's response is kept for a day (complete()), and so is the outcome of a create whose answer was lost;
+// an unfinished claim is a lease, longer than any request runs (D1 ends a statement after 30 s), so a claim whose request
+// died (a crash, a cancelled invocation) frees its key half a minute later. An attempt that outlives its lease writes
+// nothing: its writes are guarded by its claim (claimGuard).
+export const LEASE_SECONDS = 30
+const LEASE_MS = LEASE_SECONDS * 1000
+export const aDayAfterCreation = sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${idempotencyKeys.createdAt}, '+1 day')`
+
+/** What begin() reads of the claim that holds a key. */
+interface Held {
+  fingerprint: string
+  status: number | null
+  body: string | null
+  headers: string | null
+  outcome: string | null
+  expiresAt: string
+}
 
 export class D1IdempotencyStore implements IdempotencyStore {
   constructor(private readonly db: DrizzleD1Database) {}
@@ -32,9 +47,12 @@ export class D1IdempotencyStore implements IdempotencyStore {
           status: idempotencyKeys.status,
           body: idempotencyKeys.body,
           headers: idempotencyKeys.headers,
+          outcome: idempotencyKeys.outcome,
+          expiresAt: idempotencyKeys.expiresAt,
         })
         .from(idempotencyKeys)
         .where(this.row(scope, key))
+    const attempt = crypto.randomUUID()
     // One transaction: drop an expired claim, try to claim, read whoever holds it. The primary key decides races.
     const dropExpired = (scope: string | SQL) =>
       this.db.delete(idempotencyKeys).where(and(this.row(scope, key), lt(idempotencyKeys.expiresAt, createdAt)))
@@ -43,7 +61,7 @@ export class D1IdempotencyStore implements IdempotencyStore {
         dropExpired(owner),
         this.db
           .insert(idempotencyKeys)
-          .values({ scope: owner, key, fingerprint, createdAt, expiresAt })
+          .values({ scope: owner, key, fingerprint, attempt, createdAt, expiresAt })
           .onConflictDoNothing()
           .returning({ key: idempotencyKeys.key }),
         held(owner),
@@ -54,7 +72,12 @@ export class D1IdempotencyStore implements IdempotencyStore {
           .where(eq(sql`lower(${users.email})`, (account ?? '').toLowerCase()))
           .limit(1),
       ])
-      return { ...this.outcome(claimed.length > 0, holder, fingerprint), scope: owner, lockedUntil: lock?.lockedUntil ?? null }
+      const claim = { scope: owner, key, attempt }
+      return {
+        ...this.outcome(claimed.length > 0 ? claim : null, holder, fingerprint, now),
+        scope: owner,
+        lockedUntil: lock?.lockedUntil ?? null,
+      }
     }
     // A caller's keys are their credential's: a login token's are its user's, an API key's that key's own, so a key can
     // never replay what another credential of the same user was answered (a new key's secret, say). Read with the
@@ -69,7 +92,7 @@ export class D1IdempotencyStore implements IdempotencyStore {
         .select(
           rowWhere(
             idempotencyKeys,
-            { scope, key, fingerprint, status: null, body: null, headers: null, createdAt, expiresAt },
+            { scope, key, fingerprint, attempt, outcome: null, status: null, body: null, headers: null, createdAt, expiresAt },
             allowed(this.db, owner),
           ),
         )
@@ -78,20 +101,15 @@ export class D1IdempotencyStore implements IdempotencyStore {
       held(scope),
     ])
     const { user, credential } = confirm(found, owner)
-    return {
-      ...this.outcome(claimed.length > 0, holder, fingerprint),
-      scope: credential.keyId ? `${user.id}:key:${credential.keyId}` : user.id,
-    }
+    const stored = credential.keyId ? `${user.id}:key:${credential.keyId}` : user.id
+    return { ...this.outcome(claimed.length > 0 ? { scope: stored, key, attempt } : null, holder, fingerprint, now), scope: stored }
   }
 
-  private outcome(
-    claimed: boolean,
-    held: { fingerprint: string; status: number | null; body: string | null; headers: string | null } | undefined,
-    fingerprint: string,
-  ): IdempotencyBegin {
-    if (claimed) return { state: 'started' }
+  private outcome(claim: Claim | null, held: Held | undefined, fingerprint: string, now: Date): IdempotencyBegin {
+    if (claim) return { state: 'started', claim }
     if (!held || held.fingerprint !== fingerprint) return { state: 'mismatch' }
-    if (held.status === null) return { state: 'in-progress' }
+    if (held.status === null && held.outcome !== null) return { state: 'committed', outcome: JSON.parse(held.outcome) as Outcome }
+    if (held.status === null) return { state: 'in-progress', retryAfterSeconds: secondsUntil(held.expiresAt, now) }
     return {
       state: 'replay',
       response: { status: held.status, body: held.body ?? '', headers: JSON.parse(held.headers ?? '{}') as Record<string, string> },
@@ -105,21 +123,40 @@ export class D1IdempotencyStore implements IdempotencyStore {
         status: response.status,
         body: response.body,
         headers: JSON.stringify(response.headers),
-        expiresAt: sql`strftime('%Y-%m-%dT%H:%M:%fZ', ${idempotencyKeys.createdAt}, '+1 day')`,
+        expiresAt: aDayAfterCreation,
       })
       .where(this.row(scope, key))
   }
 
-  /** Deletes every key past its 24 hours (the scheduled housekeeping); returns how many. Uses the expires_at index. */
-  async purgeExpired(now = new Date()): Promise<number> {
-    const removed = await this.db
-      .delete(idempotencyKeys)
-      .where(lt(idempotencyKeys.expiresAt, now.toISOString()))
-      .returning({ key: idempotencyKeys.key })
-    return removed.length
+  /**
+   * Deletes keys past their time (the scheduled housekeeping), in batches of `batch` rows so no statement runs long
+   * however many expired at once, until none is left or `maxBatches` ran; returns how many. Uses the expires_at index.
+   */
+  async purgeExpired(now = new Date(), batch = 1000, maxBatches = 100): Promise<number> {
+    let total = 0
+    for (let round = 0; round < maxBatches; round++) {
+      const expired = this.db
+        .select({ rowid: sql`rowid` })
+        .from(idempotencyKeys)
+        .where(lt(idempotencyKeys.expiresAt, now.toISOString()))
+        .limit(batch)
+      const removed = await this.db
+        .delete(idempotencyKeys)
+        .where(inArray(sql`rowid`, expired))
+        .returning({ key: idempotencyKeys.key })
+      total += removed.length
+      if (removed.length < batch) break
+    }
+    return total
   }
 
-  async release(scope: string, key: string): Promise<void> {
-    await this.db.delete(idempotencyKeys).where(and(this.row(scope, key), sql`${idempotencyKeys.status} IS NULL`))
+  async release({ scope, key, attempt }: Claim): Promise<void> {
+    await this.db
+      .delete(idempotencyKeys)
+      .where(
+        and(this.row(scope, key), eq(idempotencyKeys.attempt, attempt), isNull(idempotencyKeys.status), isNull(idempotencyKeys.outcome)),
+      )
   }
 }
+
+const secondsUntil = (time: string, now: Date) => Math.max(1, Math.ceil((Date.parse(time) - now.getTime()) / 1000))

@@ -1,10 +1,12 @@
 import { and, count, eq, exists, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { Guard, NewPost, PostChanges, PostRepository, PostSort } from '../../application/ports'
+import type { Claim } from '../../application/idempotency'
 import type { PageRequest } from '../../domain/page'
 import { preconditionFailed } from '../../domain/errors'
 import type { Post } from '../../domain/post'
 import { allowed, confirm, readCaller } from './callers'
+import { claimGuard } from './claims'
 import { rowWhere } from './insert-where'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
@@ -84,7 +86,11 @@ export class D1PostRepository implements PostRepository {
   /** The request's D1 session (drizzle's own client), for the compiled reads. */
   private readonly client: D1Database
 
-  constructor(private readonly db: DrizzleD1Database & { $client: D1Database }) {
+  constructor(
+    private readonly db: DrizzleD1Database & { $client: D1Database },
+    /** The request's claim on its Idempotency-Key, if it has one: a create records its outcome with it. */
+    private readonly claim: () => Claim | undefined = () => undefined,
+  ) {
     this.client = db.$client
   }
 
@@ -118,21 +124,22 @@ export class D1PostRepository implements PostRepository {
   async create(guard: Guard, { authorId, title, body }: NewPost): Promise<Post | null> {
     const now = new Date().toISOString()
     const row = { id: crypto.randomUUID(), userId: authorId, title, body, version: 1, createdAt: now, updatedAt: now }
-    // Inserted only when the author exists and the guard holds.
-    const [found, [post]] = await this.db.batch([
+    const claimed = claimGuard(this.db, this.claim(), exists(this.db.select({ id: posts.id }).from(posts).where(eq(posts.id, row.id))), {
+      id: row.id,
+    })
+    // Inserted only when the author exists, the guard holds and the request still holds its claim (if it has one).
+    const authorExists = exists(this.db.select({ id: users.id }).from(users).where(eq(users.id, authorId)))
+    const [found, [post], , held] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
       this.db
         .insert(posts)
-        .select(
-          rowWhere(
-            posts,
-            row,
-            and(exists(this.db.select({ id: users.id }).from(users).where(eq(users.id, authorId))), allowed(this.db, guard)),
-          ),
-        )
+        .select(rowWhere(posts, row, and(authorExists, allowed(this.db, guard), claimed.holds)))
         .returning(postColumns),
+      claimed.record,
+      claimed.check,
     ])
     confirm(found, guard)
+    claimed.verify(held)
     return post ?? null
   }
 

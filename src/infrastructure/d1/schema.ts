@@ -21,6 +21,8 @@ export const users = sqliteTable(
     // Password attempts since the last success, and until when (epoch ms) the account takes none (docs/decisions.md).
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: integer('locked_until'),
+    // 1 from a sign-up until its welcome email was sent: the cron job sends the ones that work after the answer missed.
+    welcomePending: integer('welcome_pending').notNull().default(0),
   },
   (t) => [
     uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`),
@@ -57,6 +59,12 @@ export const idempotencyKeys = sqliteTable(
     scope: text('scope').notNull(),
     key: text('key').notNull(),
     fingerprint: text('fingerprint').notNull(),
+    // Which attempt holds the claim (random per claim): a write carries it in its guard, so an attempt whose claim
+    // expired or was released can never write beside the attempt that claimed the key after it.
+    attempt: text('attempt').notNull().default(''),
+    // What the request created, recorded in the same transaction as the creation itself (JSON: its id, and for an API
+    // key its secret sealed): a retry whose first answer was lost replays it instead of creating twice.
+    outcome: text('outcome'),
     // Null while the first request is still running.
     status: integer('status'),
     body: text('body'),

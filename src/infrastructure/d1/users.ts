@@ -1,12 +1,14 @@
 import { and, eq, exists, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { Guard, NewUser, UserChanges, UserRepository, UserSort } from '../../application/ports'
+import type { Claim } from '../../application/idempotency'
 import { conflict, preconditionFailed, reauthenticationRequired } from '../../domain/errors'
 import type { User } from '../../domain/user'
 import { hashPassword } from '../passwords'
 import { isUniqueViolation } from './errors'
 import { allowed, confirm, readCaller, readCallerAlone } from './callers'
 import { rowWhere } from './insert-where'
+import { claimGuard } from './claims'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
 import { toUser, type UserRow } from './user-rows'
@@ -50,7 +52,11 @@ export class D1UserRepository implements UserRepository {
   /** The request's D1 session (drizzle's own client), for the compiled reads. */
   private readonly client: D1Database
 
-  constructor(private readonly db: DrizzleD1Database & { $client: D1Database }) {
+  constructor(
+    private readonly db: DrizzleD1Database & { $client: D1Database },
+    /** The request's claim on its Idempotency-Key, if it has one: a create records its outcome with it. */
+    private readonly claim: () => Claim | undefined = () => undefined,
+  ) {
     this.client = db.$client
   }
 
@@ -73,23 +79,40 @@ export class D1UserRepository implements UserRepository {
 
   async create({ password, ...fields }: NewUser, guard?: Guard): Promise<User> {
     const now = new Date().toISOString()
-    const row = { id: crypto.randomUUID(), ...fields, passwordHash: await hashPassword(password), createdAt: now, updatedAt: now }
+    const id = crypto.randomUUID()
+    const row = {
+      id,
+      ...fields,
+      passwordHash: await hashPassword(password),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      tokenGeneration: 0,
+      failedLogins: 0,
+      lockedUntil: null,
+      // A sign-up is welcomed (after the answer, or by the cron job if that fails); a user an admin made is not.
+      welcomePending: guard ? 0 : 1,
+    }
+    const claimed = claimGuard(this.db, this.claim(), exists(this.db.select({ id: users.id }).from(users).where(eq(users.id, id))), { id })
     try {
-      if (!guard) {
-        const [user] = await this.db.insert(users).values(row).returning(userColumns)
-        if (!user) throw new Error('INSERT ... RETURNING returned no row')
-        return user
-      }
-      // Inserted only when the guard holds: a refused caller takes no email, so a refusal is never a 409.
-      const [found, created] = await this.db.batch([
-        readCaller(this.db, guard.access.principal),
+      // Inserted only when the guard holds (a refused caller takes no email, so a refusal is never a 409) and the
+      // request still holds its claim, if it has one.
+      const [found, [user], , held] = await this.db.batch([
+        guard
+          ? readCaller(this.db, guard.access.principal)
+          : this.db
+              .select({ none: sql`null` })
+              .from(users)
+              .where(sql`0`),
         this.db
           .insert(users)
-          .select(rowWhere(users, { ...row, version: 1, tokenGeneration: 0, failedLogins: 0, lockedUntil: null }, allowed(this.db, guard)))
+          .select(rowWhere(users, row, and(guard ? allowed(this.db, guard) : undefined, claimed.holds) ?? sql`1`))
           .returning(userColumns),
+        claimed.record,
+        claimed.check,
       ])
-      confirm(found, guard)
-      const [user] = created
+      if (guard) confirm(found, guard)
+      claimed.verify(held)
       if (!user) throw new Error('A guarded INSERT the guard allowed returned no row')
       return user
     } catch (error) {

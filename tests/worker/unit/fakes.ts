@@ -10,6 +10,7 @@ import type {
   TokenService,
   UserChanges,
   UserRepository,
+  Welcomes,
 } from '../../../src/application/ports'
 import { conflict, preconditionFailed, reauthenticationRequired } from '../../../src/domain/errors'
 import type { Post } from '../../../src/domain/post'
@@ -171,6 +172,20 @@ export function recordingEmail(fail = false): EmailService & { sent: string[] } 
 /** For use cases that take API keys but are tested with login tokens only: any use of them fails the test. */
 const unused = () => Promise.reject(new Error('API keys are not used in this test'))
 export const noApiKeys: { apiKeys: ApiKeyRepository; keySecrets: ApiKeySecrets } = {
-  apiKeys: { create: unused, list: unused, revoke: unused, touch: unused },
+  apiKeys: { create: unused, list: unused, find: unused, revoke: unused, touch: unused },
   keySecrets: { looksLikeKey: () => false, issue: unused, recognise: unused },
+}
+
+/** Welcomes recorded in memory: the ids whose email was sent. */
+export function memoryWelcomes(): Welcomes & { welcomed: string[] } {
+  const welcomed: string[] = []
+  return {
+    welcomed,
+    async sent(userId) {
+      welcomed.push(userId)
+    },
+    async pending() {
+      return []
+    },
+  }
 }

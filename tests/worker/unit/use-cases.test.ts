@@ -4,7 +4,7 @@ import { changePassword, getProfile, login, logout, register } from '../../../sr
 import { createUserPost, deleteUserPost, listUserPosts, updateUserPost } from '../../../src/application/posts'
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../../src/application/users'
 import { DomainError } from '../../../src/domain/errors'
-import { fakeTokens, memoryCredentials, noApiKeys, memoryPosts, memoryUsers, recordingEmail, tokenAccess } from './fakes'
+import { fakeTokens, memoryCredentials, noApiKeys, memoryPosts, memoryUsers, memoryWelcomes, recordingEmail, tokenAccess } from './fakes'
 
 const rejectsWith = (code: string) => expect.objectContaining({ name: 'DomainError', code })
 
@@ -25,6 +25,7 @@ function registerDeps(emailFails = false) {
       onBackgroundError: (_event: string, e: unknown) => void errors.push(e),
       tokens: fakeTokens,
       email,
+      welcomes: memoryWelcomes(),
       background: (work: () => Promise<unknown>) => void background.push(work()),
       onEmailError: (e: unknown) => void errors.push(e),
     },
@@ -144,7 +145,10 @@ describe('getHealth', () => {
   it('reports a probe that never answers as unhealthy after the deadline, the others with their latency', async () => {
     vi.useFakeTimers()
     try {
-      const report = getHealth({ database: () => new Promise(() => undefined), cache: async () => undefined })
+      const report = getHealth({
+        database: { required: true, probe: () => new Promise(() => undefined) },
+        cache: { required: false, probe: async () => undefined },
+      })
       await vi.advanceTimersByTimeAsync(3_000)
       const { status, checks } = await report
       expect(status).toBe('unhealthy')
@@ -157,10 +161,20 @@ describe('getHealth', () => {
 
   it('a probe that throws is unhealthy with its message; all answering is healthy', async () => {
     const failing = await getHealth({
-      database: async () => Promise.reject(new Error('D1 binding DB is missing')),
-      cache: async () => undefined,
+      database: { required: true, probe: async () => Promise.reject(new Error('D1 binding DB is missing')) },
+      cache: { required: false, probe: async () => undefined },
     })
-    expect(failing.checks.database).toMatchObject({ healthy: false, error: 'D1 binding DB is missing' })
-    expect((await getHealth({ database: async () => undefined, cache: async () => undefined })).status).toBe('healthy')
+    expect(failing.checks.database).toMatchObject({ healthy: false, required: true, error: 'D1 binding DB is missing' })
+    const fine = { required: true, probe: async () => undefined }
+    expect((await getHealth({ database: fine, cache: { ...fine, required: false } })).status).toBe('healthy')
+  })
+
+  it('only a required probe that fails makes it unhealthy; another makes it degraded', async () => {
+    const down = async () => Promise.reject(new Error('down'))
+    const up = async () => undefined
+    expect((await getHealth({ database: { required: true, probe: up }, cache: { required: false, probe: down } })).status).toBe('degraded')
+    expect((await getHealth({ database: { required: true, probe: down }, cache: { required: false, probe: down } })).status).toBe(
+      'unhealthy',
+    )
   })
 })

@@ -1,0 +1,54 @@
+import type { Context } from 'hono'
+import { findApiKey } from '../application/api-keys'
+import { resumeRegistration } from '../application/auth'
+import { getPost } from '../application/posts'
+import { findCreatedUser } from '../application/users'
+import type { Outcome } from '../application/idempotency'
+import type { OperationId } from '../contract/operations'
+import { isolateServices, requestDeps } from '../runtime/composition'
+import type { AppEnv } from './app-env'
+import { noStore } from './cache-control'
+import { dataBody } from './envelope'
+import { tagged, untagged } from './etags'
+import { access } from './middleware/authentication'
+
+type Recovery = (c: Context<AppEnv>, outcome: Outcome) => Promise<Response | null>
+
+/**
+ * How each create that takes an Idempotency-Key answers a retry whose first attempt created its row and lost its answer
+ * (the outcome, recorded in the creation's own transaction, names the row): as the first answer would have, with the row
+ * as stored now. Null when the row has since been deleted. Only creates record an outcome; login creates nothing.
+ */
+export const recoveries: Partial<Record<OperationId, Recovery>> = {
+  async createUserPost(c, { id }) {
+    const post = await getPost(requestDeps(c), id).catch(() => null)
+    if (!post) return null
+    c.header('Location', `/api/posts/${post.id}`)
+    return c.json(dataBody(c, tagged(c, post)), 201)
+  },
+
+  async createUser(c, { id }) {
+    const user = await findCreatedUser(requestDeps(c), id)
+    if (!user) return null
+    c.header('Location', `/api/users/${user.id}`)
+    return c.json(dataBody(c, tagged(c, user)), 201)
+  },
+
+  async register(c, { id }) {
+    const session = await resumeRegistration(requestDeps(c), id)
+    if (!session) return null
+    noStore(c)
+    c.header('Location', `/api/users/${session.user.id}`)
+    return c.json(dataBody(c, { ...session, user: untagged(session.user), tokenType: 'Bearer' as const }), 201)
+  },
+
+  async createApiKey(c, { id, secret }) {
+    const key = await findApiKey(requestDeps(c), access(c), id)
+    const opened = secret === undefined ? null : await isolateServices(c).sealer.open(secret)
+    if (!key || opened === null) return null
+    const { userId: _owner, ...shown } = key
+    noStore(c)
+    c.header('Location', `/api/api-keys/${key.id}`)
+    return c.json(dataBody(c, { ...shown, secret: opened }), 201)
+  },
+}
