@@ -43,6 +43,8 @@ export interface IdempotencyStore {
     owner: string | Guard,
     key: string,
     fingerprint: string,
+    /** Names this claim apart from any other on the key (a fresh random id per attempt). */
+    attempt: string,
     /** For a request without a caller that names an account (register, login): its lock is read in the same round trip. */
     account?: string,
   ): Promise<IdempotencyBegin & { scope: string; lockedUntil?: number | null }>
@@ -50,6 +52,7 @@ export interface IdempotencyStore {
   /**
    * Frees the claim after its attempt failed or was refused, so the client can retry; only while the claim is still
    * this attempt's and recorded no outcome: a claim whose create committed is never freed, whatever the error said.
+   * Also takes the owner as begin() did, for a begin() whose answer was lost (whether it claimed the key is not known).
    */
-  release(claim: Claim): Promise<void>
+  release(claim: Claim | { scope: string | Guard; key: string; attempt: string }): Promise<void>
 }

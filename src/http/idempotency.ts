@@ -57,7 +57,17 @@ export function idempotently(handler: Handler, recover?: (c: Context<AppEnv>, ou
     // An HMAC, not a plain hash: the body may hold a password, and a fast unkeyed hash of it would undo PBKDF2.
     const fingerprint = await sealer.fingerprint(`${c.req.method} ${c.req.path}\n${await c.req.text()}`)
 
-    const begun = await idempotency.begin(owner, key, fingerprint, account)
+    // A begin() that fails may still have claimed the key (D1 can commit and lose the answer): this attempt's claim,
+    // which holds no outcome yet, is freed after the answer, so the client's retry is not held off for the lease.
+    const attempt = crypto.randomUUID()
+    const begun = await idempotency.begin(owner, key, fingerprint, attempt, account).catch((error: unknown) => {
+      background(() =>
+        idempotency
+          .release({ scope: owner, key, attempt })
+          .catch((cause: unknown) => onBackgroundError('idempotency.release_failed', cause)),
+      )
+      throw error
+    })
     const { scope } = begun
     // A locked account's login is not evaluated, and neither is its replay: else, under the owner's key, the right
     // password would still get its 200 while every wrong one got 429.

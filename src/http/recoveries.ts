@@ -5,6 +5,7 @@ import { getPost } from '../application/posts'
 import { findCreatedUser } from '../application/users'
 import type { Outcome } from '../application/idempotency'
 import type { OperationId } from '../contract/operations'
+import { DomainError } from '../domain/errors'
 import { isolateServices, requestDeps } from '../runtime/composition'
 import type { AppEnv } from './app-env'
 import { noStore } from './cache-control'
@@ -14,6 +15,12 @@ import { access } from './middleware/authentication'
 
 type Recovery = (c: Context<AppEnv>, outcome: Outcome) => Promise<Response | null>
 
+/** A row that is no longer there is null; any other failure (the database's, say) is the answer's. */
+const gone = (error: unknown) => {
+  if (error instanceof DomainError && error.code === 'NOT_FOUND') return null
+  throw error
+}
+
 /**
  * How each create that takes an Idempotency-Key answers a retry whose first attempt created its row and lost its answer
  * (the outcome, recorded in the creation's own transaction, names the row): as the first answer would have, with the row
@@ -21,7 +28,7 @@ type Recovery = (c: Context<AppEnv>, outcome: Outcome) => Promise<Response | nul
  */
 export const recoveries: Partial<Record<OperationId, Recovery>> = {
   async createUserPost(c, { id }) {
-    const post = await getPost(requestDeps(c), id).catch(() => null)
+    const post = await getPost(requestDeps(c), id).catch(gone)
     if (!post) return null
     c.header('Location', `/api/posts/${post.id}`)
     return c.json(dataBody(c, tagged(c, post)), 201)

@@ -35,6 +35,7 @@ export class D1IdempotencyStore implements IdempotencyStore {
     owner: string | Guard,
     key: string,
     fingerprint: string,
+    attempt: string,
     account?: string,
   ): Promise<IdempotencyBegin & { scope: string; lockedUntil?: number | null }> {
     const now = new Date()
@@ -52,7 +53,6 @@ export class D1IdempotencyStore implements IdempotencyStore {
         })
         .from(idempotencyKeys)
         .where(this.row(scope, key))
-    const attempt = crypto.randomUUID()
     // One transaction: drop an expired claim, try to claim, read whoever holds it. The primary key decides races.
     const dropExpired = (scope: string | SQL) =>
       this.db.delete(idempotencyKeys).where(and(this.row(scope, key), lt(idempotencyKeys.expiresAt, createdAt)))
@@ -150,11 +150,12 @@ export class D1IdempotencyStore implements IdempotencyStore {
     return total
   }
 
-  async release({ scope, key, attempt }: Claim): Promise<void> {
+  async release({ scope, key, attempt }: Claim | { scope: string | Guard; key: string; attempt: string }): Promise<void> {
+    const where = typeof scope === 'string' ? scope : credentialScope(this.db, scope.access.principal)
     await this.db
       .delete(idempotencyKeys)
       .where(
-        and(this.row(scope, key), eq(idempotencyKeys.attempt, attempt), isNull(idempotencyKeys.status), isNull(idempotencyKeys.outcome)),
+        and(this.row(where, key), eq(idempotencyKeys.attempt, attempt), isNull(idempotencyKeys.status), isNull(idempotencyKeys.outcome)),
       )
   }
 }

@@ -73,7 +73,7 @@ export const brokenLimiter: RateLimit = { limit: () => Promise.reject(new Error(
 const app = createApp()
 
 /** One request through the Worker's app with these bindings replaced, waiting for its work after the answer too. */
-export async function sendWith(request: Request, bindings: Partial<Env>): Promise<Response> {
+export async function sendWith(request: Request, bindings: Partial<Env> & Record<string, unknown>): Promise<Response> {
   const ctx = createExecutionContext()
   const response = await app.request(request, undefined, { ...env, ...bindings }, ctx)
   // The body is read before waiting, as a client would; the answer is handed back whole.
