@@ -1455,7 +1455,7 @@ export type components = {
         "ETag-Of-Representation": string;
         /** @description Present when this is a replay of the first response to the Idempotency-Key. */
         "Idempotent-Replayed": "true";
-        /** @description Path of the created resource: /api/users/{id} for a user, /api/posts/{id} for a post. */
+        /** @description Path of the created resource, where it is read: /api/users/{id} for a user (also for a sign-up), /api/posts/{id} for a post, /api/api-keys/{id} for an API key. */
         Location: string;
         /** @description Seconds to wait before retrying. */
         "Retry-After": string;

@@ -50,13 +50,13 @@ export interface UserRepository {
   delete(guard: Guard, id: string, ifVersion?: number[]): Promise<{ posts: string[] } | null>
 }
 
-/** Passwords, locks and sessions of users: what signing in and out needs. Password hashes stay inside the implementation. */
 /**
  * The caller's own account. With `movingEmail`, an attempt is made (and counted) only while that user's stored email
  * is another address than `to`: a password sent beside an email that does not change is not asked for.
  */
 export type CallerAccount = { caller: Guard; movingEmail?: { userId: string; to: string } }
 
+/** Passwords, locks and sessions of users: what signing in and out needs. Password hashes stay inside the implementation. */
 export interface Credentials {
   /**
    * A password attempt on the account with this email (compared without ASCII case), or on the guarded caller's own

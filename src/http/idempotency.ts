@@ -61,6 +61,8 @@ export function idempotently(handler: Handler, recover?: (c: Context<AppEnv>, ou
     // which holds no outcome yet, is freed after the answer, so the client's retry is not held off for the lease.
     const attempt = crypto.randomUUID()
     const begun = await idempotency.begin(owner, key, fingerprint, attempt, account).catch((error: unknown) => {
+      // A refused caller claimed nothing (its guard is in the claim's insert); only an unknown outcome needs freeing.
+      if (error instanceof DomainError) throw error
       background(() =>
         idempotency
           .release({ scope: owner, key, attempt })

@@ -83,7 +83,8 @@ export const locationHeader = {
     .string()
     .max(128)
     .openapi({
-      description: 'Path of the created resource: /api/users/{id} for a user, /api/posts/{id} for a post.',
+      description:
+        'Path of the created resource, where it is read: /api/users/{id} for a user (also for a sign-up), /api/posts/{id} for a post, /api/api-keys/{id} for an API key.',
       example: `/api/users/${examples.userId}`,
     }),
 }
