@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { etag } from 'hono/etag'
 import type { AppEnv } from './app-env'
 import { publicCache } from './cache-control'
-import { digestHex } from './digest'
+import { digestHex } from '../runtime/composition'
 
 /** Answers If-None-Match with 304 for GETs whose handler set an ETag. */
 export const conditionalGet = etag({

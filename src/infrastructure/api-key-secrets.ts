@@ -1,4 +1,5 @@
 import type { ApiKeySecrets, IssuedKeySecret } from '../application/ports'
+import { hex } from './bytes'
 
 // `cfak_` (a prefix secret scanners can look for), 43 random base62 characters (256 bits), and an 8-character tag:
 // an HMAC of the random part under the Worker's secret, so a key this API never issued is refused without a database
@@ -20,8 +21,6 @@ function randomBase62(length: number): string {
   }
   return out
 }
-
-const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
 
 export function apiKeySecrets(secret: string): ApiKeySecrets {
   let tagKey: Promise<CryptoKey> | undefined

@@ -1,11 +1,10 @@
+import { fromBase64, toBase64 } from './bytes'
+
 // PBKDF2-SHA256 through WebCrypto. 100,000 iterations is the most the Workers runtime allows.
 const ITERATIONS = 100_000
 const SALT_BYTES = 16
 const KEY_BITS = 256
 const encoder = new TextEncoder()
-
-const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes))
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0))
 
 async function derive(password: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey('raw', encoder.encode(password), 'PBKDF2', false, ['deriveBits'])

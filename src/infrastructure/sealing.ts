@@ -1,13 +1,6 @@
-const encoder = new TextEncoder()
+import { fromBase64, hex, toBase64 } from './bytes'
 
-const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
-function toBase64(bytes: Uint8Array): string {
-  // A loop, not String.fromCharCode(...bytes): spreading a large body would overflow the argument limit.
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
+const encoder = new TextEncoder()
 
 /**
  * What the idempotency store keeps, made useless without the Worker's secret: request bodies (passwords among them)

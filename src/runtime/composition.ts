@@ -17,6 +17,9 @@ import { runAfterResponse } from './afterwards'
 import { type Config, requireConfig } from './config'
 import { loggableError } from './logger'
 
+// http/ hashes a few texts (list ETags, rate-limit keys); the encodings live once, in infrastructure/bytes.ts.
+export { digestHex } from '../infrastructure/bytes'
+
 const built = new WeakMap<Context<AppEnv>, ReturnType<typeof build>>()
 const perIsolate = new WeakMap<Config, ReturnType<typeof buildServices>>()
 const verified = new WeakMap<Context<AppEnv>, Map<string, Promise<TokenClaims | null>>>()

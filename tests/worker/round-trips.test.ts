@@ -6,62 +6,11 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import type { OperationId } from '../../src/contract/operations'
-import { afterResponse } from '../../src/runtime/afterwards'
 import { documentOperation, documentOperations, fillPath } from '../support/openapi'
 import { call, PASSWORD } from './support/api'
-import { interceptD1 } from './support/d1-proxy'
+import { afterResponse } from '../../src/runtime/afterwards'
+import { faultyD1, type Trip } from './support/faults'
 import { makeWorld, type RequestSpec, validRequests, type World } from './support/operations'
-
-const EXECUTES = new Set<PropertyKey>(['first', 'all', 'run', 'raw'])
-
-interface Trip {
-  what: string
-  /** Made by work after the answer (inside runAfterResponse), which the client does not wait for. */
-  afterResponse: boolean
-}
-
-/** Wraps a D1 binding: each executed statement and each batch (however many statements) counts as one round trip. */
-function countingD1(db: D1Database) {
-  const trips: Trip[] = []
-  const record = (what: string) => trips.push({ what, afterResponse: afterResponse.getStore() === true })
-  // The runtime's batch() needs its own statement objects, so remember which real statement each wrapper stands for.
-  const unwrapped = new WeakMap<object, D1PreparedStatement>()
-
-  const wrap = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
-    const wrapper = new Proxy(statement, {
-      get(target, property) {
-        const value: unknown = Reflect.get(target, property, target)
-        if (typeof value !== 'function') return value
-        if (property === 'bind') return (...values: unknown[]) => wrap(target.bind(...values), sql)
-        if (!EXECUTES.has(property)) return value.bind(target)
-        return (...args: unknown[]) => {
-          record(`${String(property)}: ${sql}`)
-          return Reflect.apply(value, target, args)
-        }
-      },
-    })
-    unwrapped.set(wrapper, statement)
-    return wrapper
-  }
-
-  // The app reads and writes through a D1 session (withSession), which interceptD1 wraps the same way.
-  const binding = interceptD1(db, (target) => ({
-    prepare: (sql: string) => wrap(target.prepare(sql), sql),
-    batch: <T>(statements: D1PreparedStatement[]) => {
-      record(`batch of ${statements.length}`)
-      return target.batch<T>(statements.map((s) => unwrapped.get(s) ?? s))
-    },
-    ...('exec' in target
-      ? {
-          exec: (sql: string) => {
-            record(`exec: ${sql}`)
-            return target.exec(sql)
-          },
-        }
-      : {}),
-  }))
-  return { binding, trips }
-}
 
 const app = createApp()
 
@@ -76,7 +25,7 @@ interface Measured {
 async function measure(operationId: OperationId, spec: RequestSpec, headers: Record<string, string> = {}): Promise<Measured> {
   const { method, path } = documentOperation(operationId)
   const query = new URLSearchParams(spec.query ?? {}).toString()
-  const { binding, trips } = countingD1(env.DB)
+  const { binding, trips } = faultyD1(() => undefined)
   const ctx = createExecutionContext()
   const request = new Request(`http://api.test${fillPath(path, spec.path ?? {})}${query ? `?${query}` : ''}`, {
     method: method.toUpperCase(),
@@ -269,15 +218,15 @@ const cases = (Object.entries(table) as [OperationId, Case[]][]).flatMap(([opera
 
 describe('D1 round trips per operation', () => {
   it('the counter: a batch is one trip however many statements; each executed statement is one; work after the answer apart', async () => {
-    const { binding, trips } = countingD1(env.DB)
+    const { binding, trips } = faultyD1(() => undefined)
     const select = binding.prepare('SELECT ? AS n')
     await binding.batch([select.bind(1), select.bind(2), select.bind(3)])
     expect(await select.bind(4).first('n')).toBe(4)
     await afterResponse.run(true, () => binding.prepare('SELECT 1').all())
     expect(trips).toEqual([
-      { what: 'batch of 3', afterResponse: false },
-      { what: 'first: SELECT ? AS n', afterResponse: false },
-      { what: 'all: SELECT 1', afterResponse: true },
+      { index: 0, what: 'batch of 3', afterResponse: false },
+      { index: 1, what: 'first: SELECT ? AS n', afterResponse: false },
+      { index: 2, what: 'all: SELECT 1', afterResponse: true },
     ])
   })
 

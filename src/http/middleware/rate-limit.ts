@@ -1,9 +1,8 @@
 import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env'
-import { isolateServices } from '../../runtime/composition'
+import { digestHex, isolateServices } from '../../runtime/composition'
 import { principalOf } from './authentication'
-import { digestHex } from '../digest'
 import { sendError } from '../envelope'
 import { serviceUnavailable } from '../../domain/errors'
 

@@ -14,6 +14,9 @@ const EXECUTES = new Set<PropertyKey>(['first', 'all', 'run', 'raw'])
 
 export interface Trip {
   index: number
+  /** The statement (or `batch of n`), for messages. */
+  what: string
+  /** Made by work after the answer (inside runAfterResponse), which the client does not wait for. */
   afterResponse: boolean
   fault?: Fault
 }
@@ -26,10 +29,10 @@ export function faultyD1(plan: (trip: number) => Fault | undefined, db: D1Databa
   const trips: Trip[] = []
   const unwrapped = new WeakMap<object, D1PreparedStatement>()
 
-  async function trip<T>(run: () => Promise<T>): Promise<T> {
+  async function trip<T>(what: string, run: () => Promise<T>): Promise<T> {
     const index = trips.length
     const fault = plan(index)
-    trips.push({ index, afterResponse: afterResponse.getStore() === true, ...(fault ? { fault } : {}) })
+    trips.push({ index, what, afterResponse: afterResponse.getStore() === true, ...(fault ? { fault } : {}) })
     if (fault === 'before') throw new Error(LOST)
     if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, 25))
     const result = await run()
@@ -37,23 +40,27 @@ export function faultyD1(plan: (trip: number) => Fault | undefined, db: D1Databa
     return result
   }
 
-  const wrap = (statement: D1PreparedStatement): D1PreparedStatement => {
+  // The runtime's batch() needs its own statement objects, so remember which real statement each wrapper stands for.
+  const wrap = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
     const wrapper = new Proxy(statement, {
       get(target, property) {
         const value: unknown = Reflect.get(target, property, target)
         if (typeof value !== 'function') return value
-        if (property === 'bind') return (...values: unknown[]) => wrap(target.bind(...values))
+        if (property === 'bind') return (...values: unknown[]) => wrap(target.bind(...values), sql)
         if (!EXECUTES.has(property)) return value.bind(target)
-        return (...args: unknown[]) => trip(() => Reflect.apply(value, target, args) as Promise<unknown>)
+        return (...args: unknown[]) => trip(`${String(property)}: ${sql}`, () => Reflect.apply(value, target, args) as Promise<unknown>)
       },
     })
     unwrapped.set(wrapper, statement)
     return wrapper
   }
 
+  // The app reads and writes through a D1 session (withSession), which interceptD1 wraps the same way.
   const binding = interceptD1(db, (target) => ({
-    prepare: (sql: string) => wrap(target.prepare(sql)),
-    batch: <T>(statements: D1PreparedStatement[]) => trip(() => target.batch<T>(statements.map((s) => unwrapped.get(s) ?? s))),
+    prepare: (sql: string) => wrap(target.prepare(sql), sql),
+    batch: <T>(statements: D1PreparedStatement[]) =>
+      trip(`batch of ${statements.length}`, () => target.batch<T>(statements.map((s) => unwrapped.get(s) ?? s))),
+    ...('exec' in target ? { exec: (sql: string) => trip(`exec: ${sql}`, () => target.exec(sql)) } : {}),
   }))
   return { binding, trips }
 }
