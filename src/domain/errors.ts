@@ -10,6 +10,7 @@ type DomainErrorCode =
   | 'REAUTHENTICATION_REQUIRED'
   | 'IDEMPOTENCY_KEY_IN_USE'
   | 'IDEMPOTENCY_KEY_REUSED'
+  | 'INVALID_CURSOR'
   | 'SERVICE_UNAVAILABLE'
 
 export class DomainError extends Error {
@@ -51,3 +52,14 @@ export const idempotencyKeyInUse = (retryAfterSeconds: number) =>
 /** A dependency failed: the same request may succeed after `retryAfterSeconds`. */
 export const serviceUnavailable = (message: string, retryAfterSeconds = 5) =>
   new DomainError('SERVICE_UNAVAILABLE', message, retryAfterSeconds)
+
+/** A cursor this listing did not issue (forged, damaged, or from another listing). */
+export const invalidCursor = () =>
+  new DomainError(
+    'INVALID_CURSOR',
+    'This cursor was not issued by this listing; send meta.nextCursor back as it was received, or start again without one',
+  )
+
+/** A rate limit is reached: the same request may go through after `retryAfterSeconds`. */
+export const rateLimited = (retryAfterSeconds: number) =>
+  new DomainError('RATE_LIMITED', `Too many requests; retry after ${retryAfterSeconds} seconds`, retryAfterSeconds)

@@ -1,11 +1,7 @@
 import { decodeBase64Url, encodeBase64Url } from 'hono/utils/encode'
 import { z } from 'zod'
+import { invalidCursor } from '../domain/errors'
 import type { Page, PageRequest } from '../domain/page'
-
-/** A cursor this listing did not issue (forged, damaged, or from another listing): 422 INVALID_CURSOR. */
-export class InvalidCursor extends Error {
-  override name = 'InvalidCursor'
-}
 
 // What a cursor carries: everything that shaped the listing (its name, filters, sort, order and page size, so the client
 // sends the cursor alone), the page number it opens, and the keyset position. base64url JSON, opaque to clients;
@@ -73,9 +69,7 @@ export function pageRequest<Sort extends string>(
   // Only this listing's own filters, with values as its query gives them (ids in lower case).
   const filtered = Object.entries(payload?.f ?? {}).every(([name, value]) => name in filters && (!name.endsWith('Id') || UUID.test(value)))
   if (!payload || payload.k !== listing || sort === undefined || !position || !filtered || !orders.includes(payload.o)) {
-    throw new InvalidCursor(
-      'This cursor was not issued by this listing; send meta.nextCursor back as it was received, or start again without one',
-    )
+    throw invalidCursor()
   }
   return {
     page: payload.p,

@@ -9,8 +9,6 @@ import { sendError } from './envelope'
 import { ConfigError } from '../runtime/config'
 import { dependencyFailure } from '../runtime/failures'
 import { loggableError } from '../runtime/logger'
-import { InvalidCursor } from './cursors'
-import { RateLimited, rateLimited } from './middleware/rate-limit'
 
 const where = { json: 'body', query: 'query', param: 'path', header: 'header' } as const
 const MAX_DETAILS = 20
@@ -46,8 +44,6 @@ export function onError(thrown: Error, c: Context<AppEnv>) {
     if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds))
     return sendError(c, error.code, error.message)
   }
-  if (error instanceof RateLimited) return rateLimited(c, error)
-  if (error instanceof InvalidCursor) return sendError(c, 'INVALID_CURSOR', error.message)
   if (error instanceof HTTPException && httpExceptionCodes[error.status]) {
     const [code, message] = httpExceptionCodes[error.status]!
     return sendError(c, code, message)

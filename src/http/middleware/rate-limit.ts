@@ -3,17 +3,12 @@ import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env'
 import { digestHex, isolateServices } from '../../runtime/composition'
 import { principalOf } from './authentication'
-import { sendError } from '../envelope'
-import { serviceUnavailable } from '../../domain/errors'
+import { rateLimited, serviceUnavailable } from '../../domain/errors'
 
 // The window of both [[ratelimits]] bindings in wrangler.toml, which is also the longest a client waits.
 const PERIOD_SECONDS = 60
 
 const clientIp = (c: Context<AppEnv>) => c.req.header('CF-Connecting-IP') ?? 'unknown'
-
-function tooMany(c: Context<AppEnv>) {
-  return rateLimited(c, new RateLimited())
-}
 
 // How long a client waits when the sign-in limiter cannot be asked (it fails closed: see limitLogin).
 const LIMITER_DOWN_RETRY_SECONDS = 30
@@ -34,7 +29,7 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
       c.get('logger').error('rate_limit.unavailable', { limiter: 'general', error: error instanceof Error ? error.message : String(error) })
       return true
     })
-  if (!allowed) return tooMany(c)
+  if (!allowed) throw rateLimited(PERIOD_SECONDS)
   await next()
 })
 
@@ -55,27 +50,13 @@ async function allowSignIn(c: Context<AppEnv>, keys: string[]) {
   }
 }
 
-/** Thrown where a limit is reached inside a handler; answered as 429 RATE_LIMITED with Retry-After. */
-export class RateLimited extends Error {
-  override name = 'RateLimited'
-  constructor(readonly retryAfterSeconds = PERIOD_SECONDS) {
-    super(`Too many requests; retry after ${retryAfterSeconds} seconds`)
-  }
-}
-
-/** The 429 for a RateLimited thrown anywhere. */
-export function rateLimited(c: Context<AppEnv>, error: RateLimited) {
-  c.header('Retry-After', String(error.retryAfterSeconds))
-  return sendError(c, 'RATE_LIMITED', error.message)
-}
-
 /**
  * Registration: a strict limit per client address and per email. Keyed from the validated body, after validation,
  * whatever JSON content type carried it. The email is hashed before it becomes a key, and compared without ASCII case.
  */
 export async function limitRegistration(c: Context<AppEnv>, email: string) {
   const keys = [`register:ip:${clientIp(c)}`, `register:email:${await digestHex('SHA-256', email.toLowerCase())}`]
-  if (!(await allowSignIn(c, keys))) throw new RateLimited()
+  if (!(await allowSignIn(c, keys))) throw rateLimited(PERIOD_SECONDS)
 }
 
 /**
@@ -83,5 +64,5 @@ export async function limitRegistration(c: Context<AppEnv>, email: string) {
  * only failed attempts fill (docs/decisions.md), so a stranger's guesses cannot keep the owner out by themselves.
  */
 export async function limitLogin(c: Context<AppEnv>) {
-  if (!(await allowSignIn(c, [`login:ip:${clientIp(c)}`]))) throw new RateLimited()
+  if (!(await allowSignIn(c, [`login:ip:${clientIp(c)}`]))) throw rateLimited(PERIOD_SECONDS)
 }
