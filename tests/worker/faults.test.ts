@@ -4,7 +4,7 @@
 // conform, never a 500; the database must end as one healthy request would have left it: nothing created twice, nothing
 // lost. Then a soak: a client retrying a few hundred creates while 10% of the trips fail ends with exactly its rows.
 import { env } from 'cloudflare:test'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { OperationId } from '../../src/contract/operations'
 import { documentOperation, documentOperations, fillPath } from '../support/openapi'
 import { call } from './support/api'
@@ -68,6 +68,8 @@ async function attempt(request: Request, plan: (trip: number) => Fault | undefin
 const operationIds = documentOperations.map((op) => op.operationId as OperationId)
 
 describe('every operation, each D1 round trip failed in turn, then retried', () => {
+  let faulted = 0
+  afterAll(() => console.info(`faults: ${faulted} failed round trips, each then retried, over ${operationIds.length} operations`))
   for (const operationId of operationIds) {
     it(`${operationId}`, { timeout: 120_000 }, async () => {
       // The healthy run: its status, its round trips, and what it changes.
@@ -83,6 +85,7 @@ describe('every operation, each D1 round trip failed in turn, then retried', () 
           const request = await requestOf(operationId, world)
           const before = await state()
           const first = await attempt(request, (index) => (index === trip ? fault : undefined))
+          faulted++
           if (healthy.trips[trip]!.afterResponse) {
             // Work after the answer failed: the client was answered as if nothing had.
             expect(first.response.status, where).toBe(healthy.response.status)
@@ -157,6 +160,7 @@ describe('exactly once under random faults', () => {
       expect({ stored, titles, answered: created.size }).toEqual({ stored: 300, titles: 300, answered: 300 })
       // The platform really failed: many 503s were answered and retried.
       expect(statuses[503] ?? 0).toBeGreaterThan(20)
+      console.info(`soak: 300 keyed creates, answers by status ${JSON.stringify(statuses)}, ${stored} rows`)
     },
   )
 })
