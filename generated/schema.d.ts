@@ -1928,7 +1928,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
@@ -1974,7 +1974,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
@@ -2010,7 +2010,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
@@ -2265,7 +2265,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
@@ -2303,7 +2303,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {

@@ -47,7 +47,7 @@ export const documentConfig = {
   openapi: '3.1.0',
   info: {
     title: 'Contract-first API',
-    version: '0.2.0',
+    version: '0.3.0',
     description,
     contact: { name: 'API team', url: 'https://example.com/support', email: 'api@example.com' },
     license: { name: 'MIT', identifier: 'MIT' },

@@ -1,0 +1,74 @@
+// What a hostile tester found in round 3, each tried as it was found: through the Worker.
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../../src/app'
+import { BASE, call, json, register } from './support/api'
+import { assertConforms } from './support/contract'
+import { parameterLimitedD1 } from './support/d1-limits'
+
+type ErrorJson = { error: { code: string; details?: { field: string; in: string }[] } }
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
+
+// The app on a D1 that, like D1 in production, takes at most 100 bound values per statement.
+const limitedApp = createApp()
+async function limited(method: string, path: string, headers: Record<string, string>, body?: unknown) {
+  const init = {
+    method,
+    headers: { 'CF-Connecting-IP': '192.0.2.77', ...headers, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  }
+  const ctx = createExecutionContext()
+  const response = await limitedApp.request(`${BASE}${path}`, init, { ...env, DB: parameterLimitedD1(env.DB) }, ctx)
+  await waitOnExecutionContext(ctx)
+  await assertConforms(method, `${BASE}${path}`, response.clone())
+  return response
+}
+const tags = (n: number, from = 100) => Array.from({ length: n }, (_, i) => `"v${from + i}"`).join(',')
+
+describe('If-Match with many entity tags', () => {
+  it('more tags than the document allows are a 400 on every conditional write, never a 5xx', async () => {
+    const session = await register()
+    const post = await json('POST', `/api/users/${session.user.id}/posts`, { title: 'T', body: 'B' }, bearer(session.token))
+    const postId = (await post.json<{ data: { id: string } }>()).data.id
+    const headers = { ...bearer(session.token), 'If-Match': tags(110) }
+    const answers = [
+      await limited('DELETE', `/api/users/${session.user.id}`, headers),
+      await limited('PATCH', `/api/users/${session.user.id}`, headers, { name: 'N' }),
+      await limited('PATCH', `/api/users/${session.user.id}/posts/${postId}`, headers, { title: 'T' }),
+      await limited('PUT', `/api/users/${session.user.id}`, headers, { email: session.user.email, name: 'N' }),
+      await limited('DELETE', `/api/users/${session.user.id}/posts/${postId}`, headers),
+    ]
+    for (const answer of answers) {
+      expect(answer.status).toBe(400)
+      expect((await answer.json<ErrorJson>()).error.details?.[0]).toMatchObject({ field: 'If-Match', in: 'header' })
+    }
+  })
+
+  it('a signed-out token with as many tags as the document allows gets its 401, and an owner a 412', async () => {
+    const session = await register()
+    await call('/api/auth/logout', { method: 'POST', headers: bearer(session.token) })
+    const path = `/api/users/${session.user.id}`
+    const refused = await limited('DELETE', path, { ...bearer(session.token), 'If-Match': tags(20) })
+    expect(refused.status).toBe(401)
+    const owner = await register()
+    const stale = await limited('DELETE', `/api/users/${owner.user.id}`, { ...bearer(owner.token), 'If-Match': tags(20) })
+    expect(stale.status).toBe(412)
+    // The same tag many times over is one tag.
+    const repeated = await limited(
+      'PATCH',
+      `/api/users/${owner.user.id}`,
+      { ...bearer(owner.token), 'If-Match': Array(20).fill('"v1"').join(',') },
+      { name: 'N' },
+    )
+    expect(repeated.status).toBe(200)
+  })
+
+  it('entity tags compare strongly, as exact strings: "v01" does not match "v1"', async () => {
+    const session = await register()
+    const path = `/api/users/${session.user.id}`
+    const padded = await json('PATCH', path, { name: 'N' }, { ...bearer(session.token), 'If-Match': '"v01"' })
+    expect(padded.status).toBe(412)
+    const exact = await json('PATCH', path, { name: 'N' }, { ...bearer(session.token), 'If-Match': '"v01", "v1"' })
+    expect(exact.status).toBe(200)
+  })
+})
