@@ -135,7 +135,7 @@ export type paths = {
         put?: never;
         /**
          * Create an API key
-         * @description A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403).
+         * @description A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403). With a login token, the login must be of the last 5 minutes (403 REAUTHENTICATION_REQUIRED otherwise: log in again), so a stolen token cannot make itself a lasting credential.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -208,7 +208,7 @@ export type paths = {
         post?: never;
         /**
          * Delete a user and their posts
-         * @description The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.
+         * @description The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once. Deleting your own account with a login token needs a login of the last 5 minutes (403 REAUTHENTICATION_REQUIRED otherwise: log in again).
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -1734,7 +1734,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenOrReauthenticationRequired"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1996,7 +1996,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenOrReauthenticationRequired"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["RateLimited"];

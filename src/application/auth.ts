@@ -102,7 +102,7 @@ export async function identify(deps: { tokens: TokenService; keySecrets: ApiKeyS
     return hash === null ? null : { kind: 'key', hash }
   }
   const claims = await deps.tokens.verify(bearer)
-  return claims && { kind: 'token', userId: claims.userId, generation: claims.generation }
+  return claims && { kind: 'token', userId: claims.userId, generation: claims.generation, issuedAt: claims.issuedAt }
 }
 
 const USE_RECORDED_EVERY_MS = 60_000

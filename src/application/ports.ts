@@ -105,6 +105,8 @@ export interface TokenClaims {
   userId: string
   /** The user's token generation when it was issued: a token of an older one has been signed out. */
   generation: number
+  /** When it was issued (`iat`, epoch seconds): a login that recent (domain/access.ts) may mint keys and delete the account. */
+  issuedAt: number
 }
 
 export interface TokenService {

@@ -38,7 +38,12 @@ export function jwtTokenService(secret: string, now: () => number = Date.now): T
         // hono checks `exp` only when it is there: a token without one would never expire, so it is refused here.
         if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null
         // Tokens from before sign-out existed carry no generation: they belong to the first one.
-        const claims = { userId: payload.sub, generation: typeof payload.gen === 'number' ? payload.gen : 0 }
+        const claims = {
+          userId: payload.sub,
+          generation: typeof payload.gen === 'number' ? payload.gen : 0,
+          // Without iat, a token is never a recent login.
+          issuedAt: typeof payload.iat === 'number' ? payload.iat : 0,
+        }
         remember(token, claims, payload.exp * 1000)
         return claims
       } catch {

@@ -1,5 +1,6 @@
 // What a hostile tester found in round 3, each tried as it was found: through the Worker.
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
+import { sign } from 'hono/jwt'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app'
 import { BASE, call, json, register } from './support/api'
@@ -22,6 +23,11 @@ async function limited(method: string, path: string, headers: Record<string, str
   await waitOnExecutionContext(ctx)
   await assertConforms(method, `${BASE}${path}`, response.clone())
   return response
+}
+/** A token of this user as the API signs them, issued `ageSeconds` ago (so still within its hour). */
+const tokenIssuedAgo = (userId: string, ageSeconds: number, lifeSeconds = 3600) => {
+  const iat = Math.floor(Date.now() / 1000) - ageSeconds
+  return sign({ sub: userId, role: 'user', gen: 0, iat, exp: iat + lifeSeconds }, env.JWT_SECRET, 'HS256')
 }
 const tags = (n: number, from = 100) => Array.from({ length: n }, (_, i) => `"v${from + i}"`).join(',')
 
@@ -70,5 +76,37 @@ describe('If-Match with many entity tags', () => {
     expect(padded.status).toBe(412)
     const exact = await json('PATCH', path, { name: 'N' }, { ...bearer(session.token), 'If-Match': '"v01", "v1"' })
     expect(exact.status).toBe(200)
+  })
+})
+
+describe('a stolen token cannot make itself lasting, or delete the account', () => {
+  it('minting an API key with a login token needs a login of the last 5 minutes; an API key is not asked', async () => {
+    const session = await register()
+    const old = await tokenIssuedAgo(session.user.id, 10 * 60)
+    const refused = await json('POST', '/api/api-keys', { name: 'forever', scopes: ['read', 'write', 'keys'] }, bearer(old))
+    expect(refused.status).toBe(403)
+    expect((await refused.json<ErrorJson>()).error.code).toBe('REAUTHENTICATION_REQUIRED')
+    expect(await env.DB.prepare('SELECT count(*) AS n FROM api_keys WHERE user_id = ?').bind(session.user.id).first('n')).toBe(0)
+    const fresh = await tokenIssuedAgo(session.user.id, 60)
+    const made = await json('POST', '/api/api-keys', { name: 'fresh', scopes: ['keys'] }, bearer(fresh))
+    expect(made.status).toBe(201)
+    const key = (await made.json<{ data: { secret: string } }>()).data.secret
+    expect((await json('POST', '/api/api-keys', { name: 'by a key', scopes: ['keys'] }, bearer(key))).status).toBe(201)
+  })
+
+  it('deleting your own account with a login token needs a recent login; a signed-out one is still a 401 first', async () => {
+    const session = await register()
+    const path = `/api/users/${session.user.id}`
+    const old = await tokenIssuedAgo(session.user.id, 10 * 60)
+    const refused = await call(path, { method: 'DELETE', headers: { ...bearer(old), 'If-Match': '*' } })
+    expect(refused.status).toBe(403)
+    expect((await refused.json<ErrorJson>()).error.code).toBe('REAUTHENTICATION_REQUIRED')
+    expect((await call(path)).status).toBe(200)
+    const fresh = await tokenIssuedAgo(session.user.id, 60)
+    expect((await call(path, { method: 'DELETE', headers: { ...bearer(fresh), 'If-Match': '*' } })).status).toBe(204)
+    const other = await register()
+    await call('/api/auth/logout', { method: 'POST', headers: bearer(other.token) })
+    const signedOut = await call(`/api/users/${other.user.id}`, { method: 'DELETE', headers: { ...bearer(other.token), 'If-Match': '*' } })
+    expect(signedOut.status).toBe(401)
   })
 })

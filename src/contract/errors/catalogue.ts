@@ -58,10 +58,10 @@ export const errorCatalogue = {
   },
   REAUTHENTICATION_REQUIRED: {
     status: 403,
-    title: 'Your current password is needed',
-    when: 'Changing an email or a password without `currentPassword`, or with a wrong one.',
+    title: 'Prove it is you again',
+    when: 'Changing an email or a password without `currentPassword`, or with a wrong one; or creating an API key, or deleting your own account, with a login token from a login more than 5 minutes ago.',
     action:
-      'Ask the user for their current password and send it as `currentPassword`. Wrong ones count towards the account lock, as failed logins do.',
+      'Ask the user for their current password and send it as `currentPassword` (wrong ones count towards the account lock, as failed logins do); for a key or an account deletion, log in again and retry with the new token.',
   },
   NOT_FOUND: {
     status: 404,

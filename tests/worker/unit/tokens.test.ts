@@ -9,9 +9,10 @@ describe('login tokens', () => {
     let now = Date.now()
     const tokens = jwtTokenService(SECRET, () => now)
     const { token, expiresAt } = await tokens.issue({ id: 'user-1', role: 'user' }, 3)
-    expect(await tokens.verify(token)).toEqual({ userId: 'user-1', generation: 3 })
+    const claims = { userId: 'user-1', generation: 3, issuedAt: Math.floor(now / 1000) }
+    expect(await tokens.verify(token)).toEqual(claims)
     now = Date.parse(expiresAt) - 1
-    expect(await tokens.verify(token)).toEqual({ userId: 'user-1', generation: 3 })
+    expect(await tokens.verify(token)).toEqual(claims)
     now = Date.parse(expiresAt)
     expect(await tokens.verify(token)).toBeNull()
   })
