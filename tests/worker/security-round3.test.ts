@@ -110,3 +110,12 @@ describe('a stolen token cannot make itself lasting, or delete the account', () 
     expect(signedOut.status).toBe(401)
   })
 })
+
+describe('tokens live at most the hour they are issued for', () => {
+  it('a token signed with the real secret but expiring in ten years is a 401', async () => {
+    const session = await register()
+    const decade = await tokenIssuedAgo(session.user.id, 0, 10 * 365 * 86_400)
+    const answer = await call('/api/profile', { headers: bearer(decade) })
+    expect(answer.status).toBe(401)
+  })
+})

@@ -41,7 +41,7 @@ export const errorCatalogue = {
   UNAUTHORIZED: {
     status: 401,
     title: 'Authentication required',
-    when: 'The bearer credential is missing or malformed; a login token that is expired (or has no expiry), signed with another key, signed out, or names a user that no longer exists; or an API key that is unknown, revoked, expired, or whose owner was deleted.',
+    when: 'The bearer credential is missing or malformed; a login token that is expired (or has no expiry, or an expiry more than the one hour of its life ahead), signed with another key, signed out, or names a user that no longer exists; or an API key that is unknown, revoked, expired, or whose owner was deleted.',
     action: 'Log in again (`POST /api/auth/login`) and send `Authorization: Bearer <token>`; for an integration, create a new API key.',
   },
   INVALID_CREDENTIALS: {
