@@ -135,7 +135,7 @@ export type paths = {
         put?: never;
         /**
          * Create an API key
-         * @description A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403). With a login token, the login must be of the last 5 minutes (403 REAUTHENTICATION_REQUIRED otherwise: log in again), so a stolen token cannot make itself a lasting credential.
+         * @description A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403). A key created by an API key expires no later than that key (its `expiresAt` is the earlier of the two), and is revoked with it. With a login token, the login must be of the last 5 minutes (403 REAUTHENTICATION_REQUIRED otherwise: log in again), so a stolen token cannot make itself a lasting credential.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -156,7 +156,7 @@ export type paths = {
         post?: never;
         /**
          * Revoke an API key
-         * @description The key stops working from the next request on (401). 404 when you have no such active key. No If-Match: revoking has no versions to lose, and always wins.
+         * @description The key stops working from the next request on (401), and so does every key it created (and every key those created). 404 when you have no such active key. No If-Match: revoking has no versions to lose, and always wins.
          */
         delete: operations["revokeApiKey"];
         options?: never;
@@ -787,7 +787,7 @@ export type components = {
             scopes: components["schemas"]["KeyScope"][];
             /**
              * Format: int32
-             * @description Days until the key expires (1..366); without it, it lasts until revoked.
+             * @description Days until the key expires (1..366); without it, it lasts until revoked. A key created by an API key expires no later than that key, whatever this says.
              * @example 90
              */
             expiresInDays?: number;

@@ -119,3 +119,49 @@ describe('tokens live at most the hour they are issued for', () => {
     expect(answer.status).toBe(401)
   })
 })
+
+describe('a key minted by a key never outlives it', () => {
+  type Created = { data: { id: string; secret: string; expiresAt: string | null } }
+  const mint = async (credential: string, body: { scopes: string[]; expiresInDays?: number }) => {
+    const made = await json('POST', '/api/api-keys', { name: 'minted', ...body }, bearer(credential))
+    expect(made.status).toBe(201)
+    return (await made.json<Created>()).data
+  }
+  const works = async (secret: string) => (await call('/api/api-keys', { headers: bearer(secret) })).status
+
+  it('expires no later than its parent, whatever it asks for', async () => {
+    const session = await register()
+    const parent = await mint(session.token, { scopes: ['read', 'keys'], expiresInDays: 1 })
+    expect((await mint(parent.secret, { scopes: ['keys'] })).expiresAt).toBe(parent.expiresAt)
+    expect((await mint(parent.secret, { scopes: ['keys'], expiresInDays: 366 })).expiresAt).toBe(parent.expiresAt)
+    const lasting = await mint(session.token, { scopes: ['keys'] })
+    const child = await mint(lasting.secret, { scopes: ['keys'], expiresInDays: 10 })
+    expect(Date.parse(child.expiresAt!) - Date.now()).toBeGreaterThan(9 * 86_400_000)
+    expect((await mint(lasting.secret, { scopes: ['keys'] })).expiresAt).toBeNull()
+  })
+
+  it('ends when its parent is revoked, with the keys it made in turn; revoking a child leaves its parent', async () => {
+    const session = await register()
+    const parent = await mint(session.token, { scopes: ['read', 'keys'] })
+    const child = await mint(parent.secret, { scopes: ['read', 'keys'] })
+    const grandchild = await mint(child.secret, { scopes: ['keys'] })
+    const sibling = await mint(session.token, { scopes: ['keys'] })
+    const leaf = await mint(grandchild.secret, { scopes: ['keys'] })
+    expect((await call(`/api/api-keys/${leaf.id}`, { method: 'DELETE', headers: bearer(session.token) })).status).toBe(204)
+    expect(await works(grandchild.secret)).toBe(200)
+    expect((await call(`/api/api-keys/${parent.id}`, { method: 'DELETE', headers: bearer(session.token) })).status).toBe(204)
+    expect([await works(parent.secret), await works(child.secret), await works(grandchild.secret)]).toEqual([401, 401, 401])
+    expect(await works(sibling.secret)).toBe(200)
+    // Revoked once is revoked: the parent is no longer an active key of theirs.
+    expect((await call(`/api/api-keys/${parent.id}`, { method: 'DELETE', headers: bearer(session.token) })).status).toBe(404)
+  })
+
+  it("another user's key id revokes nothing of theirs", async () => {
+    const owner = await register()
+    const stranger = await register()
+    const parent = await mint(owner.token, { scopes: ['keys'] })
+    const child = await mint(parent.secret, { scopes: ['keys'] })
+    expect((await call(`/api/api-keys/${parent.id}`, { method: 'DELETE', headers: bearer(stranger.token) })).status).toBe(404)
+    expect([await works(parent.secret), await works(child.secret)]).toEqual([200, 200])
+  })
+})

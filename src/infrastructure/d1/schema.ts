@@ -99,6 +99,12 @@ export const apiKeys = sqliteTable(
     expiresAt: text('expires_at'),
     revokedAt: text('revoked_at'),
     lastUsedAt: text('last_used_at'),
+    // The key that created this one (null: created with a login token). Revoking a key revokes the keys it created.
+    parentKeyId: text('parent_key_id'),
   },
-  (t) => [uniqueIndex('api_keys_hash_unique').on(t.hash), index('api_keys_user_created_at_id_idx').on(t.userId, t.createdAt, t.id)],
+  (t) => [
+    uniqueIndex('api_keys_hash_unique').on(t.hash),
+    index('api_keys_user_created_at_id_idx').on(t.userId, t.createdAt, t.id),
+    index('api_keys_parent_key_id_idx').on(t.parentKeyId),
+  ],
 )
