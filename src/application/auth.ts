@@ -38,19 +38,31 @@ export async function register(
  * The account's password, checked against its lock: a locked account evaluates no password at all, and a failed one
  * counts towards the next lock. Clearing the count after a success is recorded after the answer.
  */
-async function checkPassword(deps: Accounts & Afterwards, account: { email: string } | CallerAccount, password: string, now: number) {
+async function checkPassword(
+  deps: Accounts & Afterwards,
+  account: { email: string; address: string } | CallerAccount,
+  password: string,
+  now: number,
+) {
   const attempt = await deps.credentials.attemptPassword(account, password, now)
   if (attempt.outcome === 'locked') throw accountLocked(attempt.until, now)
   if (attempt.outcome === 'accepted') {
+    const address = 'email' in account ? account.address : account.caller.access.address
     deps.background(() =>
-      deps.credentials.passwordAccepted(attempt.user.id).catch((error: unknown) => deps.onBackgroundError('login.reset_failed', error)),
+      deps.credentials
+        .passwordAccepted(attempt.user.id, address)
+        .catch((error: unknown) => deps.onBackgroundError('login.reset_failed', error)),
     )
   }
   return attempt
 }
 
-export async function login(deps: Accounts & Afterwards, input: { email: string; password: string }, now = Date.now()): Promise<Session> {
-  const attempt = await checkPassword(deps, { email: input.email }, input.password, now)
+export async function login(
+  deps: Accounts & Afterwards,
+  input: { email: string; password: string; address: string },
+  now = Date.now(),
+): Promise<Session> {
+  const attempt = await checkPassword(deps, { email: input.email, address: input.address }, input.password, now)
   if (attempt.outcome !== 'accepted') throw invalidCredentials()
   return { user: attempt.user, ...(await deps.tokens.issue(attempt.user, attempt.tokenGeneration)) }
 }

@@ -22,6 +22,8 @@ export interface Access {
   scopes: readonly Scope[]
   /** Epoch ms: a key's expiry is compared with it, in SQL and here alike. */
   now: number
+  /** The client's network (its address, an IPv6 one's /64): password attempts are counted against it. */
+  address: string
   /** The caller, once the database has confirmed them (the first statement of the operation's own round trip). */
   confirmed?: Caller
 }

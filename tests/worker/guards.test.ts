@@ -162,7 +162,7 @@ describe('the SQL guard and authorize() agree', () => {
                   issuedAt: Math.floor(now / 1000) - (credential.oldLogin ? 3_600 : 60),
                 }
               : { kind: 'key', hash: await insertKey(self, credential.held, credential.state, now) }
-          const access: Access = { principal, scopes: required, now }
+          const access: Access = { principal, scopes: required, now, address: '192.0.2.1' }
           const permission: Permission = {
             ...(drawn.write ? { write: true } : {}),
             ...(drawn.admin ? { admin: true } : {}),

@@ -103,7 +103,7 @@ export const errorCatalogue = {
   RATE_LIMITED: {
     status: 429,
     title: 'Too many requests',
-    when: 'More than the allowed requests: 300 a minute per user, key or address; 5 logins a minute per address; 5 registrations a minute per address or email; or an account locked after 5 failed password attempts in a row (for 1, 2, 4, 8, then 16 minutes).',
+    when: 'More than the allowed requests: 300 a minute per user, key or address; 5 logins a minute per address; 5 registrations a minute per address or email; or too many failed password attempts in a row (logins, or `currentPassword`): 5 from one network (an IPv4 address, an IPv6 /64) lock that network out of that account, 100 from all networks together lock the account for everyone, each for 1, 2, 4, 8, then 16 minutes. An email no account has is counted and locked exactly as a real one.',
     action: 'Wait `Retry-After` seconds, then retry; back off exponentially if it happens again.',
   },
   INTERNAL_ERROR: {

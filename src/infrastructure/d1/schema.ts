@@ -69,6 +69,23 @@ export const idempotencyKeys = sqliteTable(
 )
 
 /**
+ * Failed password attempts in a row, per account and client network, and per account from every network (address
+ * `*`), with until when (epoch ms) each takes no attempt (docs/decisions.md). The subject is the user's id, or for an
+ * email no account has, a hash of it: unknown emails are counted and locked as real ones are.
+ */
+export const loginAttempts = sqliteTable(
+  'login_attempts',
+  {
+    subject: text('subject').notNull(),
+    address: text('address').notNull(),
+    failures: integer('failures').notNull(),
+    lockedUntil: integer('locked_until'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.address] }), index('login_attempts_updated_at_idx').on(t.updatedAt)],
+)
+
+/**
  * How many rows `users` and `posts` hold, kept exact by triggers (migrations/0002_row_counts.sql) in the same
  * transaction as each insert and delete, so an unfiltered list's total is one row read instead of a scan of the table.
  */

@@ -22,6 +22,7 @@ export const tokenAccess = (user: Pick<User, 'id'>, generation = 0): Access => (
   principal: { kind: 'token', userId: user.id, generation, issuedAt: Math.floor(Date.now() / 1000) },
   scopes: ['read', 'write', 'keys', 'session'],
   now: Date.now(),
+  address: '192.0.2.1',
 })
 
 type MemoryUsers = UserRepository & { passwords: Map<string, string>; generations: Map<string, number>; check(guard: Guard): User }
