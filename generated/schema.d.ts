@@ -51,7 +51,7 @@ export type paths = {
         put?: never;
         /**
          * Log in
-         * @description Exchanges email and password for a bearer token valid for one hour. An unknown email and a wrong password get the same 401 INVALID_CREDENTIALS.
+         * @description Exchanges email and password for a bearer token valid for one hour. An unknown email and a wrong password get the same 401 INVALID_CREDENTIALS, and are counted and locked alike: 5 failures in a row from one network (an IPv4 address, an IPv6 /64) lock that network out of that account, 100 in a row from all networks together lock the account, each for 1, 2, 4, 8, then 16 minutes (429 RATE_LIMITED with Retry-After); a success clears the count of its network and the account-wide one.
          */
         post: operations["login"];
         delete?: never;
@@ -135,7 +135,7 @@ export type paths = {
         put?: never;
         /**
          * Create an API key
-         * @description A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403).
+         * @description A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403). A key created by an API key expires no later than that key (its `expiresAt` is the earlier of the two), and is revoked with it. With a login token, the login must be of the last 5 minutes (403 REAUTHENTICATION_REQUIRED otherwise: log in again), so a stolen token cannot make itself a lasting credential.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -156,7 +156,7 @@ export type paths = {
         post?: never;
         /**
          * Revoke an API key
-         * @description The key stops working from the next request on (401). 404 when you have no such active key. No If-Match: revoking has no versions to lose, and always wins.
+         * @description The key stops working from the next request on (401), and so does every key it created (and every key those created). 404 when you have no such active key. No If-Match: revoking has no versions to lose, and always wins.
          */
         delete: operations["revokeApiKey"];
         options?: never;
@@ -208,7 +208,7 @@ export type paths = {
         post?: never;
         /**
          * Delete a user and their posts
-         * @description The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.
+         * @description The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once. Deleting your own account with a login token needs a login of the last 5 minutes (403 REAUTHENTICATION_REQUIRED otherwise: log in again).
          */
         delete: operations["deleteUser"];
         options?: never;
@@ -823,7 +823,7 @@ export type components = {
             scopes: components["schemas"]["KeyScope"][];
             /**
              * Format: int32
-             * @description Days until the key expires (1..366); without it, it lasts until revoked.
+             * @description Days until the key expires (1..366); without it, it lasts until revoked. A key created by an API key expires no later than that key, whatever this says.
              * @example 90
              */
             expiresInDays?: number;
@@ -1796,7 +1796,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenOrReauthenticationRequired"];
             409: components["responses"]["ConflictOrIdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1990,7 +1990,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
@@ -2036,7 +2036,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
@@ -2058,7 +2058,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationError"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenOrReauthenticationRequired"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["RateLimited"];
@@ -2072,7 +2072,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
@@ -2327,7 +2327,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
@@ -2365,7 +2365,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {

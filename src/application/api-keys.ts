@@ -16,7 +16,8 @@ export async function createApiKey(
   const secret = await keySecrets.issue()
   const expiresAt = input.expiresInDays === undefined ? null : new Date(access.now + input.expiresInDays * DAY_MS).toISOString()
   const scopes = [...new Set(input.scopes)]
-  const guard = { access, permission: { write: true, grants: scopes } }
+  // With a login token, only a recent login mints a key: a stolen token cannot make itself a lasting credential.
+  const guard = { access, permission: { write: true, grants: scopes, recentLogin: true } }
   const key = await apiKeys.create(guard, { name: input.name, scopes, expiresAt, secret }, MAX_ACTIVE_KEYS)
   if (!key) throw conflict(`You have ${MAX_ACTIVE_KEYS} active API keys, the most allowed; revoke one first`)
   return { key, secret: secret.secret }

@@ -61,12 +61,18 @@ export async function welcome(deps: Welcoming, user: Pick<User, 'id' | 'email' |
  * The account's password, checked against its lock: a locked account evaluates no password at all, and a failed one
  * counts towards the next lock. Clearing the count after a success is recorded after the answer.
  */
-async function checkPassword(deps: Accounts & Afterwards, account: { email: string } | CallerAccount, password: string, now: number) {
+async function checkPassword(
+  deps: Accounts & Afterwards,
+  account: { email: string; address: string } | CallerAccount,
+  password: string,
+  now: number,
+) {
   const attempt = await deps.credentials.attemptPassword(account, password, now)
   if (attempt.outcome === 'locked') throw accountLocked(attempt.until, now)
   if (attempt.outcome === 'accepted') {
+    const address = 'email' in account ? account.address : account.caller.access.address
     deps.background(() =>
-      retried(() => deps.credentials.passwordAccepted(attempt.user.id)).catch((error: unknown) =>
+      retried(() => deps.credentials.passwordAccepted(attempt.user.id, address)).catch((error: unknown) =>
         deps.onBackgroundError('login.reset_failed', error),
       ),
     )
@@ -74,8 +80,12 @@ async function checkPassword(deps: Accounts & Afterwards, account: { email: stri
   return attempt
 }
 
-export async function login(deps: Accounts & Afterwards, input: { email: string; password: string }, now = Date.now()): Promise<Session> {
-  const attempt = await checkPassword(deps, { email: input.email }, input.password, now)
+export async function login(
+  deps: Accounts & Afterwards,
+  input: { email: string; password: string; address: string },
+  now = Date.now(),
+): Promise<Session> {
+  const attempt = await checkPassword(deps, { email: input.email, address: input.address }, input.password, now)
   if (attempt.outcome !== 'accepted') throw invalidCredentials()
   return { user: attempt.user, ...(await deps.tokens.issue(attempt.user, attempt.tokenGeneration)) }
 }
@@ -127,7 +137,7 @@ export async function identify(deps: { tokens: TokenService; keySecrets: ApiKeyS
     return hash === null ? null : { kind: 'key', hash }
   }
   const claims = await deps.tokens.verify(bearer)
-  return claims && { kind: 'token', userId: claims.userId, generation: claims.generation }
+  return claims && { kind: 'token', userId: claims.userId, generation: claims.generation, issuedAt: claims.issuedAt }
 }
 
 const USE_RECORDED_EVERY_MS = 60_000

@@ -59,14 +59,16 @@ export type CallerAccount = { caller: Guard; movingEmail?: { userId: string; to:
 /** Passwords, locks and sessions of users: what signing in and out needs. Password hashes stay inside the implementation. */
 export interface Credentials {
   /**
-   * A password attempt on the account with this email (compared without ASCII case), or on the guarded caller's own
-   * (a caller the guard refuses makes no attempt). Every attempt counts against the account until one succeeds
-   * (`passwordAccepted`); the 5th, 10th, … in a row lock it for 1, 2, 4, 8 and then 16 minutes, during which no attempt
-   * is evaluated. Atomic, so parallel guesses cannot pass the lock.
+   * A password attempt on the account with this email (compared without ASCII case; an email no account has is counted
+   * alike), or on the guarded caller's own (a caller the guard refuses makes no attempt), from a client network. Every
+   * attempt counts until one succeeds (`passwordAccepted`), against that network and against the account: the 5th, 10th,
+   * … in a row from one network lock that network out of the account, the 100th, 200th, … from all of them together
+   * lock the account, for 1, 2, 4, 8 and then 16 minutes, during which no attempt is evaluated. Atomic, so parallel
+   * guesses cannot pass a lock.
    */
-  attemptPassword(account: { email: string } | CallerAccount, password: string, now: number): Promise<PasswordAttempt>
-  /** Clears the account's failed attempts after a password was accepted. */
-  passwordAccepted(id: string): Promise<void>
+  attemptPassword(account: { email: string; address: string } | CallerAccount, password: string, now: number): Promise<PasswordAttempt>
+  /** Clears the network's failed attempts, and the account-wide streak, after a password was accepted. */
+  passwordAccepted(userId: string, address: string): Promise<void>
   /** Sets the caller's new password and ends every token issued before (returns the new token generation). */
   changePassword(guard: Guard, password: string): Promise<{ user: User; tokenGeneration: number }>
   /** Ends every token issued to the caller so far. */
@@ -105,6 +107,8 @@ export interface TokenClaims {
   userId: string
   /** The user's token generation when it was issued: a token of an older one has been signed out. */
   generation: number
+  /** When it was issued (`iat`, epoch seconds): a login that recent (domain/access.ts) may mint keys and delete the account. */
+  issuedAt: number
 }
 
 export interface TokenService {

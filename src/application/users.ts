@@ -76,9 +76,14 @@ async function changeUser(
   return updated
 }
 
-/** The user themselves or an admin, not a guest. */
+/** The user themselves or an admin, not a guest; with a login token, one's own account only after a recent login. */
 export async function deleteUser({ users }: Deps, access: Access, id: string, ifVersion?: number[]): Promise<{ posts: string[] }> {
-  const deleted = await users.delete({ access, permission: { actAs: id, write: true } }, id, ifVersion)
+  const own = access.principal.kind === 'token' && access.principal.userId === id
+  const deleted = await users.delete(
+    { access, permission: { actAs: id, write: true, ...(own ? { recentLogin: true } : {}) } },
+    id,
+    ifVersion,
+  )
   if (!deleted) throw notFound('User')
   return deleted
 }

@@ -4,7 +4,7 @@ import { IdempotencyHeaders, locationHeader, noStoreHeader, replayedHeader, Sess
 import { link } from './common/links'
 import { NoQuery } from './common/query'
 import { needs } from './common/security'
-import { bodyErrors, errorResponses, idempotencyErrors, listErrors } from './errors/responses'
+import { bodyErrors, errorResponses, errorResponsesWith, idempotencyErrors, listErrors } from './errors/responses'
 import { ApiKey, ApiKeyIdParams, ApiKeyListQuery, CreateApiKeyRequest, CreatedApiKey } from './schemas/api-keys'
 
 export const apiKeyOperations = {
@@ -15,7 +15,7 @@ export const apiKeyOperations = {
     tags: ['Keys'],
     summary: 'Create an API key',
     description:
-      'A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403).',
+      'A key for an integration that runs unattended: it acts as you, limited to its scopes, until it expires or is revoked. The answer shows the secret once; only a hash of it is kept. At most 25 active keys (409 beyond). A guest cannot create keys (403), and an API key can only create keys with scopes it holds itself (403). A key created by an API key expires no later than that key (its `expiresAt` is the earlier of the two), and is revoked with it. With a login token, the login must be of the last 5 minutes (403 REAUTHENTICATION_REQUIRED otherwise: log in again), so a stolen token cannot make itself a lasting credential.',
     security: needs('keys'),
     request: {
       query: NoQuery,
@@ -31,7 +31,7 @@ export const apiKeyOperations = {
         }),
         links: { revokeApiKey: link('revokeApiKey', 'Revoke the created key.', { id: '$response.body#/data/id' }) },
       },
-      ...errorResponses(...bodyErrors, 401, 403, ...idempotencyErrors),
+      ...errorResponsesWith({ 403: ['FORBIDDEN', 'REAUTHENTICATION_REQUIRED'] }, ...bodyErrors, 401, 403, ...idempotencyErrors),
     },
   }),
 
@@ -58,7 +58,7 @@ export const apiKeyOperations = {
     tags: ['Keys'],
     summary: 'Revoke an API key',
     description:
-      'The key stops working from the next request on (401). 404 when you have no such active key. No If-Match: revoking has no versions to lose, and always wins.',
+      'The key stops working from the next request on (401), and so does every key it created (and every key those created). 404 when you have no such active key. No If-Match: revoking has no versions to lose, and always wins.',
     security: needs('keys'),
     request: { params: ApiKeyIdParams, query: NoQuery, headers: SessionHeaders },
     responses: {

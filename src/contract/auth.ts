@@ -47,7 +47,7 @@ export const authOperations = {
     security: [],
     summary: 'Log in',
     description:
-      'Exchanges email and password for a bearer token valid for one hour. An unknown email and a wrong password get the same 401 INVALID_CREDENTIALS.',
+      'Exchanges email and password for a bearer token valid for one hour. An unknown email and a wrong password get the same 401 INVALID_CREDENTIALS, and are counted and locked alike: 5 failures in a row from one network (an IPv4 address, an IPv6 /64) lock that network out of that account, 100 in a row from all networks together lock the account, each for 1, 2, 4, 8, then 16 minutes (429 RATE_LIMITED with Retry-After); a success clears the count of its network and the account-wide one.',
     request: {
       query: NoQuery,
       headers: IdempotencyHeaders,

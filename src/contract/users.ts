@@ -125,12 +125,12 @@ export const userOperations = {
     tags: ['Users'],
     summary: 'Delete a user and their posts',
     description:
-      'The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once.',
+      'The user or an admin deletes the user **and every post they wrote**, in one atomic step. Their tokens stop working at once. Deleting your own account with a login token needs a login of the last 5 minutes (403 REAUTHENTICATION_REQUIRED otherwise: log in again).',
     security: needs('write'),
     request: { query: NoQuery, params: idParams, headers: IfMatchHeaders },
     responses: {
       204: noContent('Deleted the user and all their posts. No body.'),
-      ...errorResponses(400, 401, 403, 404, 412),
+      ...errorResponsesWith({ 403: ['FORBIDDEN', 'REAUTHENTICATION_REQUIRED'] }, 400, 401, 403, 404, 412),
     },
   }),
 }

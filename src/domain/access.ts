@@ -1,5 +1,5 @@
 import { assertCanGrant, assertScopes, type Credential, type KeyScope, type Scope } from './api-key'
-import { unauthorized } from './errors'
+import { reauthenticationRequired, unauthorized } from './errors'
 import { assertAdmin, assertCanActAs, assertCanSetRole, assertCanWrite, type Role, type User } from './user'
 
 /**
@@ -7,7 +7,14 @@ import { assertAdmin, assertCanActAs, assertCanSetRole, assertCanWrite, type Rol
  * expiry hold, or an API key this API issued. Whether that user still exists, with that role, and the key is still
  * valid, the database says, in the same round trip as the operation itself.
  */
-export type Principal = { kind: 'token'; userId: string; generation: number } | { kind: 'key'; hash: string }
+export type Principal = { kind: 'token'; userId: string; generation: number; issuedAt: number } | { kind: 'key'; hash: string }
+
+/** How long after a login a token may still do what needs a recent login (minting a key, deleting its own account). */
+const RECENT_LOGIN_SECONDS = 5 * 60
+
+/** A login token issued (`iat`, epoch seconds) at most RECENT_LOGIN_SECONDS before `now`; an API key never is one. */
+export const loggedInRecently = (principal: Principal, now: number) =>
+  principal.kind === 'token' && now / 1000 - principal.issuedAt <= RECENT_LOGIN_SECONDS
 
 /** A principal, the scopes the operation requires of its credential, and the instant the request is judged at. */
 export interface Access {
@@ -15,6 +22,8 @@ export interface Access {
   scopes: readonly Scope[]
   /** Epoch ms: a key's expiry is compared with it, in SQL and here alike. */
   now: number
+  /** The client's network (its address, an IPv6 one's /64): password attempts are counted against it. */
+  address: string
   /** The caller, once the database has confirmed them (the first statement of the operation's own round trip). */
   confirmed?: Caller
 }
@@ -34,6 +43,8 @@ export interface Permission {
   setRole?: Role | undefined
   /** An API key creating another may hand on only scopes it holds. */
   grants?: readonly KeyScope[]
+  /** A login token must come from a login of the last few minutes (RECENT_LOGIN_SECONDS); API keys are not asked. */
+  recentLogin?: boolean
 }
 
 /** The caller as the database found them: the user as stored now and what their credential may do. */
@@ -64,5 +75,10 @@ export function authorize(caller: Caller | null, access: Access, permission: Per
   if (permission.write) assertCanWrite(caller.user)
   if (permission.setRole !== undefined) assertCanSetRole(caller.user, permission.setRole)
   if (permission.grants) assertCanGrant(caller.credential, permission.grants)
+  if (permission.recentLogin && access.principal.kind === 'token' && !loggedInRecently(access.principal, access.now)) {
+    throw reauthenticationRequired(
+      `This needs a login of the last ${RECENT_LOGIN_SECONDS / 60} minutes: log in again (POST /api/auth/login) and retry with the new token`,
+    )
+  }
   return caller
 }

@@ -32,8 +32,8 @@ export const preconditionFailed = () =>
   new DomainError('PRECONDITION_FAILED', 'The resource changed since you read it (If-Match did not match); read it again and retry')
 export const unauthorized = (message = 'Authentication required') => new DomainError('UNAUTHORIZED', message)
 export const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'Email or password is wrong')
-export const reauthenticationRequired = () =>
-  new DomainError('REAUTHENTICATION_REQUIRED', 'Send your current password as currentPassword to change an email or a password')
+export const reauthenticationRequired = (message = 'Send your current password as currentPassword to change an email or a password') =>
+  new DomainError('REAUTHENTICATION_REQUIRED', message)
 
 /** Too many failed password attempts in a row: the account takes none until `until` (epoch ms). */
 export function accountLocked(until: number, now: number) {

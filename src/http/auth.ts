@@ -6,6 +6,7 @@ import { noStore } from './cache-control'
 import { dataBody } from './envelope'
 import { tagged, untagged } from './etags'
 import type { Handlers } from './handlers'
+import { clientNetwork } from './middleware/client-network'
 import { limitLogin, limitRegistration } from './middleware/rate-limit'
 
 export const authHandlers: Handlers<typeof authOperations> = {
@@ -20,7 +21,7 @@ export const authHandlers: Handlers<typeof authOperations> = {
 
   async login(c) {
     await limitLogin(c)
-    const session = await login(requestDeps(c), c.req.valid('json'))
+    const session = await login(requestDeps(c), { ...c.req.valid('json'), address: clientNetwork(c) })
     noStore(c)
     return c.json(dataBody(c, { ...session, user: untagged(session.user), tokenType: 'Bearer' as const }), 200)
   },

@@ -31,15 +31,18 @@ export const untagged = <T extends { version: number }>({ version: _version, ...
 
 /**
  * The versions an If-Match header accepts: undefined when absent or `*` (any current version will do),
- * otherwise the versions named by strong `"v<n>"` tags. Weak or foreign tags never match (RFC 9110 strong comparison).
+ * otherwise the versions named by strong `"v<n>"` tags, each once. Weak or foreign tags never match, and neither does a
+ * tag that is another string for the same number (`"v01"`): RFC 9110 strong comparison is of exact strings. The
+ * contract allows at most MAX_IF_MATCH_TAGS tags, so a statement binds at most that many versions.
  */
 export function ifMatchVersions(header: string | undefined): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined
-  return header
+  const versions = header
     .split(',')
-    .map((tag) => /^\s*"v([0-9]{1,9})"\s*$/.exec(tag)?.[1])
+    .map((tag) => /^\s*"v([1-9][0-9]{0,8})"\s*$/.exec(tag)?.[1])
     .filter((version): version is string => version !== undefined)
     .map(Number)
+  return [...new Set(versions)]
 }
 
 /**

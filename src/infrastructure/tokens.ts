@@ -2,6 +2,8 @@ import { sign, verify } from 'hono/jwt'
 import type { IssuedToken, TokenClaims, TokenService } from '../application/ports'
 
 const TOKEN_SECONDS = 60 * 60
+// How far the clocks of the Workers that issue and check a token may disagree.
+const CLOCK_SKEW_SECONDS = 60
 // Tokens whose signature was checked, kept until they expire: a client sends the same token on many requests, and the
 // signature check is most of what authentication costs on the CPU. Bounded per isolate; the oldest goes first.
 const VERIFIED_MAX = 1000
@@ -37,8 +39,17 @@ export function jwtTokenService(secret: string, now: () => number = Date.now): T
         const payload = await verify(token, await key(), 'HS256')
         // hono checks `exp` only when it is there: a token without one would never expire, so it is refused here.
         if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null
+        // Nothing this API issues lives longer than an hour or starts in the future: such a token was not made by it.
+        const latest = Math.floor(now() / 1000) + CLOCK_SKEW_SECONDS
+        if (payload.exp > latest + TOKEN_SECONDS) return null
+        if (typeof payload.iat === 'number' && payload.iat > latest) return null
         // Tokens from before sign-out existed carry no generation: they belong to the first one.
-        const claims = { userId: payload.sub, generation: typeof payload.gen === 'number' ? payload.gen : 0 }
+        const claims = {
+          userId: payload.sub,
+          generation: typeof payload.gen === 'number' ? payload.gen : 0,
+          // Without iat, a token is never a recent login.
+          issuedAt: typeof payload.iat === 'number' ? payload.iat : 0,
+        }
         remember(token, claims, payload.exp * 1000)
         return claims
       } catch {

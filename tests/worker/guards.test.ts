@@ -55,11 +55,16 @@ const version = async (id: string) =>
   (await env.DB.prepare('SELECT version FROM users WHERE id = ?').bind(id).first<number>('version')) ?? 0
 
 type DrawnCredential =
-  | { kind: 'token'; role: Role; staleGeneration: boolean }
+  | { kind: 'token'; role: Role; staleGeneration: boolean; oldLogin: boolean }
   | { kind: 'key'; role: Role; held: KeyScope[]; state: 'active' | 'revoked' | 'expired' }
 
 const credentials: fc.Arbitrary<DrawnCredential> = fc.oneof(
-  fc.record({ kind: fc.constant('token' as const), role: fc.constantFrom(...roles), staleGeneration: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('token' as const),
+    role: fc.constantFrom(...roles),
+    staleGeneration: fc.boolean(),
+    oldLogin: fc.boolean(),
+  }),
   fc.record({
     kind: fc.constant('key' as const),
     role: fc.constantFrom(...roles),
@@ -75,6 +80,7 @@ const permissions = fc.record(
     actAs: fc.constantFrom('self', 'target'),
     setRole: fc.constantFrom(...roles),
     grants: fc.subarray([...keyScopes]),
+    recentLogin: fc.boolean(),
   },
   { requiredKeys: [] },
 )
@@ -149,15 +155,21 @@ describe('the SQL guard and authorize() agree', () => {
           const self = people[credential.role]
           const principal: Principal =
             credential.kind === 'token'
-              ? { kind: 'token', userId: self, generation: credential.staleGeneration ? 7 : 0 }
+              ? {
+                  kind: 'token',
+                  userId: self,
+                  generation: credential.staleGeneration ? 7 : 0,
+                  issuedAt: Math.floor(now / 1000) - (credential.oldLogin ? 3_600 : 60),
+                }
               : { kind: 'key', hash: await insertKey(self, credential.held, credential.state, now) }
-          const access: Access = { principal, scopes: required, now }
+          const access: Access = { principal, scopes: required, now, address: '192.0.2.1' }
           const permission: Permission = {
             ...(drawn.write ? { write: true } : {}),
             ...(drawn.admin ? { admin: true } : {}),
             ...(drawn.actAs ? { actAs: drawn.actAs === 'self' ? self : target } : {}),
             ...(drawn.setRole ? { setRole: drawn.setRole } : {}),
             ...(drawn.grants ? { grants: drawn.grants } : {}),
+            ...(drawn.recentLogin ? { recentLogin: true } : {}),
           }
           const { run, written } = operations[operation]
           const before = await written()

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/app'
-import { PASSWORD, register, uniqueEmail } from './support/api'
+import { PASSWORD, uniqueEmail } from './support/api'
 import { faultyD1, LOST } from './support/faults'
 
 type Line = Record<string, unknown> & { level: string; message: string; requestId: string }
@@ -93,31 +93,31 @@ describe('structured logs', () => {
   })
 
   it("a failed query's error line names the query but none of its values (no email, id, hash or token)", async () => {
-    const { user } = await register()
-    // D1 that fails every round trip after the login's own (its work after the answer: clearing the failed count,
-    // a single statement with the user's id), as a full disk or a lost primary would.
+    // D1 that fails every round trip after the sign-up's own (its work after the answer: recording the welcome email as
+    // sent, a single statement with the user's id), as a full disk or a lost primary would.
     const { binding } = faultyD1((trip) => (trip >= 1 ? 'before' : undefined))
+    const email = uniqueEmail('leak')
     const lines: string[] = []
     vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)))
     const ctx = createExecutionContext()
     const response = await createApp().request(
-      '/api/auth/login',
+      '/api/auth/register',
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'CF-Connecting-IP': '192.0.2.77' },
-        body: JSON.stringify({ email: user.email, password: PASSWORD }),
+        body: JSON.stringify({ email, name: 'Leak', password: PASSWORD }),
       },
       { ...env, LOG_LEVEL: 'info', DB: binding },
       ctx,
     )
-    expect(response.status).toBe(200)
-    const token = (await response.json<{ data: { token: string } }>()).data.token
+    expect(response.status).toBe(201)
+    const { data } = await response.json<{ data: { token: string; user: { id: string } } }>()
     await waitOnExecutionContext(ctx)
-    const failure = lines.map((line) => JSON.parse(line) as Line).find((line) => line.message === 'login.reset_failed')
+    const failure = lines.map((line) => JSON.parse(line) as Line).find((line) => line.message === 'email.failed')
     expect(failure).toMatchObject({ level: 'error', afterResponse: true, cause: `Error: ${LOST}` })
     expect(String(failure?.error)).toMatch(/^Failed query: update "users" .* \(parameters not logged\)$/)
     const text = lines.join('\n')
-    for (const secret of [user.email, user.id, PASSWORD, token, 'pbkdf2-sha256$']) expect(text).not.toContain(secret)
+    for (const secret of [email, data.user.id, PASSWORD, data.token, 'pbkdf2-sha256$']) expect(text).not.toContain(secret)
   })
 
   it('LOG_LEVEL filters: at warn, a successful request writes nothing', async () => {

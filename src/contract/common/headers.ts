@@ -112,6 +112,10 @@ const IdempotencyKey = z
 
 export const IdempotencyHeaders = z.object({ ...sessionHeaders, 'Idempotency-Key': IdempotencyKey })
 
+/** The most entity tags one If-Match may name: each is compared in the database, which takes a bounded number of values. */
+const MAX_IF_MATCH_TAGS = 20
+const entityTagPattern = '(?:W\\x2F)?"[\\x21\\x23-\\x7e]*"'
+
 /**
  * Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. Required,
  * so an update is never unconditional by accident: a client that sends `If-Match: ${etag ?? ''}` gets a 400, not a lost
@@ -122,13 +126,17 @@ export const IfMatchHeaders = z.object({
   'If-Match': z
     .string()
     .max(1024)
-    // RFC 9110: `*` or a comma-separated list of entity tags, each "…" or W/"…" (visible ASCII inside the quotes).
-    // The slash as \x2F: a `\/` in the document's pattern is a regex-literal escape that some generators double.
-    .regex(/^(?:\*|(?:W\x2F)?"[\x21\x23-\x7e]*"(?:[ \t]*,[ \t]*(?:W\x2F)?"[\x21\x23-\x7e]*")*)$/, 'Must be * or entity tags such as "v3"')
+    // RFC 9110: `*` or a comma-separated list of at most MAX_IF_MATCH_TAGS entity tags, each "…" or W/"…" (visible
+    // ASCII inside the quotes). The slash as \x2F: a `\/` in the document's pattern is a regex-literal escape that some
+    // generators double.
+    .regex(
+      new RegExp(`^(?:\\*|${entityTagPattern}(?:[ \\t]*,[ \\t]*${entityTagPattern}){0,${MAX_IF_MATCH_TAGS - 1}})$`),
+      `Must be * or 1 to ${MAX_IF_MATCH_TAGS} entity tags such as "v3"`,
+    )
     .openapi({
       param: { name: 'If-Match', in: 'header', required: true },
       description:
-        'The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write.',
+        'The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`.',
       example: '"v3"',
     }),
 })

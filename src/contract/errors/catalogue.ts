@@ -41,7 +41,7 @@ export const errorCatalogue = {
   UNAUTHORIZED: {
     status: 401,
     title: 'Authentication required',
-    when: 'The bearer credential is missing or malformed; a login token that is expired (or has no expiry), signed with another key, signed out, or names a user that no longer exists; or an API key that is unknown, revoked, expired, or whose owner was deleted.',
+    when: 'The bearer credential is missing or malformed; a login token that is expired (or has no expiry, or an expiry more than the one hour of its life ahead), signed with another key, signed out, or names a user that no longer exists; or an API key that is unknown, revoked, expired, or whose owner was deleted.',
     action: 'Log in again (`POST /api/auth/login`) and send `Authorization: Bearer <token>`; for an integration, create a new API key.',
   },
   INVALID_CREDENTIALS: {
@@ -58,10 +58,10 @@ export const errorCatalogue = {
   },
   REAUTHENTICATION_REQUIRED: {
     status: 403,
-    title: 'Your current password is needed',
-    when: 'Changing an email or a password without `currentPassword`, or with a wrong one.',
+    title: 'Prove it is you again',
+    when: 'Changing an email or a password without `currentPassword`, or with a wrong one; or creating an API key, or deleting your own account, with a login token from a login more than 5 minutes ago.',
     action:
-      'Ask the user for their current password and send it as `currentPassword`. Wrong ones count towards the account lock, as failed logins do.',
+      'Ask the user for their current password and send it as `currentPassword` (wrong ones count towards the account lock, as failed logins do); for a key or an account deletion, log in again and retry with the new token.',
   },
   NOT_FOUND: {
     status: 404,
@@ -110,7 +110,7 @@ export const errorCatalogue = {
   RATE_LIMITED: {
     status: 429,
     title: 'Too many requests',
-    when: 'More than the allowed requests: 300 a minute per user, key or address; 5 logins a minute per address; 5 registrations a minute per address or email; or an account locked after 5 failed password attempts in a row (for 1, 2, 4, 8, then 16 minutes).',
+    when: 'More than the allowed requests: 300 a minute per user, key or address; 5 logins a minute per address; 5 registrations a minute per address or email; or too many failed password attempts in a row (logins, or `currentPassword`): 5 from one network (an IPv4 address, an IPv6 /64) lock that network out of that account, 100 from all networks together lock the account for everyone, each for 1, 2, 4, 8, then 16 minutes. An email no account has is counted and locked exactly as a real one.',
     action: 'Wait `Retry-After` seconds, then retry; back off exponentially if it happens again.',
   },
   INTERNAL_ERROR: {

@@ -70,12 +70,12 @@ export const CreateApiKeyRequest = z
         example: ['read'],
         description: 'At least one. A key may only be created with scopes the credential creating it holds.',
       }),
-    expiresInDays: z
-      .int()
-      .min(1)
-      .max(366)
-      .optional()
-      .openapi({ format: 'int32', example: 90, description: 'Days until the key expires (1..366); without it, it lasts until revoked.' }),
+    expiresInDays: z.int().min(1).max(366).optional().openapi({
+      format: 'int32',
+      example: 90,
+      description:
+        'Days until the key expires (1..366); without it, it lasts until revoked. A key created by an API key expires no later than that key, whatever this says.',
+    }),
   })
   .openapi('CreateApiKeyRequest', { example: { name: 'Nightly sync', scopes: ['read'], expiresInDays: 90 } })
 

@@ -6,6 +6,7 @@ import type { Scope } from '../../domain/api-key'
 import { unauthorized } from '../../domain/errors'
 import { isolateServices, requestDeps, verifyToken } from '../../runtime/composition'
 import type { AppEnv } from '../app-env'
+import { clientNetwork } from './client-network'
 
 // The scheme's name is case-insensitive and may be followed by more than one space (RFC 9110, sections 11.1 and 11.4).
 const BEARER = /^Bearer +([\w.-]{1,1024})$/i
@@ -41,7 +42,7 @@ export function requireAuth(scopes: readonly Scope[]) {
         isKey ? 'The API key is not valid (unknown, revoked, or its owner was deleted)' : 'The token is invalid or expired',
       )
     }
-    const granted: Access = { principal, scopes, now: Date.now() }
+    const granted: Access = { principal, scopes, now: Date.now(), address: clientNetwork(c) }
     c.set('access', granted)
     await next()
     recordKeyUse(requestDeps(c), granted.confirmed, granted.now)

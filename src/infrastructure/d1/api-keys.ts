@@ -7,6 +7,7 @@ import type { PageRequest } from '../../domain/page'
 import { allowed, callerId, confirm, readCaller } from './callers'
 import { rowWhere } from './insert-where'
 import { claimGuard } from './claims'
+import { alias } from 'drizzle-orm/sqlite-core'
 import { apiKeys } from './schema'
 
 const keyColumns = {
@@ -24,6 +25,26 @@ const keyColumns = {
 type KeyRow = Omit<ApiKey, 'scopes'> & { scopes: string }
 const toKey = ({ scopes, ...row }: KeyRow): ApiKey => ({ ...row, scopes: scopes.split(',') as KeyScope[] })
 const activeOf = (userId: SQL) => and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))
+
+const parent = alias(apiKeys, 'parent')
+const target = alias(apiKeys, 'target')
+
+/**
+ * A new key's parent and expiry. A key made by a key is that key's child, and expires no later than it: the earlier of
+ * the two expiries, where null is never (SQLite's min() of a NULL is NULL, hence the coalesce).
+ */
+function lineage(db: DrizzleD1Database, principal: Guard['access']['principal'], expiresAt: string | null) {
+  if (principal.kind === 'token') return { parentKeyId: null, expiresAt }
+  const of = (value: SQL) => sql`(${db.select({ value }).from(parent).where(eq(parent.hash, principal.hash))})`
+  return {
+    parentKeyId: of(sql`${parent.id}`),
+    expiresAt: of(sql`coalesce(min(${parent.expiresAt}, ${expiresAt}), ${parent.expiresAt}, ${expiresAt})`),
+  }
+}
+
+/** The key and every key it created, and theirs (parent_key_id's tree): revoked together. */
+const treeOf = (id: string) =>
+  sql`${apiKeys.id} in (with recursive tree(id) as (select ${id} union select k.id from api_keys k join tree on k.parent_key_id = tree.id) select id from tree)`
 
 export class D1ApiKeyRepository implements ApiKeyRepository {
   constructor(
@@ -45,9 +66,9 @@ export class D1ApiKeyRepository implements ApiKeyRepository {
       hash: secret.hash,
       scopes: scopes.join(','),
       createdAt: new Date().toISOString(),
-      expiresAt,
       revokedAt: null,
       lastUsedAt: null,
+      ...lineage(this.db, guard.access.principal, expiresAt),
     }
     // Inserted for the caller, only when the guard holds and while they have fewer than maxActive active keys: the
     // guard, the count and the insert are one statement.
@@ -111,16 +132,24 @@ export class D1ApiKeyRepository implements ApiKeyRepository {
   }
 
   async revoke(guard: Guard, id: string): Promise<boolean> {
+    const owner = callerId(this.db, guard.access.principal)
+    // The caller's active key, with every key it created (they are the caller's too): none outlives its parent.
+    const isActive = exists(
+      this.db
+        .select({ id: target.id })
+        .from(target)
+        .where(and(eq(target.id, id), eq(target.userId, owner), isNull(target.revokedAt))),
+    )
     const [found, revoked] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
       this.db
         .update(apiKeys)
         .set({ revokedAt: new Date().toISOString() })
-        .where(and(eq(apiKeys.id, id), activeOf(callerId(this.db, guard.access.principal)), allowed(this.db, guard)))
+        .where(and(treeOf(id), activeOf(owner), isActive, allowed(this.db, guard)))
         .returning({ id: apiKeys.id }),
     ])
     confirm(found, guard)
-    return revoked.length > 0
+    return revoked.some((key) => key.id === id)
   }
 
   async touch(id: string, at: string): Promise<void> {

@@ -2,7 +2,7 @@ import { and, eq, exists, gt, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Guard } from '../../application/ports'
-import { authorize, type Caller, type Principal } from '../../domain/access'
+import { authorize, loggedInRecently, type Caller, type Principal } from '../../domain/access'
 import { isExpired, tokenCredential, type KeyScope, type Scope } from '../../domain/api-key'
 import type { User } from '../../domain/user'
 import { compiled, qb, value } from './compiled'
@@ -135,6 +135,8 @@ export function allowed(db: DrizzleD1Database, { access, permission = {} }: Guar
     permission.actAs !== undefined ? or(eq(caller.id, permission.actAs), eq(caller.role, 'admin')) : undefined,
     permission.write ? ne(caller.role, 'guest') : undefined,
     permission.setRole !== undefined ? or(eq(caller.role, 'admin'), eq(caller.role, permission.setRole)) : undefined,
+    // Known on the CPU (the token's own iat): a constant false when the login is too old.
+    permission.recentLogin && principal.kind === 'token' && !loggedInRecently(principal, access.now) ? sql`0 = 1` : undefined,
   ]
   if (principal.kind === 'token') {
     const valid = and(eq(caller.id, principal.userId), eq(caller.tokenGeneration, principal.generation))

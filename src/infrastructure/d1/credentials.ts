@@ -1,18 +1,13 @@
-import { and, eq, exists, isNull, lte, ne, or, sql } from 'drizzle-orm'
+import { and, eq, exists, ne, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { CallerAccount, Credentials, Guard, PasswordAttempt } from '../../application/ports'
 import type { User } from '../../domain/user'
 import { decoyHash, hashPassword, verifyPassword } from '../passwords'
 import { allowed, callerId, confirm, readCaller } from './callers'
+import { accountWide, claimAttempt, clearAttempts, lockOf, subjectOfEmail } from './password-attempts'
 import { userColumns } from './users'
 import { users } from './schema'
-
-// An account locks after every LOCK_EVERY password attempts in a row that were not followed by a success, for
-// LOCK_MS doubled for each lock before it in the streak, at most 16 times (docs/decisions.md).
-const LOCK_EVERY = 5
-const LOCK_MS = 60_000
-const MAX_DOUBLINGS = 4
 
 const target = alias(users, 'target')
 
@@ -25,47 +20,55 @@ const emailMoves = (db: DrizzleD1Database, { userId, to }: { userId: string; to:
       .where(and(eq(target.id, userId), ne(sql`lower(${target.email})`, to.toLowerCase()))),
   )
 
+type Claimed = [{ address: string }[], { until: number | null }[], (User & { passwordHash: string; tokenGeneration: number })[]]
+
 export class D1Credentials implements Credentials {
   constructor(private readonly db: DrizzleD1Database) {}
 
-  async attemptPassword(account: { email: string } | CallerAccount, password: string, now: number): Promise<PasswordAttempt> {
+  async attemptPassword(
+    account: { email: string; address: string } | CallerAccount,
+    password: string,
+    now: number,
+  ): Promise<PasswordAttempt> {
+    const { db } = this
+    // Counted against the account (or, for an email no account has, against that email) and the client's network.
+    const address = 'email' in account ? account.address : account.caller.access.address
+    const subject = 'email' in account ? await subjectOfEmail(db, account.email) : callerId(db, account.caller.access.principal)
     // lower(email) = ?: the expression the unique index is on, so this is one index seek; emails are ASCII (the contract).
     const match =
       'email' in account
         ? eq(sql`lower(${users.email})`, account.email.toLowerCase())
         : and(
-            eq(users.id, callerId(this.db, account.caller.access.principal)),
-            allowed(this.db, account.caller),
-            account.movingEmail && emailMoves(this.db, account.movingEmail),
+            eq(users.id, callerId(db, account.caller.access.principal)),
+            allowed(db, account.caller),
+            account.movingEmail && emailMoves(db, account.movingEmail),
           )
-    const streak = sql`(${users.failedLogins} + 1)`
-    // Claiming the attempt and reading the lock are one statement each in one transaction: parallel guesses are
-    // serialised by SQLite, so no more than LOCK_EVERY of them are ever evaluated before the lock holds.
-    const claim = this.db
+    // The attempt is claimed (or refused by a lock) in one statement; then the lock, and the account's row, which
+    // keeps the account-wide streak as failed_logins and locked_until (an idempotent login's replay reads those).
+    const claim = claimAttempt(
+      db,
+      subject,
+      address,
+      now,
+      'email' in account ? undefined : exists(db.select({ id: users.id }).from(users).where(match)),
+    )
+    const lock = lockOf(db, subject, address, now)
+    const row = db
       .update(users)
-      .set({
-        failedLogins: streak,
-        lockedUntil: sql`CASE WHEN ${streak} % ${LOCK_EVERY} = 0
-          THEN ${now} + ${LOCK_MS} * (1 << min(${streak} / ${LOCK_EVERY} - 1, ${MAX_DOUBLINGS})) ELSE ${users.lockedUntil} END`,
-      })
-      .where(and(match, or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
+      .set(accountWide(db, subject))
+      .where(match)
       .returning({ ...userColumns, passwordHash: users.passwordHash, tokenGeneration: users.tokenGeneration })
-    const lock = this.db.select({ lockedUntil: users.lockedUntil }).from(users).where(match).limit(1)
-    if ('email' in account) return this.evaluate(await this.db.batch([claim, lock]), password)
+    if ('email' in account) return this.evaluate(await db.batch([claim, lock, row]), password)
     // The caller's own account: read with the caller, so a caller the guard refuses is 401 or 403 and made no attempt.
-    const [found, ...outcome] = await this.db.batch([readCaller(this.db, account.caller.access.principal), claim, lock])
+    const [found, ...outcome] = await db.batch([readCaller(db, account.caller.access.principal), claim, lock, row])
     confirm(found, account.caller)
     return this.evaluate(outcome, password)
   }
 
-  private async evaluate(
-    [claimed, [current]]: [(User & { passwordHash: string; tokenGeneration: number })[], { lockedUntil: number | null }[]],
-    password: string,
-  ): Promise<PasswordAttempt> {
-    const row = claimed[0]
-    if (!row) {
-      if (current?.lockedUntil) return { outcome: 'locked', until: current.lockedUntil }
-      // No such account: spend what a wrong password costs, so timing does not tell the two apart.
+  private async evaluate([claimed, [lock], [row]]: Claimed, password: string): Promise<PasswordAttempt> {
+    if (!claimed.length && lock?.until) return { outcome: 'locked', until: lock.until }
+    if (!claimed.length || !row) {
+      // No such account, or not asked: spend what a wrong password costs, so timing does not tell them apart.
       await verifyPassword(password, await decoyHash())
       return { outcome: 'refused' }
     }
@@ -73,8 +76,8 @@ export class D1Credentials implements Credentials {
     return (await verifyPassword(password, passwordHash)) ? { outcome: 'accepted', user, tokenGeneration } : { outcome: 'refused' }
   }
 
-  async passwordAccepted(id: string): Promise<void> {
-    await this.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, id))
+  async passwordAccepted(userId: string, address: string): Promise<void> {
+    await this.db.batch(clearAttempts(this.db, userId, address))
   }
 
   /** The caller's own row, when the guard holds. */

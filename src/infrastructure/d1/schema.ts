@@ -77,6 +77,23 @@ export const idempotencyKeys = sqliteTable(
 )
 
 /**
+ * Failed password attempts in a row, per account and client network, and per account from every network (address
+ * `*`), with until when (epoch ms) each takes no attempt (docs/decisions.md). The subject is the user's id, or for an
+ * email no account has, a hash of it: unknown emails are counted and locked as real ones are.
+ */
+export const loginAttempts = sqliteTable(
+  'login_attempts',
+  {
+    subject: text('subject').notNull(),
+    address: text('address').notNull(),
+    failures: integer('failures').notNull(),
+    lockedUntil: integer('locked_until'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.address] }), index('login_attempts_updated_at_idx').on(t.updatedAt)],
+)
+
+/**
  * How many rows `users` and `posts` hold, kept exact by triggers (migrations/0002_row_counts.sql) in the same
  * transaction as each insert and delete, so an unfiltered list's total is one row read instead of a scan of the table.
  */
@@ -107,6 +124,12 @@ export const apiKeys = sqliteTable(
     expiresAt: text('expires_at'),
     revokedAt: text('revoked_at'),
     lastUsedAt: text('last_used_at'),
+    // The key that created this one (null: created with a login token). Revoking a key revokes the keys it created.
+    parentKeyId: text('parent_key_id'),
   },
-  (t) => [uniqueIndex('api_keys_hash_unique').on(t.hash), index('api_keys_user_created_at_id_idx').on(t.userId, t.createdAt, t.id)],
+  (t) => [
+    uniqueIndex('api_keys_hash_unique').on(t.hash),
+    index('api_keys_user_created_at_id_idx').on(t.userId, t.createdAt, t.id),
+    index('api_keys_parent_key_id_idx').on(t.parentKeyId),
+  ],
 )

@@ -20,9 +20,10 @@ import type { User } from '../../../src/domain/user'
 
 /** A login token's access for this user at this token generation (the fakes know only tokens). */
 export const tokenAccess = (user: Pick<User, 'id'>, generation = 0): Access => ({
-  principal: { kind: 'token', userId: user.id, generation },
+  principal: { kind: 'token', userId: user.id, generation, issuedAt: Math.floor(Date.now() / 1000) },
   scopes: ['read', 'write', 'keys', 'session'],
   now: Date.now(),
+  address: '192.0.2.1',
 })
 
 type MemoryUsers = UserRepository & { passwords: Map<string, string>; generations: Map<string, number>; check(guard: Guard): User }
@@ -154,7 +155,7 @@ export const fakeTokens: TokenService = {
   },
   async verify(token) {
     const match = /^token-for-(.+)@([0-9]+)$/.exec(token)
-    return match ? { userId: match[1]!, generation: Number(match[2]) } : null
+    return match ? { userId: match[1]!, generation: Number(match[2]), issuedAt: Math.floor(Date.now() / 1000) } : null
   },
 }
 

@@ -1,3 +1,4 @@
+import { sign } from 'hono/jwt'
 import { describe, expect, it } from 'vitest'
 import { jwtTokenService } from '../../../src/infrastructure/tokens'
 
@@ -9,11 +10,23 @@ describe('login tokens', () => {
     let now = Date.now()
     const tokens = jwtTokenService(SECRET, () => now)
     const { token, expiresAt } = await tokens.issue({ id: 'user-1', role: 'user' }, 3)
-    expect(await tokens.verify(token)).toEqual({ userId: 'user-1', generation: 3 })
+    const claims = { userId: 'user-1', generation: 3, issuedAt: Math.floor(now / 1000) }
+    expect(await tokens.verify(token)).toEqual(claims)
     now = Date.parse(expiresAt) - 1
-    expect(await tokens.verify(token)).toEqual({ userId: 'user-1', generation: 3 })
+    expect(await tokens.verify(token)).toEqual(claims)
     now = Date.parse(expiresAt)
     expect(await tokens.verify(token)).toBeNull()
+  })
+
+  it('a token with the right signature but a life longer than an hour, or issued in the future, is refused', async () => {
+    const tokens = jwtTokenService(SECRET)
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    const nowSeconds = Math.floor(Date.now() / 1000)
+    const signed = (claims: object) => sign({ sub: 'user-1', gen: 0, ...claims }, key, 'HS256')
+    expect(await tokens.verify(await signed({ iat: nowSeconds, exp: nowSeconds + 10 * 365 * 86_400 }))).toBeNull()
+    expect(await tokens.verify(await signed({ exp: nowSeconds + 2 * 3600 }))).toBeNull()
+    expect(await tokens.verify(await signed({ iat: nowSeconds + 3600, exp: nowSeconds + 3000 }))).toBeNull()
+    expect(await tokens.verify(await signed({ iat: nowSeconds - 60, exp: nowSeconds + 3540 }))).not.toBeNull()
   })
 
   it('a token signed with another secret, or altered, is refused (and never remembered)', async () => {

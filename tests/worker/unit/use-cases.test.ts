@@ -54,8 +54,12 @@ describe('login and the caller', () => {
   it('the same INVALID_CREDENTIALS for an unknown email and a wrong password', async () => {
     const { deps } = registerDeps()
     await register(deps, { email: 'c@example.com', name: 'C', password: 'password123' })
-    await expect(login(deps, { email: 'c@example.com', password: 'nope' })).rejects.toEqual(rejectsWith('INVALID_CREDENTIALS'))
-    await expect(login(deps, { email: 'x@example.com', password: 'password123' })).rejects.toEqual(rejectsWith('INVALID_CREDENTIALS'))
+    await expect(login(deps, { email: 'c@example.com', password: 'nope', address: '192.0.2.1' })).rejects.toEqual(
+      rejectsWith('INVALID_CREDENTIALS'),
+    )
+    await expect(login(deps, { email: 'x@example.com', password: 'password123', address: '192.0.2.1' })).rejects.toEqual(
+      rejectsWith('INVALID_CREDENTIALS'),
+    )
   })
 
   it('refuses a valid token of a user that no longer exists', async () => {
@@ -72,7 +76,7 @@ describe('login and the caller', () => {
     await logout(deps, tokenAccess(user, 0))
     await expect(getProfile(deps, tokenAccess(user, 0))).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
     await expect(logout(deps, tokenAccess(user, 0))).rejects.toEqual(rejectsWith('UNAUTHORIZED'))
-    const again = await login(deps, { email: 'E@example.com', password: 'password123' })
+    const again = await login(deps, { email: 'E@example.com', password: 'password123', address: '192.0.2.1' })
     expect(again.token).toBe(`token-for-${user.id}@1`)
     const changed = await changePassword(deps, tokenAccess(user, 1), { currentPassword: 'password123', newPassword: 'another-password' })
     expect(changed.token).toBe(`token-for-${user.id}@2`)
