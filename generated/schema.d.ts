@@ -314,6 +314,115 @@ export type components = {
     schemas: {
         /**
          * @example {
+         *       "error": {
+         *         "code": "VALIDATION_ERROR",
+         *         "message": "The request is invalid",
+         *         "details": [
+         *           {
+         *             "field": "email",
+         *             "message": "Invalid email address",
+         *             "in": "body"
+         *           }
+         *         ],
+         *         "docs": "https://api.example.com/docs#error-validation-error"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorBody"];
+            meta: components["schemas"]["Meta"];
+        };
+        /**
+         * @example {
+         *       "code": "VALIDATION_ERROR",
+         *       "message": "The request is invalid",
+         *       "details": [
+         *         {
+         *           "field": "email",
+         *           "message": "Invalid email address",
+         *           "in": "body"
+         *         }
+         *       ],
+         *       "docs": "https://api.example.com/docs#error-validation-error"
+         *     }
+         */
+        ErrorBody: {
+            code: components["schemas"]["ErrorCode"];
+            message: components["schemas"]["ErrorMessage"];
+            /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+            details?: components["schemas"]["ErrorDetail"][];
+            /**
+             * Format: int32
+             * @description How many more problems there were than `details` lists; absent when it lists them all.
+             * @example 3
+             */
+            omittedDetails?: number;
+            /**
+             * Format: uri
+             * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+             * @example https://api.example.com/docs#error-validation-error
+             */
+            docs: string;
+        };
+        /**
+         * @description Machine-readable error code; stable across releases.
+         * @example VALIDATION_ERROR
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        /**
+         * @description Human-readable; may change between releases.
+         * @example The request is invalid
+         */
+        ErrorMessage: string;
+        /**
+         * @example {
+         *       "field": "email",
+         *       "message": "Invalid email address",
+         *       "in": "body"
+         *     }
+         */
+        ErrorDetail: {
+            /**
+             * @description Dotted path of the offending field; empty for the whole input.
+             * @example email
+             */
+            field: string;
+            /** @example Invalid email address */
+            message: string;
+            in: components["schemas"]["ErrorLocation"];
+        };
+        /**
+         * @description Where the field was in the request.
+         * @example body
+         * @enum {string}
+         */
+        ErrorLocation: "body" | "query" | "path" | "header";
+        /**
+         * @example {
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *     }
+         */
+        Meta: {
+            /**
+             * Format: date-time
+             * @description When the response was produced (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description Also sent as the X-Request-Id header.
+             * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
+             */
+            requestId: string;
+        };
+        /**
+         * @example {
          *       "status": "healthy",
          *       "timestamp": "2026-11-25T09:30:00.000Z",
          *       "checks": {
@@ -381,114 +490,6 @@ export type components = {
              * @example 1.2
              */
             latencyMs: number;
-        };
-        /**
-         * @example {
-         *       "error": {
-         *         "code": "VALIDATION_ERROR",
-         *         "message": "The request is invalid",
-         *         "details": [
-         *           {
-         *             "field": "email",
-         *             "message": "Invalid email address",
-         *             "in": "body"
-         *           }
-         *         ],
-         *         "docs": "https://api.example.com/docs#error-validation-error"
-         *       },
-         *       "meta": {
-         *         "timestamp": "2026-11-25T09:30:00.000Z",
-         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
-         *       }
-         *     }
-         */
-        ErrorResponse: {
-            error: components["schemas"]["ErrorBody"];
-            meta: components["schemas"]["Meta"];
-        };
-        /**
-         * @example {
-         *       "code": "VALIDATION_ERROR",
-         *       "message": "The request is invalid",
-         *       "details": [
-         *         {
-         *           "field": "email",
-         *           "message": "Invalid email address",
-         *           "in": "body"
-         *         }
-         *       ],
-         *       "docs": "https://api.example.com/docs#error-validation-error"
-         *     }
-         */
-        ErrorBody: {
-            code: components["schemas"]["ErrorCode"];
-            /**
-             * @description Human-readable; may change between releases.
-             * @example The request is invalid
-             */
-            message: string;
-            /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
-            details?: components["schemas"]["ErrorDetail"][];
-            /**
-             * Format: int32
-             * @description How many more problems there were than `details` lists; absent when it lists them all.
-             * @example 3
-             */
-            omittedDetails?: number;
-            /**
-             * Format: uri
-             * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
-             * @example https://api.example.com/docs#error-validation-error
-             */
-            docs: string;
-        };
-        /**
-         * @description Machine-readable error code; stable across releases.
-         * @example VALIDATION_ERROR
-         * @enum {string}
-         */
-        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
-        /**
-         * @example {
-         *       "field": "email",
-         *       "message": "Invalid email address",
-         *       "in": "body"
-         *     }
-         */
-        ErrorDetail: {
-            /**
-             * @description Dotted path of the offending field; empty for the whole input.
-             * @example email
-             */
-            field: string;
-            /** @example Invalid email address */
-            message: string;
-            in: components["schemas"]["ErrorLocation"];
-        };
-        /**
-         * @description Where the field was in the request.
-         * @example body
-         * @enum {string}
-         */
-        ErrorLocation: "body" | "query" | "path" | "header";
-        /**
-         * @example {
-         *       "timestamp": "2026-11-25T09:30:00.000Z",
-         *       "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
-         *     }
-         */
-        Meta: {
-            /**
-             * Format: date-time
-             * @description When the response was produced (UTC).
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            timestamp: string;
-            /**
-             * @description Also sent as the X-Request-Id header.
-             * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
-             */
-            requestId: string;
         };
         /**
          * @example {
@@ -1203,7 +1204,7 @@ export type components = {
         };
     };
     responses: {
-        /** @description The request conflicts with the current state, e.g. a duplicate email (CONFLICT). */
+        /** @description The request conflicts with the current state. `error.code` is `CONFLICT` (Conflicts with the current state). */
         Conflict: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1212,10 +1213,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example CONFLICT
+                         * @enum {string}
+                         */
+                        code: "CONFLICT";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        /** @description Authenticated but not allowed. `error.code` is `FORBIDDEN` (Not allowed). */
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1223,10 +1249,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example FORBIDDEN
+                         * @enum {string}
+                         */
+                        code: "FORBIDDEN";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        /** @description Authenticated but not allowed. `error.code` is `FORBIDDEN` (Not allowed) or `REAUTHENTICATION_REQUIRED` (Your current password is needed). */
         ForbiddenOrReauthenticationRequired: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1234,10 +1285,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example FORBIDDEN
+                         * @enum {string}
+                         */
+                        code: "FORBIDDEN" | "REAUTHENTICATION_REQUIRED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
+        /** @description Well-formed but not processable here. `error.code` is `IDEMPOTENCY_KEY_REUSED` (Idempotency-Key reused). */
         IdempotencyKeyReused: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1245,10 +1321,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example IDEMPOTENCY_KEY_REUSED
+                         * @enum {string}
+                         */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
+        /** @description An unexpected error; the requestId identifies it in the logs. `error.code` is `INTERNAL_ERROR` (Unexpected error). */
         InternalError: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1256,10 +1357,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example INTERNAL_ERROR
+                         * @enum {string}
+                         */
+                        code: "INTERNAL_ERROR";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
+        /** @description Missing, invalid or refused credentials. `error.code` is `INVALID_CREDENTIALS` (Wrong email or password). */
         InvalidCredentials: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1267,10 +1393,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example INVALID_CREDENTIALS
+                         * @enum {string}
+                         */
+                        code: "INVALID_CREDENTIALS";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
+        /** @description Well-formed but not processable here. `error.code` is `INVALID_CURSOR` (Not a cursor of this listing). */
         InvalidCursor: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1278,10 +1429,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example INVALID_CURSOR
+                         * @enum {string}
+                         */
+                        code: "INVALID_CURSOR";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The resource does not exist (NOT_FOUND). */
+        /** @description The resource does not exist. `error.code` is `NOT_FOUND` (No such resource). */
         NotFound: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1289,10 +1465,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example NOT_FOUND
+                         * @enum {string}
+                         */
+                        code: "NOT_FOUND";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
+        /** @description The request body is larger than 64 KiB. `error.code` is `PAYLOAD_TOO_LARGE` (The body is too large). */
         PayloadTooLarge: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1300,10 +1501,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example PAYLOAD_TOO_LARGE
+                         * @enum {string}
+                         */
+                        code: "PAYLOAD_TOO_LARGE";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
+        /** @description The If-Match precondition failed. `error.code` is `PRECONDITION_FAILED` (Changed since you read it). */
         PreconditionFailed: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1311,10 +1537,71 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example PRECONDITION_FAILED
+                         * @enum {string}
+                         */
+                        code: "PRECONDITION_FAILED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+        /** @description A versioned write needs If-Match. `error.code` is `PRECONDITION_REQUIRED` (If-Match is required). */
+        PreconditionRequired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example PRECONDITION_REQUIRED
+                         * @enum {string}
+                         */
+                        code: "PRECONDITION_REQUIRED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
+            };
+        };
+        /** @description Too many requests; retry after Retry-After seconds. `error.code` is `RATE_LIMITED` (Too many requests). */
         RateLimited: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1323,21 +1610,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example RATE_LIMITED
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-        ReauthenticationRequired: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ErrorResponse"];
-            };
-        };
-        /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
+        /** @description The service is not configured correctly or a dependency is unavailable; retry later. `error.code` is `SERVICE_UNAVAILABLE` (Temporarily unavailable). */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1345,10 +1646,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example SERVICE_UNAVAILABLE
+                         * @enum {string}
+                         */
+                        code: "SERVICE_UNAVAILABLE";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
+        /** @description Missing, invalid or refused credentials. `error.code` is `UNAUTHORIZED` (Authentication required). */
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1356,10 +1682,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example UNAUTHORIZED
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
+        /** @description The request body is not application/json. `error.code` is `UNSUPPORTED_MEDIA_TYPE` (Only JSON is accepted). */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1367,10 +1718,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example UNSUPPORTED_MEDIA_TYPE
+                         * @enum {string}
+                         */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+        /** @description The request is malformed or fails validation. `error.code` is `VALIDATION_ERROR` (The request is invalid). */
         ValidationError: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1378,10 +1754,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example VALIDATION_ERROR
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+        /** @description The request is malformed or fails validation. `error.code` is `VALIDATION_ERROR` (The request is invalid) or `INVALID_JSON` (The body is not JSON). */
         ValidationErrorOrInvalidJson: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1389,7 +1790,32 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example VALIDATION_ERROR
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "INVALID_JSON";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
     };
@@ -1623,7 +2049,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["ReauthenticationRequired"];
+            403: components["responses"]["ForbiddenOrReauthenticationRequired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
@@ -1928,7 +2354,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
@@ -1963,6 +2389,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -1974,7 +2401,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
@@ -1999,6 +2426,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2010,7 +2438,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
@@ -2045,6 +2473,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2265,7 +2694,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
@@ -2292,6 +2721,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2303,7 +2733,7 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. */
+                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
@@ -2339,6 +2769,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { errorCatalogueMarkdown } from './errors/catalogue'
+import { ErrorResponse } from './errors/responses'
 import { addExamples, shareComponents, type Document } from './components'
 import { bearerAuth } from './common/security'
 import { operations } from './operations'
@@ -13,10 +14,10 @@ Also here: a [Postman collection](/assets/collection.json) of every operation wi
 1. \`POST /api/auth/register\` with \`{ "email", "name", "password" }\` (or \`POST /api/auth/login\`) returns \`data.token\`.
 2. Send it on every call that needs it: \`Authorization: Bearer <token>\`. Tokens last one hour; \`POST /api/auth/logout\` ends all of yours at once, and so does changing your password.
 3. Lists take \`page\` (from 1) and \`pageSize\` (1..100); \`meta\` carries \`page, pageSize, total, totalPages, nextCursor\`. To walk far, send \`meta.nextCursor\` back as \`cursor\`, alone: it keeps the listing's sort, order, page size and filters, every page then costs the same however deep, and rows that come and go during the walk make it skip or repeat nothing else.
-4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`. Switch on \`error.code\`, never on the message; codes may be added, so handle ones you do not know.
+4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`. Switch on \`error.code\`, never on the message: each error response of each operation lists, in its schema's \`error.code\` enum, exactly the codes it can carry. Codes may be added, so handle ones you do not know.
 5. Every response carries \`X-Request-Id\` (also \`meta.requestId\`); quote it when you report a problem.
 6. Retry safely: send an \`Idempotency-Key\` (a fresh UUID per logical request) on every POST, and a retry replays the first result instead of creating twice. On 429 or 503, wait \`Retry-After\` seconds.
-7. Update safely: PUT, PATCH and DELETE of users and posts require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there.
+7. Update safely: PUT, PATCH and DELETE of users and posts require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there. Without it the answer is 428 and nothing changes.
 
 ## API keys for integrations
 A job or a backend that runs unattended uses an API key instead of a password:
@@ -47,7 +48,7 @@ export const documentConfig = {
   openapi: '3.1.0',
   info: {
     title: 'Contract-first API',
-    version: '0.2.0',
+    version: '0.3.0',
     description,
     contact: { name: 'API team', url: 'https://example.com/support', email: 'api@example.com' },
     license: { name: 'MIT', identifier: 'MIT' },
@@ -84,6 +85,8 @@ export function buildDocument(): Document {
   const app = new OpenAPIHono()
   const registry = app.openAPIRegistry
   registry.registerComponent('securitySchemes', 'bearerAuth', bearerAuth)
+  // Every response names its own codes; the general envelope stays a component for what no operation declares, and for clients.
+  registry.register('ErrorResponse', ErrorResponse)
   for (const operation of Object.values(operations)) registry.registerPath(operation)
   const document = app.getOpenAPI31Document(documentConfig)
   addExamples(document)

@@ -158,15 +158,16 @@ describe('openapi:changelog', () => {
     }
   })
 
-  it('reports a new error code once, as a change to the ErrorCode component, not once per error response', () => {
+  it('reports a code added to an error response as an addition to each operation whose response it is, not a break', () => {
     const document = read(committed)
-    const head = structuredClone(document) as OpenApiDocument & { components: { schemas: { ErrorCode: { enum: string[] } } } }
-    head.components.schemas.ErrorCode.enum.push('TEAPOT')
+    type Narrowed = { content: { 'application/json': { schema: { properties: { error: { properties: { code: { enum: string[] } } } } } } } }
+    const head = structuredClone(document) as OpenApiDocument & { components: { responses: Record<string, Narrowed> } }
+    head.components.responses.NotFound!.content['application/json'].schema.properties.error.properties.code.enum.push('TEAPOT')
     const markdown = renderChangelog(document, head)
-    expect(markdown).toContain(`\nChanges to the contract since ${document.info?.version}: 1 addition.\n`)
-    expect(section(markdown, 'Added')).toEqual([
-      expect.stringMatching(/^- \*\*ErrorCode\*\* \(component\): enum value "TEAPOT" added; used by \d+ operations$/),
-    ])
+    expect(section(markdown, 'Breaking changes')).toEqual([])
+    expect(section(markdown, 'Added')).toContainEqual(
+      '- **GET /api/users/{id}** (`getUser`): response 404 body property `error.code` enum value "TEAPOT" added',
+    )
   })
 
   it('quotes a pattern in a code span that holds even with backticks in it, cut short when long', () => {

@@ -113,7 +113,7 @@ export const IdempotencyHeaders = z.object({ ...sessionHeaders, 'Idempotency-Key
 
 /**
  * Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. Required,
- * so an update is never unconditional by accident: a client that sends `If-Match: ${etag ?? ''}` gets a 400, not a lost
+ * so an update is never unconditional by accident: a client that sends `If-Match: ${etag ?? ''}` gets a 428, not a lost
  * update (proxies and runtimes may drop an empty header on the way, making it indistinguishable from none).
  */
 export const IfMatchHeaders = z.object({
@@ -127,7 +127,7 @@ export const IfMatchHeaders = z.object({
     .openapi({
       param: { name: 'If-Match', in: 'header', required: true },
       description:
-        'The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write.',
+        'The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write.',
       example: '"v3"',
     }),
 })
