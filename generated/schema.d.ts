@@ -320,7 +320,7 @@ export type components = {
          *         "details": [
          *           {
          *             "field": "email",
-         *             "message": "Invalid email address",
+         *             "message": "email must be an email address such as alice@example.com",
          *             "in": "body"
          *           }
          *         ],
@@ -343,7 +343,7 @@ export type components = {
          *       "details": [
          *         {
          *           "field": "email",
-         *           "message": "Invalid email address",
+         *           "message": "email must be an email address such as alice@example.com",
          *           "in": "body"
          *         }
          *       ],
@@ -382,7 +382,7 @@ export type components = {
         /**
          * @example {
          *       "field": "email",
-         *       "message": "Invalid email address",
+         *       "message": "email must be an email address such as alice@example.com",
          *       "in": "body"
          *     }
          */
@@ -392,7 +392,10 @@ export type components = {
              * @example email
              */
             field: string;
-            /** @example Invalid email address */
+            /**
+             * @description The field and the rule it broke, in plain English; may change between releases.
+             * @example email must be an email address such as alice@example.com
+             */
             message: string;
             in: components["schemas"]["ErrorLocation"];
         };

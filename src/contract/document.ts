@@ -53,13 +53,18 @@ export const documentConfig = {
     contact: { name: 'API team', url: 'https://example.com/support', email: 'api@example.com' },
     license: { name: 'MIT', identifier: 'MIT' },
   },
-  // Relative: the origin that serves the document. Each deployment serves its own at /openapi.json with its public
-  // origin as the server (servedDocument), so no generator or docs page ever defaults to a localhost or another stage.
+  // Every environment, production first (what a generator defaults to); each is its PUBLIC_ORIGIN in wrangler.toml
+  // (tests/node/servers.test.ts). A deployment's own /openapi.json puts its own origin first (servedDocument).
   servers: [
+    { url: 'https://api.example.com', description: 'Production', 'x-internal': false },
     {
-      url: '/',
-      description:
-        'The origin serving this document. Each environment (production, staging, a local `npm run dev`) serves its own at /openapi.json, naming its public origin here.',
+      url: 'https://staging-api.example.com',
+      description: 'Staging: the same contract, its own data; try changes here first.',
+      'x-internal': false,
+    },
+    {
+      url: 'http://127.0.0.1:8787',
+      description: 'Local: `npm run dev` (`PORT=<n> npm run dev` serves on another port).',
       'x-internal': false,
     },
   ],
@@ -74,9 +79,10 @@ export const documentConfig = {
 
 let cached: Document | undefined
 
-/** The document a deployment serves: the contract's, with that deployment's public origin as its one server. */
+/** The document a deployment serves: the contract's, with that deployment's public origin first, then the others. */
 export function servedDocument(origin: string, environment: string): Document {
-  return { ...buildDocument(), servers: [{ url: origin, description: `This deployment (${environment})`, 'x-internal': false }] }
+  const others = documentConfig.servers.filter((server) => server.url !== origin)
+  return { ...buildDocument(), servers: [{ url: origin, description: `This deployment (${environment})`, 'x-internal': false }, ...others] }
 }
 
 /** The OpenAPI 3.1 document, built from the contract alone on first use (not at module load). */

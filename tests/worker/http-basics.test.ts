@@ -77,21 +77,34 @@ describe('health', () => {
 })
 
 describe('the document', () => {
-  it('serves OpenAPI 3.1, the committed openapi/openapi.json with this deployment as its one server', async () => {
+  it('serves OpenAPI 3.1, the committed openapi/openapi.json with this deployment as its first server', async () => {
     const response = await call('/openapi.json')
     expect(response.status).toBe(200)
     const served = await response.json<typeof document>()
     expect({ ...served, servers: document.servers }).toEqual(document)
     expect(document.openapi).toBe('3.1.0')
     // In development and test the origin serving the request stands in for PUBLIC_ORIGIN, so the docs work on any port.
-    expect(served.servers).toEqual([{ url: 'http://api.test', description: 'This deployment (test)', 'x-internal': false }])
-    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })])
+    expect(served.servers).toEqual([
+      { url: 'http://api.test', description: 'This deployment (test)', 'x-internal': false },
+      ...(document.servers ?? []),
+    ])
+    expect(document.servers?.map((server) => server.url)).toEqual([
+      'https://api.example.com',
+      'https://staging-api.example.com',
+      'http://127.0.0.1:8787',
+    ])
   })
 
   it('names PUBLIC_ORIGIN as the server where it is configured, whatever Host the request came to', async () => {
     const response = await createApp().request('http://evil.example/openapi.json', {}, { ...env, PUBLIC_ORIGIN: 'https://api.example.com' })
     const served = await response.json<typeof document>()
-    expect(served.servers?.map((server) => server.url)).toEqual(['https://api.example.com'])
+    // Its own origin first, and once: the others follow, as in the committed document.
+    expect(served.servers?.map((server) => server.url)).toEqual([
+      'https://api.example.com',
+      'https://staging-api.example.com',
+      'http://127.0.0.1:8787',
+    ])
+    expect(served.servers?.[0]?.description).toBe('This deployment (test)')
   })
 
   it('serves the Postman collection with this deployment as its baseUrl, so it runs as downloaded', async () => {
@@ -183,7 +196,7 @@ describe('bad input is a 4xx envelope, never a 500', () => {
     expect(error.details).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ field: 'email', in: 'body' }),
-        { field: 'admin', message: 'Unknown field', in: 'body' },
+        { field: 'admin', message: 'admin is not a field of this operation', in: 'body' },
       ]),
     )
   })

@@ -101,7 +101,7 @@ const IdempotencyKey = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'Must be 1 to 255 printable ASCII characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 printable ASCII characters')
   .optional()
   .openapi({
     param: { name: 'Idempotency-Key', in: 'header', required: false },
@@ -123,7 +123,7 @@ export const IfMatchHeaders = z.object({
     .max(1024)
     // RFC 9110: `*` or a comma-separated list of entity tags, each "…" or W/"…" (visible ASCII inside the quotes).
     // The slash as \x2F: a `\/` in the document's pattern is a regex-literal escape that some generators double.
-    .regex(/^(?:\*|(?:W\x2F)?"[\x21\x23-\x7e]*"(?:[ \t]*,[ \t]*(?:W\x2F)?"[\x21\x23-\x7e]*")*)$/, 'Must be * or entity tags such as "v3"')
+    .regex(/^(?:\*|(?:W\x2F)?"[\x21\x23-\x7e]*"(?:[ \t]*,[ \t]*(?:W\x2F)?"[\x21\x23-\x7e]*")*)$/, 'must be * or entity tags such as "v3"')
     .openapi({
       param: { name: 'If-Match', in: 'header', required: true },
       description:

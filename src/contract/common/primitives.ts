@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import './messages'
 
 /** Example values shared by many schemas, so the docs show one consistent story. */
 export const examples = {
@@ -34,14 +35,17 @@ export const IdParam = Uuid.openapi({
 const EMAIL_PATTERN =
   "^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?=[^@]{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
 export const Email = z
-  .email({ pattern: new RegExp(EMAIL_PATTERN), error: 'Must be an email address such as alice@example.com' })
+  .email({
+    pattern: new RegExp(EMAIL_PATTERN),
+    error: (issue) => (issue.code === 'invalid_format' ? 'must be an email address such as alice@example.com' : undefined),
+  })
   .max(254)
   .openapi({ format: 'email', pattern: EMAIL_PATTERN, maxLength: 254, example: 'alice@example.com' })
 
 // Well-formed Unicode: a lone surrogate (JSON can spell one, "\ud800") cannot be stored as sent; see the document's
 // description. Checked, not emitted as a pattern: most regex engines outside JavaScript cannot read one that says it.
 const wellFormed = (text: string) => !/\p{Cs}/u.test(text)
-const WELL_FORMED = 'Must be well-formed Unicode text (no unpaired surrogates)'
+const WELL_FORMED = 'must be well-formed Unicode text (no unpaired surrogates)'
 
 /** Request text: well-formed, its length bounded in code points (as JSON Schema counts). */
 export const text = (min: number, max: number) => z.string().min(min).max(max).refine(wellFormed, WELL_FORMED)
@@ -55,5 +59,5 @@ export const visibleText = (min: number, max: number) =>
     .string()
     .min(min)
     .max(max)
-    .regex(/[^\t\n\v\f\r ]/, 'Must contain a character other than spaces, tabs and line breaks')
+    .regex(/[^\t\n\v\f\r ]/, 'must contain a character other than spaces, tabs and line breaks')
     .refine(wellFormed, WELL_FORMED)

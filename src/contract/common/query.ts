@@ -12,7 +12,7 @@ export const exampleCursor =
 function queryInteger(name: string, min: number, max: number, fallback: number, description: string, { documentDefault = true } = {}) {
   return z
     .string()
-    .regex(/^[0-9]{1,10}$/, 'Must be a whole number written in digits')
+    .regex(/^[0-9]{1,10}$/, 'must be a whole number written in digits')
     .default(String(fallback))
     .transform(Number)
     .pipe(z.int().min(min).max(max))
@@ -58,7 +58,7 @@ export const PageQuery = {
   // No example: a cursor is opaque and issued by the listing; a docs page would send a made-up one (a 422).
   cursor: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'Must be a cursor from meta.nextCursor')
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from meta.nextCursor')
     .max(CURSOR_MAX_LENGTH)
     .optional()
     .openapi({

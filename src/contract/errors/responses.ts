@@ -12,18 +12,21 @@ const ErrorCode = z.enum(errorCodes).openapi('ErrorCode', {
 const ErrorDetail = z
   .object({
     field: z.string().openapi({ example: 'email', description: 'Dotted path of the offending field; empty for the whole input.' }),
-    message: z.string().openapi({ example: 'Invalid email address' }),
+    message: z.string().openapi({
+      example: 'email must be an email address such as alice@example.com',
+      description: 'The field and the rule it broke, in plain English; may change between releases.',
+    }),
     in: z
       .enum(['body', 'query', 'path', 'header'])
       .openapi('ErrorLocation', { description: 'Where the field was in the request.', example: 'body' }),
   })
-  .openapi('ErrorDetail', { example: { field: 'email', message: 'Invalid email address', in: 'body' } })
+  .openapi('ErrorDetail', { example: { field: 'email', message: 'email must be an email address such as alice@example.com', in: 'body' } })
 
 const errorExample = {
   error: {
     code: 'VALIDATION_ERROR',
     message: 'The request is invalid',
-    details: [{ field: 'email', message: 'Invalid email address', in: 'body' }],
+    details: [{ field: 'email', message: 'email must be an email address such as alice@example.com', in: 'body' }],
     docs: 'https://api.example.com/docs#error-validation-error',
   },
   meta: { timestamp: examples.time, requestId: examples.requestId },

@@ -64,7 +64,7 @@ export const CreateApiKeyRequest = z
       .array(KeyScope)
       .min(1)
       .max(3)
-      .refine((scopes) => new Set(scopes).size === scopes.length, 'Name each scope once')
+      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not name a scope twice')
       .openapi({
         uniqueItems: true,
         example: ['read'],

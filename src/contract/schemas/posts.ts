@@ -32,7 +32,7 @@ export const CreatePostRequest = z
 
 export const UpdatePostRequest = z
   .strictObject({ title: title.optional(), body: body.optional() })
-  .refine((value) => Object.keys(value).length > 0, { message: 'Give at least one field to change' })
+  .refine((value) => Object.keys(value).length > 0, { message: 'must name at least one field to change' })
   .openapi('UpdatePostRequest', { minProperties: 1, example: { title: 'Designing contract-first APIs, revisited' } })
 
 const sort = sortParameter(['createdAt', 'title'], 'PostSortField', 'posts')
