@@ -58,7 +58,7 @@ Version ${document.info.version}. Everything below is a summary: the OpenAPI doc
 - Lists: page and pageSize, or meta.nextCursor sent back alone as cursor (it keeps the listing's sort and filters).
 - 429 and 503 carry Retry-After; wait that many seconds.
 - Every response carries X-Request-Id (also meta.requestId); send X-D1-Bookmark back to read your own writes.
-- Browsers: cross-origin requests are answered for the origins the deployment allows (its CORS_ORIGINS setting); server-to-server calls need nothing.
+- Browsers: cross-origin requests are answered for the origins the deployment allows (its CORS_ORIGINS setting; locally in .dev.vars, which replaces the whole list, then restart npm run dev); server-to-server calls need nothing.
 
 ## Operations
 ${operations.join('\n')}

@@ -3,6 +3,7 @@ import { errorCatalogueMarkdown } from './errors/catalogue'
 import { ErrorResponse } from './errors/responses'
 import { addExamples, shareComponents, type Document } from './components'
 import { bearerAuth } from './common/security'
+import { corsMarkdown } from './common/cors'
 import { operations } from './operations'
 
 const description = `
@@ -31,6 +32,8 @@ A job or a backend that runs unattended uses an API key instead of a password:
 - Unknown query parameters are a 400 on every operation.
 - Limits: 300 requests a minute per user, API key or address; 5 logins and 5 registrations a minute per address; 5 registrations a minute per email; an account takes no password for 1, 2, 4, 8, then 16 minutes after every 5 failed attempts in a row (a success resets the count). Each is a 429 with \`Retry-After\`.
 - Roles: an admin writes everything; a user writes their own account and posts; a guest reads only (every write is a 403, but signing out, changing their own password and revoking their keys). Changing an email needs the caller's \`currentPassword\`.
+
+${corsMarkdown}
 
 ## Caching
 Public GETs send \`Cache-Control: public, max-age=60, stale-while-revalidate=300\` and an \`ETag\`; send \`If-None-Match\` to get \`304 Not Modified\`. Profile and auth responses and all errors are never stored.
