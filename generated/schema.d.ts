@@ -574,6 +574,7 @@ export type components = {
             id: string;
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -607,6 +608,7 @@ export type components = {
         RegisterRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -627,6 +629,7 @@ export type components = {
         LoginRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -1038,6 +1041,7 @@ export type components = {
         CreateUserRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -1059,6 +1063,7 @@ export type components = {
         ReplaceUserRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -1079,6 +1084,7 @@ export type components = {
         UpdateUserRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email?: string;

@@ -96,3 +96,22 @@ describe.each(documentOperations.map((op) => [op.operationId, op] as const))('%s
     expect(seen.length).toBeGreaterThan(0)
   })
 })
+
+describe('email addresses', () => {
+  it('RFC 5321 limits beside the pattern: 64 characters before the @, 253 after', async () => {
+    const local = `${'a'.repeat(65)}@example.com`
+    const domain = `a@${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(10)}.com`
+    for (const email of [local, domain]) {
+      const response = await send('register', { body: { ...(validRequests.register().body as object), email } })
+      expect(response.status, email).toBe(400)
+      const { error } = await response.json<{ error: { details: Detail[] } }>()
+      expect(error.details).toContainEqual({
+        field: 'email',
+        in: 'body',
+        message: 'email must have at most 64 characters before the @ and 253 after it',
+      })
+    }
+    const longest = `${'a'.repeat(64)}@example.com`
+    expect((await send('register', { body: { ...(validRequests.register().body as object), email: longest } })).status).toBe(201)
+  })
+})
