@@ -31,7 +31,7 @@ export type paths = {
         put?: never;
         /**
          * Register an account
-         * @description Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration.
+         * @description Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration. An address registers once: after the first try, replace the example's `email` with another (409 CONFLICT otherwise).
          */
         post: operations["register"];
         delete?: never;
@@ -2187,7 +2187,7 @@ export interface operations {
                 "X-D1-Bookmark"?: string;
             };
             path: {
-                /** @description API key id (UUID). */
+                /** @description API key id (UUID). Replace the example with `data.id` of GET /api/api-keys or of the key you created. */
                 id: string;
             };
             cookie?: never;
@@ -2318,7 +2318,7 @@ export interface operations {
                 "X-D1-Bookmark"?: string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2363,11 +2363,11 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2410,11 +2410,11 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2447,11 +2447,11 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2552,7 +2552,7 @@ export interface operations {
                 "X-D1-Bookmark"?: string;
             };
             path: {
-                /** @description Post id (UUID). */
+                /** @description Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created. */
                 id: string;
             };
             cookie?: never;
@@ -2610,7 +2610,7 @@ export interface operations {
                 "X-D1-Bookmark"?: string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2659,7 +2659,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2703,13 +2703,13 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
-                /** @description Post id (UUID). */
+                /** @description Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created. */
                 postId: string;
             };
             cookie?: never;
@@ -2742,13 +2742,13 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
-                /** @description Post id (UUID). */
+                /** @description Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created. */
                 postId: string;
             };
             cookie?: never;

@@ -17,7 +17,7 @@ export const authOperations = {
     security: [],
     summary: 'Register an account',
     description:
-      'Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration.',
+      "Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration. An address registers once: after the first try, replace the example's `email` with another (409 CONFLICT otherwise).",
     request: {
       query: NoQuery,
       headers: IdempotencyHeaders,

@@ -18,7 +18,7 @@ Also here: a [Postman collection](/assets/collection.json) of every operation wi
 4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`. Switch on \`error.code\`, never on the message: each error response of each operation lists, in its schema's \`error.code\` enum, exactly the codes it can carry. Codes may be added, so handle ones you do not know.
 5. Every response carries \`X-Request-Id\` (also \`meta.requestId\`); quote it when you report a problem.
 6. Retry safely: send an \`Idempotency-Key\` (a fresh UUID per logical request) on every POST, and a retry replays the first result instead of creating twice. On 429 or 503, wait \`Retry-After\` seconds.
-7. Update safely: PUT, PATCH and DELETE of users and posts require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there. Without it the answer is 428 and nothing changes.
+7. Update safely: PUT, PATCH and DELETE of users and posts require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there. Without it the answer is 428 and nothing changes. The ETag is a response header (in these docs, open a response's Headers); a resource never changed is \`"v1"\`.
 
 ## API keys for integrations
 A job or a backend that runs unattended uses an API key instead of a password:

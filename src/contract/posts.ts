@@ -56,7 +56,12 @@ export const postOperations = {
     description: 'One post.',
     request: {
       query: NoQuery,
-      params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }),
+      params: z.object({
+        id: IdParam.openapi({
+          description: 'Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created.',
+          example: examplePost.id,
+        }),
+      }),
       headers: SessionHeaders,
     },
     responses: {

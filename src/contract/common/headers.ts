@@ -127,7 +127,7 @@ export const IfMatchHeaders = z.object({
     .openapi({
       param: { name: 'If-Match', in: 'header', required: true },
       description:
-        'The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write.',
+        'The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response\'s Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write.',
       example: '"v3"',
     }),
 })

@@ -23,7 +23,8 @@ export const REQUEST_ID_MAX_LENGTH = 128
 
 export const IdParam = Uuid.openapi({
   param: { name: 'id', in: 'path', required: true },
-  description: 'Resource id (UUID).',
+  description:
+    'Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login).',
   example: examples.userId,
 })
 

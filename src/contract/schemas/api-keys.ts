@@ -83,5 +83,9 @@ export const CreateApiKeyRequest = z
 export const ApiKeyListQuery = z.strictObject({ page: PageQuery.page, pageSize: PageQuery.pageSize, cursor: PageQuery.cursor })
 
 export const ApiKeyIdParams = z.object({
-  id: Uuid.openapi({ param: { name: 'id', in: 'path', required: true }, description: 'API key id (UUID).', example: exampleKey.id }),
+  id: Uuid.openapi({
+    param: { name: 'id', in: 'path', required: true },
+    description: 'API key id (UUID). Replace the example with `data.id` of GET /api/api-keys or of the key you created.',
+    example: exampleKey.id,
+  }),
 })

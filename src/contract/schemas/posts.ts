@@ -50,7 +50,7 @@ export const UserPostListQuery = z.strictObject({ ...PageQuery, sort })
 
 const PostIdParam = Uuid.openapi({
   param: { name: 'postId', in: 'path', required: true },
-  description: 'Post id (UUID).',
+  description: 'Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created.',
   example: examplePost.id,
 })
 export const userParams = z.object({ id: IdParam })
