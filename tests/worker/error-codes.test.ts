@@ -93,7 +93,8 @@ const everywhere = new Map([
 ])
 /**
  * Listed because an Idempotency-Key can be in flight (a retry while the first request still runs), and nothing else
- * makes them: idempotency.test.ts holds a first request open to prove it.
+ * makes them: idempotency.test.ts holds a first request open to prove it. (Should the in-flight answer get a code of its
+ * own in `errors.idempotency`, it goes here for every POST that takes an Idempotency-Key, and CONFLICT leaves.)
  */
 const onlyInFlight: [OperationId, string][] = [
   ['login', 'CONFLICT'],
