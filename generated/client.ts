@@ -1,12 +1,12 @@
 // The typed client: openapi-fetch over the generated paths, plus throwing helpers that do the hard parts (errors as
 // ApiError, pagination, idempotency keys, retries, ETags, read-your-writes). Tests, the smoke script and integrators use it.
 import createClient, { mergeHeaders, type Client, type ClientOptions, type HeadersOptions, type MaybeOptionalInit } from 'openapi-fetch'
-import { ApiError, parseRetryAfter } from './errors.js'
+import { ApiError, parseRetryAfter, UNEXPECTED_RESPONSE } from './errors.js'
 import type { components, paths } from './schema.js'
 import { createTransport, type DeprecationNotice, type RetryOptions, type TokenProvider } from './transport.js'
 
 export type { components, operations, paths } from './schema.js'
-export { ApiError, isApiError, parseRetryAfter, NOT_MODIFIED, UNEXPECTED_RESPONSE } from './errors.js'
+export { ApiError, isApiError, NetworkError, parseRetryAfter, NETWORK_ERROR, NOT_MODIFIED, UNEXPECTED_RESPONSE } from './errors.js'
 export type { ErrorCode, ErrorDetail, KnownErrorCode } from './errors.js'
 export { backoffDelay, isRetrySafe } from './transport.js'
 export type { DeprecationNotice, RetryEvent, RetryOptions, TokenProvider } from './transport.js'
@@ -106,6 +106,13 @@ type NotModifiedOf<O> = 304 extends keyof ResponsesOf<O> ? NotModified<TypedHead
 export type Result<P extends keyof paths, M extends Method> = SuccessOf<OperationOf<P, M>>
 /** The success body of an operation: `Body<'/api/posts/{id}', 'get'>` is `{ data: Post, meta }`. */
 export type Body<P extends keyof paths, M extends Method> = Result<P, M>['body']
+/**
+ * The error codes an operation can send, as its contract lists them: `ErrorCodeOf<'/api/posts/{id}', 'get'>` is
+ * `'VALIDATION_ERROR' | 'NOT_FOUND' | 'RATE_LIMITED' | …`. A newer server may add codes: keep a default branch.
+ */
+export type ErrorCodeOf<P extends keyof paths, M extends Method> = {
+  [S in keyof ResponsesOf<OperationOf<P, M>>]: JsonOf<ResponsesOf<OperationOf<P, M>>[S]> extends { error: { code: infer C } } ? C : never
+}[keyof ResponsesOf<OperationOf<P, M>>]
 
 /**
  * A previous result (its ETag), or the ETag itself. As `ifMatch`, the string `'*'` is also accepted: "whatever the
@@ -209,7 +216,9 @@ export interface ApiHelpers {
 
 /**
  * UPPERCASE methods (GET, POST, ...) are openapi-fetch's: they resolve to `{ data, error, response }` whatever the
- * status. lowercase ones (get, post, ..., paginate) resolve to the success and reject with ApiError.
+ * status. lowercase ones (get, post, ..., paginate) resolve to the success and reject with ApiError. Both reject with
+ * NetworkError (an ApiError) when no answer can be read; otherwise only with the caller's own abort reason, or a
+ * TypeError for a programming error found before sending (an `ifMatch` result that has no ETag).
  */
 export type ApiClient = Client<paths> & ApiHelpers
 
@@ -296,11 +305,14 @@ export function createApiClient({
     let next: AnyInit = init
     const seen = new Set<string>()
     for (;;) {
-      const { body } = (await call('get', path, next)) as { body: { meta: { nextCursor: string | null } } }
+      const { body, response } = (await call('get', path, next)) as { body: { meta: { nextCursor: string | null } }; response: Response }
       yield body
       const cursor = body.meta.nextCursor
       if (cursor === null) return
-      if (seen.has(cursor)) throw new Error(`${path} answered the same nextCursor twice; stopping instead of looping`)
+      if (seen.has(cursor)) {
+        const message = `${path} answered the same nextCursor twice; stopping instead of looping`
+        throw new ApiError(response, { error: { code: UNEXPECTED_RESPONSE, message } })
+      }
       seen.add(cursor)
       // The cursor carries its listing's sort, order, pageSize and filters, and the server ignores them beside one:
       // send it alone. Path parameters (a user's posts) and everything else in init stay as they were.

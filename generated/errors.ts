@@ -1,5 +1,6 @@
 // ApiError: what the throwing methods (get, post, put, patch, delete, paginate, pages) reject with on any HTTP answer
-// that is not a success. The raw openapi-fetch methods (GET, POST, ...) never throw for a status; they return it.
+// that is not a success, and on a repeated cursor. The raw openapi-fetch methods (GET, POST, ...) never throw for a
+// status; they return it. When no answer arrives at all, every method rejects with NetworkError, a subclass of ApiError.
 import type { components } from './schema.js'
 
 /** The error codes this version of the contract documents. */
@@ -16,6 +17,8 @@ export type ErrorDetail = components['schemas']['ErrorDetail']
 export const UNEXPECTED_RESPONSE = 'UNEXPECTED_RESPONSE'
 /** The code given to a 304 for a request that did not ask for one with the `ifNoneMatch` option. */
 export const NOT_MODIFIED = 'NOT_MODIFIED'
+/** The code of a NetworkError: no HTTP answer could be read at all. */
+export const NETWORK_ERROR = 'NETWORK_ERROR'
 
 interface Envelope {
   error: { code: string; message: string; details?: ErrorDetail[]; docs?: string }
@@ -45,8 +48,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 }
 
 export class ApiError extends Error {
-  override readonly name = 'ApiError'
-  /** The HTTP status (400, 401, 404, 409, 412, 422, 429, 500, 503, ...). */
+  override readonly name: string = 'ApiError'
+  /** The HTTP status (400, 401, 404, 409, 412, 422, 429, 500, 503, ...); 0 for a NetworkError. */
   readonly status: number
   /** The API's error code; switch on this, never on the message. Unknown future codes arrive as they are. */
   readonly code: ErrorCode
@@ -76,6 +79,30 @@ export class ApiError extends Error {
     this.docs = envelope?.error.docs
     this.retryAfterMs = parseRetryAfter(response.headers.get('Retry-After'))
     this.response = response
+  }
+}
+
+/**
+ * No HTTP answer could be read: the network failed or the host is unreachable (`reason: 'network'`, after the client's
+ * retries), or, in a browser, the API answered but the browser refused to let this page read it, because the page's
+ * origin is not one the API allows (`reason: 'cors'`; not retried: it will not change until the API lists the origin in
+ * its CORS_ORIGINS). `status` is 0, `code` NETWORK_ERROR, `response` is `Response.error()`, `cause` fetch's own error.
+ */
+export class NetworkError extends ApiError {
+  override readonly name: string = 'NetworkError'
+  readonly reason: 'network' | 'cors'
+  readonly url: string
+
+  constructor(url: string, cause: unknown, reason: 'network' | 'cors', pageOrigin?: string) {
+    const origin = new URL(url).origin
+    const message =
+      reason === 'cors'
+        ? `The browser refused to let this page (${pageOrigin ?? 'its origin'}) read ${origin}'s answer: CORS. Add the page's origin to the API's CORS_ORIGINS (see "CORS" in the API's docs).`
+        : `No answer from ${origin}: ${cause instanceof Error ? cause.message : String(cause)}`
+    super(Response.error(), { error: { code: NETWORK_ERROR, message } })
+    this.reason = reason
+    this.url = url
+    Object.defineProperty(this, 'cause', { value: cause, enumerable: false, configurable: true, writable: true })
   }
 }
 

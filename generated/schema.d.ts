@@ -31,7 +31,7 @@ export type paths = {
         put?: never;
         /**
          * Register an account
-         * @description Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration.
+         * @description Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration. An address registers once: after the first try, replace the example's `email` with another (409 CONFLICT otherwise).
          */
         post: operations["register"];
         delete?: never;
@@ -314,6 +314,118 @@ export type components = {
     schemas: {
         /**
          * @example {
+         *       "error": {
+         *         "code": "VALIDATION_ERROR",
+         *         "message": "The request is invalid",
+         *         "details": [
+         *           {
+         *             "field": "email",
+         *             "message": "email must be an email address such as alice@example.com",
+         *             "in": "body"
+         *           }
+         *         ],
+         *         "docs": "https://api.example.com/docs#error-validation-error"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorBody"];
+            meta: components["schemas"]["Meta"];
+        };
+        /**
+         * @example {
+         *       "code": "VALIDATION_ERROR",
+         *       "message": "The request is invalid",
+         *       "details": [
+         *         {
+         *           "field": "email",
+         *           "message": "email must be an email address such as alice@example.com",
+         *           "in": "body"
+         *         }
+         *       ],
+         *       "docs": "https://api.example.com/docs#error-validation-error"
+         *     }
+         */
+        ErrorBody: {
+            code: components["schemas"]["ErrorCode"];
+            message: components["schemas"]["ErrorMessage"];
+            /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+            details?: components["schemas"]["ErrorDetail"][];
+            /**
+             * Format: int32
+             * @description How many more problems there were than `details` lists; absent when it lists them all.
+             * @example 3
+             */
+            omittedDetails?: number;
+            /**
+             * Format: uri
+             * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+             * @example https://api.example.com/docs#error-validation-error
+             */
+            docs: string;
+        };
+        /**
+         * @description Machine-readable error code; stable across releases.
+         * @example VALIDATION_ERROR
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_IN_USE" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        /**
+         * @description Human-readable; may change between releases.
+         * @example The request is invalid
+         */
+        ErrorMessage: string;
+        /**
+         * @example {
+         *       "field": "email",
+         *       "message": "email must be an email address such as alice@example.com",
+         *       "in": "body"
+         *     }
+         */
+        ErrorDetail: {
+            /**
+             * @description Dotted path of the offending field; empty for the whole input.
+             * @example email
+             */
+            field: string;
+            /**
+             * @description The field and the rule it broke, in plain English; may change between releases.
+             * @example email must be an email address such as alice@example.com
+             */
+            message: string;
+            in: components["schemas"]["ErrorLocation"];
+        };
+        /**
+         * @description Where the field was in the request.
+         * @example body
+         * @enum {string}
+         */
+        ErrorLocation: "body" | "query" | "path" | "header";
+        /**
+         * @example {
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *     }
+         */
+        Meta: {
+            /**
+             * Format: date-time
+             * @description When the response was produced (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description Also sent as the X-Request-Id header.
+             * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
+             */
+            requestId: string;
+        };
+        /**
+         * @example {
          *       "status": "healthy",
          *       "timestamp": "2026-11-25T09:30:00.000Z",
          *       "checks": {
@@ -420,114 +532,6 @@ export type components = {
         };
         /**
          * @example {
-         *       "error": {
-         *         "code": "VALIDATION_ERROR",
-         *         "message": "The request is invalid",
-         *         "details": [
-         *           {
-         *             "field": "email",
-         *             "message": "Invalid email address",
-         *             "in": "body"
-         *           }
-         *         ],
-         *         "docs": "https://api.example.com/docs#error-validation-error"
-         *       },
-         *       "meta": {
-         *         "timestamp": "2026-11-25T09:30:00.000Z",
-         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
-         *       }
-         *     }
-         */
-        ErrorResponse: {
-            error: components["schemas"]["ErrorBody"];
-            meta: components["schemas"]["Meta"];
-        };
-        /**
-         * @example {
-         *       "code": "VALIDATION_ERROR",
-         *       "message": "The request is invalid",
-         *       "details": [
-         *         {
-         *           "field": "email",
-         *           "message": "Invalid email address",
-         *           "in": "body"
-         *         }
-         *       ],
-         *       "docs": "https://api.example.com/docs#error-validation-error"
-         *     }
-         */
-        ErrorBody: {
-            code: components["schemas"]["ErrorCode"];
-            /**
-             * @description Human-readable; may change between releases.
-             * @example The request is invalid
-             */
-            message: string;
-            /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
-            details?: components["schemas"]["ErrorDetail"][];
-            /**
-             * Format: int32
-             * @description How many more problems there were than `details` lists; absent when it lists them all.
-             * @example 3
-             */
-            omittedDetails?: number;
-            /**
-             * Format: uri
-             * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
-             * @example https://api.example.com/docs#error-validation-error
-             */
-            docs: string;
-        };
-        /**
-         * @description Machine-readable error code; stable across releases.
-         * @example VALIDATION_ERROR
-         * @enum {string}
-         */
-        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_IN_USE" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
-        /**
-         * @example {
-         *       "field": "email",
-         *       "message": "Invalid email address",
-         *       "in": "body"
-         *     }
-         */
-        ErrorDetail: {
-            /**
-             * @description Dotted path of the offending field; empty for the whole input.
-             * @example email
-             */
-            field: string;
-            /** @example Invalid email address */
-            message: string;
-            in: components["schemas"]["ErrorLocation"];
-        };
-        /**
-         * @description Where the field was in the request.
-         * @example body
-         * @enum {string}
-         */
-        ErrorLocation: "body" | "query" | "path" | "header";
-        /**
-         * @example {
-         *       "timestamp": "2026-11-25T09:30:00.000Z",
-         *       "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
-         *     }
-         */
-        Meta: {
-            /**
-             * Format: date-time
-             * @description When the response was produced (UTC).
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            timestamp: string;
-            /**
-             * @description Also sent as the X-Request-Id header.
-             * @example 7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b
-             */
-            requestId: string;
-        };
-        /**
-         * @example {
          *       "data": {
          *         "token": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIzYjI0In0.c2lnbmF0dXJl",
          *         "tokenType": "Bearer",
@@ -606,6 +610,7 @@ export type components = {
             id: string;
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -639,6 +644,7 @@ export type components = {
         RegisterRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -659,6 +665,7 @@ export type components = {
         LoginRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -1070,6 +1077,7 @@ export type components = {
         CreateUserRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -1091,6 +1099,7 @@ export type components = {
         ReplaceUserRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email: string;
@@ -1111,6 +1120,7 @@ export type components = {
         UpdateUserRequest: {
             /**
              * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
              * @example alice@example.com
              */
             email?: string;
@@ -1239,7 +1249,7 @@ export type components = {
         };
     };
     responses: {
-        /** @description The request conflicts with the current state, or a request with the same Idempotency-Key is still running (CONFLICT, IDEMPOTENCY_KEY_IN_USE). */
+        /** @description The request conflicts with the current state, or a request with the same Idempotency-Key is still running. `error.code` is `CONFLICT` (Conflicts with the current state). */
         Conflict: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1248,10 +1258,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example CONFLICT
+                         * @enum {string}
+                         */
+                        code: "CONFLICT";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The request conflicts with the current state, or a request with the same Idempotency-Key is still running (CONFLICT, IDEMPOTENCY_KEY_IN_USE). */
+        /** @description The request conflicts with the current state, or a request with the same Idempotency-Key is still running. `error.code` is `CONFLICT` (Conflicts with the current state) or `IDEMPOTENCY_KEY_IN_USE` (A request with this Idempotency-Key is still running). */
         ConflictOrIdempotencyKeyInUse: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1260,10 +1295,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example CONFLICT
+                         * @enum {string}
+                         */
+                        code: "CONFLICT" | "IDEMPOTENCY_KEY_IN_USE";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        /** @description Authenticated but not allowed. `error.code` is `FORBIDDEN` (Not allowed). */
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1271,10 +1331,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example FORBIDDEN
+                         * @enum {string}
+                         */
+                        code: "FORBIDDEN";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        /** @description Authenticated but not allowed. `error.code` is `FORBIDDEN` (Not allowed) or `REAUTHENTICATION_REQUIRED` (Prove it is you again). */
         ForbiddenOrReauthenticationRequired: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1282,10 +1367,72 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example FORBIDDEN
+                         * @enum {string}
+                         */
+                        code: "FORBIDDEN" | "REAUTHENTICATION_REQUIRED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
+        /** @description The request conflicts with the current state, or a request with the same Idempotency-Key is still running. `error.code` is `IDEMPOTENCY_KEY_IN_USE` (A request with this Idempotency-Key is still running). */
+        IdempotencyKeyInUse: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                "Retry-After": components["headers"]["Retry-After-When-In-Flight"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example IDEMPOTENCY_KEY_IN_USE
+                         * @enum {string}
+                         */
+                        code: "IDEMPOTENCY_KEY_IN_USE";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
+            };
+        };
+        /** @description Well-formed but not processable here. `error.code` is `IDEMPOTENCY_KEY_REUSED` (Idempotency-Key reused). */
         IdempotencyKeyReused: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1293,10 +1440,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example IDEMPOTENCY_KEY_REUSED
+                         * @enum {string}
+                         */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description An unexpected error; the requestId identifies it in the logs (INTERNAL_ERROR). */
+        /** @description An unexpected error; the requestId identifies it in the logs. `error.code` is `INTERNAL_ERROR` (Unexpected error). */
         InternalError: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1304,10 +1476,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example INTERNAL_ERROR
+                         * @enum {string}
+                         */
+                        code: "INTERNAL_ERROR";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
+        /** @description Missing, invalid or refused credentials. `error.code` is `INVALID_CREDENTIALS` (Wrong email or password). */
         InvalidCredentials: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1315,10 +1512,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example INVALID_CREDENTIALS
+                         * @enum {string}
+                         */
+                        code: "INVALID_CREDENTIALS";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue (IDEMPOTENCY_KEY_REUSED, INVALID_CURSOR). */
+        /** @description Well-formed but not processable here. `error.code` is `INVALID_CURSOR` (Not a cursor of this listing). */
         InvalidCursor: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1326,10 +1548,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example INVALID_CURSOR
+                         * @enum {string}
+                         */
+                        code: "INVALID_CURSOR";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The resource does not exist (NOT_FOUND). */
+        /** @description The resource does not exist. `error.code` is `NOT_FOUND` (No such resource). */
         NotFound: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1337,10 +1584,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example NOT_FOUND
+                         * @enum {string}
+                         */
+                        code: "NOT_FOUND";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The request body is larger than 64 KiB (PAYLOAD_TOO_LARGE). */
+        /** @description The request body is larger than 64 KiB. `error.code` is `PAYLOAD_TOO_LARGE` (The body is too large). */
         PayloadTooLarge: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1348,10 +1620,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example PAYLOAD_TOO_LARGE
+                         * @enum {string}
+                         */
+                        code: "PAYLOAD_TOO_LARGE";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description A precondition such as If-Match failed (PRECONDITION_FAILED). */
+        /** @description The If-Match precondition failed. `error.code` is `PRECONDITION_FAILED` (Changed since you read it). */
         PreconditionFailed: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1359,10 +1656,71 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example PRECONDITION_FAILED
+                         * @enum {string}
+                         */
+                        code: "PRECONDITION_FAILED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Too many requests; retry after Retry-After seconds (RATE_LIMITED). */
+        /** @description A versioned write needs If-Match. `error.code` is `PRECONDITION_REQUIRED` (If-Match is required). */
+        PreconditionRequired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example PRECONDITION_REQUIRED
+                         * @enum {string}
+                         */
+                        code: "PRECONDITION_REQUIRED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
+            };
+        };
+        /** @description Too many requests; retry after Retry-After seconds. `error.code` is `RATE_LIMITED` (Too many requests). */
         RateLimited: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1371,21 +1729,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example RATE_LIMITED
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
-        ReauthenticationRequired: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ErrorResponse"];
-            };
-        };
-        /** @description A dependency failed or the service is misconfigured; retry after Retry-After seconds (a write may have been applied: retry it with the same Idempotency-Key or If-Match) (SERVICE_UNAVAILABLE). */
+        /** @description A dependency failed or the service is misconfigured; retry after Retry-After seconds (a write may have been applied: retry it with the same Idempotency-Key or If-Match). `error.code` is `SERVICE_UNAVAILABLE` (Temporarily unavailable). */
         ServiceUnavailable: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1394,10 +1766,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example SERVICE_UNAVAILABLE
+                         * @enum {string}
+                         */
+                        code: "SERVICE_UNAVAILABLE";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description Missing, invalid or expired credentials (UNAUTHORIZED, INVALID_CREDENTIALS). */
+        /** @description Missing, invalid or refused credentials. `error.code` is `UNAUTHORIZED` (Authentication required). */
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1405,10 +1802,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example UNAUTHORIZED
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The request body is not application/json (UNSUPPORTED_MEDIA_TYPE). */
+        /** @description The request body is not application/json. `error.code` is `UNSUPPORTED_MEDIA_TYPE` (Only JSON is accepted). */
         UnsupportedMediaType: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1416,10 +1838,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example UNSUPPORTED_MEDIA_TYPE
+                         * @enum {string}
+                         */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+        /** @description The request is malformed or fails validation. `error.code` is `VALIDATION_ERROR` (The request is invalid). */
         ValidationError: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1427,10 +1874,35 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example VALIDATION_ERROR
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
-        /** @description The request is malformed or fails validation (VALIDATION_ERROR, INVALID_JSON). */
+        /** @description The request is malformed or fails validation. `error.code` is `VALIDATION_ERROR` (The request is invalid) or `INVALID_JSON` (The body is not JSON). */
         ValidationErrorOrInvalidJson: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1438,7 +1910,32 @@ export type components = {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["ErrorResponse"];
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example VALIDATION_ERROR
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "INVALID_JSON";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
             };
         };
     };
@@ -1613,7 +2110,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["InvalidCredentials"];
-            409: components["responses"]["ConflictOrIdempotencyKeyInUse"];
+            409: components["responses"]["IdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
@@ -1685,7 +2182,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["ReauthenticationRequired"];
+            403: components["responses"]["ForbiddenOrReauthenticationRequired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
@@ -1814,7 +2311,7 @@ export interface operations {
                 "X-D1-Bookmark"?: string;
             };
             path: {
-                /** @description API key id (UUID). */
+                /** @description API key id (UUID). Replace the example with `data.id` of GET /api/api-keys or of the key you created. */
                 id: string;
             };
             cookie?: never;
@@ -1945,7 +2442,7 @@ export interface operations {
                 "X-D1-Bookmark"?: string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -1990,11 +2487,11 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2025,6 +2522,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2036,11 +2534,11 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2061,6 +2559,7 @@ export interface operations {
             403: components["responses"]["ForbiddenOrReauthenticationRequired"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2072,11 +2571,11 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2107,6 +2606,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2176,7 +2676,7 @@ export interface operations {
                 "X-D1-Bookmark"?: string;
             };
             path: {
-                /** @description Post id (UUID). */
+                /** @description Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created. */
                 id: string;
             };
             cookie?: never;
@@ -2234,7 +2734,7 @@ export interface operations {
                 "X-D1-Bookmark"?: string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2283,7 +2783,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
             };
             cookie?: never;
@@ -2327,13 +2827,13 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
-                /** @description Post id (UUID). */
+                /** @description Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created. */
                 postId: string;
             };
             cookie?: never;
@@ -2354,6 +2854,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -2365,13 +2866,13 @@ export interface operations {
             header: {
                 /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
                 "X-D1-Bookmark"?: string;
-                /** @description The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
                 "If-Match": string;
             };
             path: {
-                /** @description Resource id (UUID). */
+                /** @description Resource id (UUID). The example names no row of yours: replace it with an id you read (a user: `data.id` of GET /api/users, or `data.user.id` of register or login). */
                 id: string;
-                /** @description Post id (UUID). */
+                /** @description Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created. */
                 postId: string;
             };
             cookie?: never;
@@ -2401,6 +2902,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -1,7 +1,7 @@
 // The fetch every request of a client goes through, raw (GET, POST, ...) and throwing (get, post, ...) alike: it adds the
 // bearer token, an Idempotency-Key per logical POST, the read-your-writes bookmark, retries what is safe to retry, and
 // reports Deprecation/Sunset headers.
-import { parseRetryAfter } from './errors.js'
+import { NetworkError, parseRetryAfter } from './errors.js'
 
 /** A bearer token, or a function that returns the current one (called before every attempt, so it may refresh). */
 export type TokenProvider = () => string | null | undefined | Promise<string | null | undefined>
@@ -104,6 +104,28 @@ function retriableStatus(response: Response, headers: Headers): boolean {
 /** fetch rejects with a TypeError when the network fails; an abort (the caller's signal) is never retried. */
 const isNetworkError = (error: unknown): boolean => error instanceof TypeError
 
+/**
+ * In a browser, a cross-origin request that failed the way a network failure does may have been refused by CORS: the
+ * API answered, the browser would not show the page the answer. A `no-cors` request to the API's origin tells them
+ * apart: it gets an (opaque) answer when the API is reachable, and fails too when the network does. Returns the page's
+ * origin when CORS refused the request, undefined otherwise (and outside browsers, where there is no CORS).
+ */
+async function corsRefusal(request: Request, fetch: (request: Request) => Promise<Response>): Promise<string | undefined> {
+  const page = globalThis as { document?: unknown; location?: { origin?: string } }
+  const origin = page.location?.origin
+  const target = new URL(request.url).origin
+  if (page.document === undefined || !origin || origin === 'null' || origin === target) return undefined
+  try {
+    // (RequestInit as the Workers types have it lacks `mode`; every browser's has it.)
+    const init = { method: 'GET', mode: 'no-cors', cache: 'no-store', credentials: 'omit' } as RequestInit
+    const probe = await fetch(new Request(`${target}/`, init))
+    probe.body?.cancel().catch(() => undefined)
+    return origin
+  } catch {
+    return undefined
+  }
+}
+
 /** A v4 UUID; crypto.randomUUID where it exists (it is missing on insecure origins in browsers). */
 export function randomUuid(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID()
@@ -199,7 +221,11 @@ export function createTransport(options: TransportOptions): (request: Request) =
       try {
         response = await options.fetch(sent)
       } catch (error) {
-        if (attempt >= maxAttempts || !isNetworkError(error) || request.signal?.aborted) throw error
+        if (!isNetworkError(error) || request.signal?.aborted) throw error
+        // A CORS refusal is the same on every attempt: said at once, not retried.
+        const refusedFor = await corsRefusal(request, options.fetch)
+        if (refusedFor) throw new NetworkError(request.url, error, 'cors', refusedFor)
+        if (attempt >= maxAttempts) throw new NetworkError(request.url, error, 'network')
         const delayMs = backoffDelay(attempt, retry, random)
         retry.onRetry?.({ method: request.method, url: request.url, attempt, delayMs, error })
         await sleep(delayMs, request.signal)

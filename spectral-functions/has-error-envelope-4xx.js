@@ -1,21 +1,32 @@
 /**
- * Passes when the operation documents at least one 4xx response and every 4xx and 5xx response it documents has a JSON
- * body that is `$ref: options.ref` (a non-envelope 404 beside an envelope 400 fails). It reads the unresolved document
- * (`resolved: false` on the rule), since resolving would replace that $ref.
+ * Passes when the operation documents at least one 4xx response and every 4xx and 5xx response it documents has the
+ * error envelope as its JSON body: `$ref: options.ref` itself, or the same envelope with `error.code` narrowed to the
+ * codes that response carries (a non-empty enum of codes of the ErrorCode component, `error` and `meta` required). It
+ * reads the unresolved document (`resolved: false` on the rule), since resolving would replace those $refs.
  */
 export default function hasErrorEnvelope4xx(operation, options, context) {
   const errors = Object.entries(operation?.responses ?? {}).filter(([status]) => /^[45](\d\d|XX)$/.test(status))
+  const allCodes = lookup(context.document.data, '#/components/schemas/ErrorCode')?.enum ?? []
   const isEnvelope = (response) => {
     const body = response?.$ref ? lookup(context.document.data, response.$ref) : response
-    return body?.content?.['application/json']?.schema?.$ref === options.ref
+    const schema = body?.content?.['application/json']?.schema
+    if (schema?.$ref === options.ref) return true
+    const codes = schema?.properties?.error?.properties?.code?.enum
+    return (
+      Array.isArray(codes) &&
+      codes.length > 0 &&
+      codes.every((code) => allCodes.includes(code)) &&
+      schema.properties.meta?.$ref === '#/components/schemas/Meta' &&
+      ['error', 'meta'].every((name) => schema.required?.includes(name))
+    )
   }
   if (!errors.some(([status]) => status.startsWith('4'))) {
-    return [{ message: `Document at least one 4xx response whose application/json schema is $ref ${options.ref}.` }]
+    return [{ message: `Document at least one 4xx response whose application/json schema is the error envelope (${options.ref}).` }]
   }
   return errors
     .filter(([, response]) => !isEnvelope(response))
     .map(([status]) => ({
-      message: `The ${status} response must be the error envelope: application/json schema $ref ${options.ref}.`,
+      message: `The ${status} response must be the error envelope: ${options.ref}, or it with error.code narrowed to an enum of its codes.`,
       path: [...context.path, 'responses', status],
     }))
 }

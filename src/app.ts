@@ -1,6 +1,7 @@
 import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { cors } from 'hono/cors'
+import { cors as corsMiddleware } from 'hono/cors'
+import { cors } from './contract/common/cors'
 import { requestId } from 'hono/request-id'
 import { secureHeaders } from 'hono/secure-headers'
 import { REQUEST_ID_MAX_LENGTH } from './contract/common/primitives'
@@ -40,13 +41,13 @@ export function createApp() {
   app.use('*', requestId({ headerName: 'X-Request-Id', limitLength: REQUEST_ID_MAX_LENGTH }))
   app.use('*', requestLog)
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }))
-  const corsPolicy = cors({
+  const corsPolicy = corsMiddleware({
     origin: (origin, c) => (origin && allowedOrigins(c.env.CORS_ORIGINS).has(origin) ? origin : null),
-    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    // Every request header the contract takes, and every response header it sends, so browser clients can use them all.
-    allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'X-Request-Id', 'X-D1-Bookmark'],
-    exposeHeaders: ['ETag', 'Location', 'Retry-After', 'X-Request-Id', 'X-D1-Bookmark', 'Idempotent-Replayed', 'X-Cache'],
-    maxAge: 600,
+    // What the document's CORS section says (contract/common/cors.ts).
+    allowMethods: [...cors.allowMethods],
+    allowHeaders: [...cors.allowHeaders],
+    exposeHeaders: [...cors.exposeHeaders],
+    maxAge: cors.maxAge,
   })
   // Only requests with an Origin (a browser's cross-origin ones) are CORS's to answer, and of OPTIONS only real
   // preflights (a plain OPTIONS falls through to the Allow answer in notFound). The rest only say that the answer

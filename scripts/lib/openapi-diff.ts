@@ -391,14 +391,16 @@ class Comparison {
     const list = (values: unknown[]) => values.map((value) => JSON.stringify(value)).join(', ')
     if (headEnum) {
       if (baseEnum) {
+        // One line per place, however many values: `enum values "A", "B" removed`.
+        const values = (found: unknown[]) => `enum value${found.length > 1 ? 's' : ''} ${list(found)}`
         const kept = new Set(headEnum.map((value) => JSON.stringify(value)))
-        for (const value of baseEnum) {
-          if (!kept.has(JSON.stringify(value))) this.at('breaking', site, `enum value ${JSON.stringify(value)} removed`)
-        }
+        const removed = baseEnum.filter((value) => !kept.has(JSON.stringify(value)))
+        if (removed.length > headEnum.length)
+          this.at('breaking', site, `enum narrowed to ${list(headEnum)} (${removed.length} values removed)`)
+        else if (removed.length) this.at('breaking', site, `${values(removed)} removed`)
         const had = new Set(baseEnum.map((value) => JSON.stringify(value)))
-        for (const value of headEnum) {
-          if (!had.has(JSON.stringify(value))) this.at('added', site, `enum value ${JSON.stringify(value)} added`)
-        }
+        const added = headEnum.filter((value) => !had.has(JSON.stringify(value)))
+        if (added.length) this.at('added', site, `${values(added)} added`)
       } else {
         this.at(direction === 'request' ? 'breaking' : 'changed', site, `is now restricted to ${list(headEnum)}`)
       }

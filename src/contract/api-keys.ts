@@ -4,7 +4,7 @@ import { IdempotencyHeaders, locationHeader, noStoreHeader, replayedHeader, Sess
 import { link } from './common/links'
 import { NoQuery } from './common/query'
 import { needs } from './common/security'
-import { bodyErrors, errorResponses, errorResponsesWith, idempotencyErrors, listErrors } from './errors/responses'
+import { errorResponses, errors } from './errors/responses'
 import { ApiKey, ApiKeyIdParams, ApiKeyListQuery, CreateApiKeyRequest, CreatedApiKey } from './schemas/api-keys'
 
 export const apiKeyOperations = {
@@ -31,7 +31,7 @@ export const apiKeyOperations = {
         }),
         links: { revokeApiKey: link('revokeApiKey', 'Revoke the created key.', { id: '$response.body#/data/id' }) },
       },
-      ...errorResponsesWith({ 403: ['FORBIDDEN', 'REAUTHENTICATION_REQUIRED'] }, ...bodyErrors, 401, 403, ...idempotencyErrors),
+      ...errorResponses(errors.body, errors.credentials, errors.idempotency, 'CONFLICT', 'REAUTHENTICATION_REQUIRED'),
     },
   }),
 
@@ -47,7 +47,7 @@ export const apiKeyOperations = {
     request: { query: ApiKeyListQuery, headers: SessionHeaders },
     responses: {
       200: listResponse('ApiKey', ApiKey, 'A page of your keys.', noStoreHeader),
-      ...listErrors(401, 403),
+      ...errorResponses(errors.list, errors.credentials),
     },
   }),
 
@@ -63,7 +63,7 @@ export const apiKeyOperations = {
     request: { params: ApiKeyIdParams, query: NoQuery, headers: SessionHeaders },
     responses: {
       204: noContent('Revoked. No body.'),
-      ...errorResponses(400, 401, 403, 404),
+      ...errorResponses(errors.input, errors.credentials, 'NOT_FOUND'),
     },
   }),
 }

@@ -5,7 +5,7 @@ import { dataResponse, noContent } from './common/envelopes'
 import { etagHeader, IdempotencyHeaders, locationHeader, noStoreHeader, replayedHeader, SessionHeaders } from './common/headers'
 import { link } from './common/links'
 import { needs } from './common/security'
-import { bodyErrors, errorResponses, errorResponsesWith, idempotencyErrors } from './errors/responses'
+import { errorResponses, errors } from './errors/responses'
 import { AuthSession, ChangePasswordRequest, LoginRequest, RegisterRequest } from './schemas/auth'
 
 export const authOperations = {
@@ -17,7 +17,7 @@ export const authOperations = {
     security: [],
     summary: 'Register an account',
     description:
-      'Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration.',
+      "Creates a user with the `user` role and returns a bearer token for it. A welcome email is sent in the background; its failure never fails the registration. An address registers once: after the first try, replace the example's `email` with another (409 CONFLICT otherwise).",
     request: {
       query: NoQuery,
       headers: IdempotencyHeaders,
@@ -35,7 +35,7 @@ export const authOperations = {
           getUser: link('getUser', "Read the new user's public representation.", { id: '$response.body#/data/user/id' }),
         },
       },
-      ...errorResponses(...bodyErrors, ...idempotencyErrors),
+      ...errorResponses(errors.body, errors.idempotency, 'CONFLICT'),
     },
   }),
 
@@ -58,7 +58,7 @@ export const authOperations = {
         ...dataResponse('AuthSession', AuthSession, 'Logged in; a token and the user.', { ...noStoreHeader, ...replayedHeader }),
         links: { getProfile: link('getProfile', 'Read your profile with the returned token.') },
       },
-      ...errorResponsesWith({ 401: ['INVALID_CREDENTIALS'] }, ...bodyErrors, 401, ...idempotencyErrors),
+      ...errorResponses(errors.body, 'INVALID_CREDENTIALS', errors.idempotency),
     },
   }),
 
@@ -73,7 +73,7 @@ export const authOperations = {
     request: { query: NoQuery, headers: SessionHeaders },
     responses: {
       200: dataResponse('User', User, 'The signed-in user.', { ...noStoreHeader, ...etagHeader }),
-      ...errorResponses(400, 401, 403),
+      ...errorResponses(errors.input, errors.credentials),
     },
   }),
 
@@ -93,7 +93,7 @@ export const authOperations = {
     },
     responses: {
       200: dataResponse('AuthSession', AuthSession, 'Changed; a fresh token (the old ones no longer work) and the user.', noStoreHeader),
-      ...errorResponsesWith({ 403: ['REAUTHENTICATION_REQUIRED'] }, ...bodyErrors, 401, 403),
+      ...errorResponses(errors.body, errors.credentials, 'REAUTHENTICATION_REQUIRED'),
     },
   }),
 
@@ -109,7 +109,7 @@ export const authOperations = {
     request: { query: NoQuery, headers: SessionHeaders },
     responses: {
       204: noContent('Signed out: every token issued so far is ended. No body.'),
-      ...errorResponses(400, 401, 403),
+      ...errorResponses(errors.input, errors.credentials),
     },
   }),
 }

@@ -81,9 +81,8 @@ export function shareComponents(document: Document) {
         if ('$ref' in header) continue
         response.headers![name] = share(headers, headerName(name, header), header, 'headers')
       }
-      const envelope =
-        (response.content?.['application/json']?.schema as { $ref?: string } | undefined)?.$ref === '#/components/schemas/ErrorResponse'
-      if (/^[45]/.test(status) && envelope) {
+      const schema = response.content?.['application/json']?.schema as { properties?: { error?: unknown } } | undefined
+      if (/^[45]/.test(status) && schema?.properties?.error) {
         ;(operation.responses as Record<string, unknown>)[status] = share(responses, errorResponseName(response), response, 'responses')
       }
     }

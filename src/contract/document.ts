@@ -1,7 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { errorCatalogueMarkdown } from './errors/catalogue'
+import { ErrorResponse } from './errors/responses'
 import { addExamples, shareComponents, type Document } from './components'
 import { bearerAuth } from './common/security'
+import { corsMarkdown } from './common/cors'
 import { operations } from './operations'
 
 const description = `
@@ -13,10 +15,10 @@ Also here: a [Postman collection](/assets/collection.json) of every operation wi
 1. \`POST /api/auth/register\` with \`{ "email", "name", "password" }\` (or \`POST /api/auth/login\`) returns \`data.token\`.
 2. Send it on every call that needs it: \`Authorization: Bearer <token>\`. Tokens last one hour; \`POST /api/auth/logout\` ends all of yours at once, and so does changing your password.
 3. Lists take \`page\` (from 1) and \`pageSize\` (1..100); \`meta\` carries \`page, pageSize, total, totalPages, nextCursor\`. To walk far, send \`meta.nextCursor\` back as \`cursor\`, alone: it keeps the listing's sort, order, page size and filters, every page then costs the same however deep, and rows that come and go during the walk make it skip or repeat nothing else.
-4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`. Switch on \`error.code\`, never on the message; codes may be added, so handle ones you do not know.
+4. Every success is \`{ "data", "meta" }\`; every failure is \`{ "error": { "code", "message", "details"?, "docs" }, "meta" }\`. Switch on \`error.code\`, never on the message: each error response of each operation lists, in its schema's \`error.code\` enum, exactly the codes it can carry. Codes may be added, so handle ones you do not know.
 5. Every response carries \`X-Request-Id\` (also \`meta.requestId\`); quote it when you report a problem.
 6. Retry safely: send an \`Idempotency-Key\` (a fresh UUID per logical request) on every POST, and a retry replays the first result instead of creating twice, whatever failed in between. On 429 or 503, wait \`Retry-After\` seconds.
-7. Update safely: PUT, PATCH and DELETE of users and posts require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there.
+7. Update safely: PUT, PATCH and DELETE of users and posts require \`If-Match\`: the \`ETag\` you read (a 412 means someone changed it first), or \`*\` to change whatever is there. Without it the answer is 428 and nothing changes. The ETag is a response header (in these docs, open a response's Headers); a resource never changed is \`"v1"\`.
 
 ## API keys for integrations
 A job or a backend that runs unattended uses an API key instead of a password:
@@ -33,6 +35,8 @@ A job or a backend that runs unattended uses an API key instead of a password:
 
 ## When something fails
 A 503 \`SERVICE_UNAVAILABLE\` (with \`Retry-After\`) means a dependency failed, not your request: the database did not answer, or (login and registration only) the sign-in rate limiter did not. The database can carry out a write and still lose its answer, so a 503 does not say that nothing happened: retry a POST with the same \`Idempotency-Key\` (it replays what was done, or does it once; 409 \`IDEMPOTENCY_KEY_IN_USE\` means wait \`Retry-After\` seconds, at most the 30-second lease of the first attempt), and a PUT, PATCH or DELETE with the same \`If-Match\` (a 412 then means the first attempt was applied: read the resource again). The cache and the general rate limiter never fail a request: reads then go to the database. \`GET /health\` says which dependency is down; 500 \`INTERNAL_ERROR\` is kept for bugs.
+
+${corsMarkdown}
 
 ## Caching
 Public GETs send \`Cache-Control: public, max-age=60, stale-while-revalidate=300\` and an \`ETag\`; send \`If-None-Match\` to get \`304 Not Modified\`. Profile and auth responses and all errors are never stored.
@@ -55,13 +59,18 @@ export const documentConfig = {
     contact: { name: 'API team', url: 'https://example.com/support', email: 'api@example.com' },
     license: { name: 'MIT', identifier: 'MIT' },
   },
-  // Relative: the origin that serves the document. Each deployment serves its own at /openapi.json with its public
-  // origin as the server (servedDocument), so no generator or docs page ever defaults to a localhost or another stage.
+  // Every environment, production first (what a generator defaults to); each is its PUBLIC_ORIGIN in wrangler.toml
+  // (tests/node/servers.test.ts). A deployment's own /openapi.json puts its own origin first (servedDocument).
   servers: [
+    { url: 'https://api.example.com', description: 'Production', 'x-internal': false },
     {
-      url: '/',
-      description:
-        'The origin serving this document. Each environment (production, staging, a local `npm run dev`) serves its own at /openapi.json, naming its public origin here.',
+      url: 'https://staging-api.example.com',
+      description: 'Staging: the same contract, its own data; try changes here first.',
+      'x-internal': false,
+    },
+    {
+      url: 'http://127.0.0.1:8787',
+      description: 'Local: `npm run dev` (`PORT=<n> npm run dev` serves on another port).',
       'x-internal': false,
     },
   ],
@@ -76,9 +85,10 @@ export const documentConfig = {
 
 let cached: Document | undefined
 
-/** The document a deployment serves: the contract's, with that deployment's public origin as its one server. */
+/** The document a deployment serves: the contract's, with that deployment's public origin first, then the others. */
 export function servedDocument(origin: string, environment: string): Document {
-  return { ...buildDocument(), servers: [{ url: origin, description: `This deployment (${environment})`, 'x-internal': false }] }
+  const others = documentConfig.servers.filter((server) => server.url !== origin)
+  return { ...buildDocument(), servers: [{ url: origin, description: `This deployment (${environment})`, 'x-internal': false }, ...others] }
 }
 
 /** The OpenAPI 3.1 document, built from the contract alone on first use (not at module load). */
@@ -87,6 +97,8 @@ export function buildDocument(): Document {
   const app = new OpenAPIHono()
   const registry = app.openAPIRegistry
   registry.registerComponent('securitySchemes', 'bearerAuth', bearerAuth)
+  // Every response names its own codes; the general envelope stays a component for what no operation declares, and for clients.
+  registry.register('ErrorResponse', ErrorResponse)
   for (const operation of Object.values(operations)) registry.registerPath(operation)
   const document = app.getOpenAPI31Document(documentConfig)
   addExamples(document)

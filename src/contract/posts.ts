@@ -14,7 +14,7 @@ import { link } from './common/links'
 import { needs } from './common/security'
 import { NoQuery } from './common/query'
 import { IdParam } from './common/primitives'
-import { bodyErrors, errorResponses, idempotencyErrors, listErrors } from './errors/responses'
+import { errorResponses, errors } from './errors/responses'
 import {
   CreatePostRequest,
   Post,
@@ -42,7 +42,7 @@ export const postOperations = {
         links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
       },
       304: notModified,
-      ...listErrors(),
+      ...errorResponses(errors.list),
     },
   }),
 
@@ -56,13 +56,18 @@ export const postOperations = {
     description: 'One post.',
     request: {
       query: NoQuery,
-      params: z.object({ id: IdParam.openapi({ description: 'Post id (UUID).', example: examplePost.id }) }),
+      params: z.object({
+        id: IdParam.openapi({
+          description: 'Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created.',
+          example: examplePost.id,
+        }),
+      }),
       headers: SessionHeaders,
     },
     responses: {
       200: dataResponse('Post', Post, 'The post.', { ...cacheHeaders, ...workerCacheHeader }),
       304: notModified,
-      ...errorResponses(400, 404),
+      ...errorResponses(errors.input, 'NOT_FOUND'),
     },
   }),
 
@@ -81,7 +86,7 @@ export const postOperations = {
         links: { getPost: link('getPost', 'Read a listed post (here the first).', { id: '$response.body#/data/0/id' }) },
       },
       304: notModified,
-      ...listErrors(404),
+      ...errorResponses(errors.list, 'NOT_FOUND'),
     },
   }),
 
@@ -118,7 +123,7 @@ export const postOperations = {
           }),
         },
       },
-      ...errorResponses(...bodyErrors, 401, 403, 404, ...idempotencyErrors),
+      ...errorResponses(errors.body, errors.credentials, 'NOT_FOUND', errors.idempotency, 'CONFLICT'),
     },
   }),
 
@@ -138,7 +143,7 @@ export const postOperations = {
     },
     responses: {
       200: dataResponse('Post', Post, 'Updated.', etagHeader),
-      ...errorResponses(...bodyErrors, 401, 403, 404, 412),
+      ...errorResponses(errors.body, errors.credentials, 'NOT_FOUND', errors.ifMatch),
     },
   }),
 
@@ -153,7 +158,7 @@ export const postOperations = {
     request: { query: NoQuery, params: postParams, headers: IfMatchHeaders },
     responses: {
       204: noContent('Deleted the post. No body.'),
-      ...errorResponses(400, 401, 403, 404, 412),
+      ...errorResponses(errors.input, errors.credentials, 'NOT_FOUND', errors.ifMatch),
     },
   }),
 }

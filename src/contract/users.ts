@@ -13,7 +13,7 @@ import {
 import { link } from './common/links'
 import { needs } from './common/security'
 import { NoQuery } from './common/query'
-import { bodyErrors, errorResponses, errorResponsesWith, idempotencyErrors, listErrors } from './errors/responses'
+import { errorResponses, errors } from './errors/responses'
 import { CreateUserRequest, PublicUser, ReplaceUserRequest, UpdateUserRequest, User, UserListQuery, idParams } from './schemas/users'
 
 export const userOperations = {
@@ -32,7 +32,7 @@ export const userOperations = {
         links: { getUser: link('getUser', 'Read a listed user (here the first).', { id: '$response.body#/data/0/id' }) },
       },
       304: notModified,
-      ...listErrors(),
+      ...errorResponses(errors.list),
     },
   }),
 
@@ -48,7 +48,7 @@ export const userOperations = {
     responses: {
       200: dataResponse('PublicUser', PublicUser, 'The user.', { ...cacheHeaders, ...workerCacheHeader }),
       304: notModified,
-      ...errorResponses(400, 404),
+      ...errorResponses(errors.input, 'NOT_FOUND'),
     },
   }),
 
@@ -74,7 +74,7 @@ export const userOperations = {
           deleteUser: link('deleteUser', 'Delete the created user.', { id: '$response.body#/data/id' }),
         },
       },
-      ...errorResponses(...bodyErrors, 401, 403, ...idempotencyErrors),
+      ...errorResponses(errors.body, errors.credentials, errors.idempotency, 'CONFLICT'),
     },
   }),
 
@@ -94,7 +94,7 @@ export const userOperations = {
     },
     responses: {
       200: dataResponse('User', User, 'Replaced.', etagHeader),
-      ...errorResponsesWith({ 403: ['FORBIDDEN', 'REAUTHENTICATION_REQUIRED'] }, ...bodyErrors, 401, 403, 404, 409, 412),
+      ...errorResponses(errors.body, errors.credentials, 'REAUTHENTICATION_REQUIRED', 'NOT_FOUND', 'CONFLICT', errors.ifMatch),
     },
   }),
 
@@ -114,7 +114,7 @@ export const userOperations = {
     },
     responses: {
       200: dataResponse('User', User, 'Updated.', etagHeader),
-      ...errorResponsesWith({ 403: ['FORBIDDEN', 'REAUTHENTICATION_REQUIRED'] }, ...bodyErrors, 401, 403, 404, 409, 412),
+      ...errorResponses(errors.body, errors.credentials, 'REAUTHENTICATION_REQUIRED', 'NOT_FOUND', 'CONFLICT', errors.ifMatch),
     },
   }),
 
@@ -130,7 +130,7 @@ export const userOperations = {
     request: { query: NoQuery, params: idParams, headers: IfMatchHeaders },
     responses: {
       204: noContent('Deleted the user and all their posts. No body.'),
-      ...errorResponsesWith({ 403: ['FORBIDDEN', 'REAUTHENTICATION_REQUIRED'] }, 400, 401, 403, 404, 412),
+      ...errorResponses(errors.input, errors.credentials, 'NOT_FOUND', errors.ifMatch, 'REAUTHENTICATION_REQUIRED'),
     },
   }),
 }

@@ -11,18 +11,31 @@ import { dependencyFailure } from '../runtime/failures'
 import { loggableError } from '../runtime/logger'
 
 const where = { json: 'body', query: 'query', param: 'path', header: 'header' } as const
+// What a problem with the whole input, and an unknown key, are called in each place.
+const whole = { body: 'The body', query: 'The query', path: 'The path', header: 'The headers' } as const
+const unknown = { body: 'field', query: 'query parameter', path: 'path parameter', header: 'header' } as const
 const MAX_DETAILS = 20
 
-/** Every request-validation failure, whatever its target, becomes 400 VALIDATION_ERROR with one detail per problem. */
+/**
+ * Every request-validation failure, whatever its target, becomes 400 VALIDATION_ERROR with one detail per problem, its
+ * message the field's name and the rule it broke, in our words (contract/common/messages.ts).
+ */
 export function validationHook(result: { target: string; success: boolean; error?: ZodError }, c: Context<AppEnv>) {
   if (result.success || !result.error) return
   const location = where[result.target as keyof typeof where] ?? 'body'
-  const details = result.error.issues.flatMap((issue) => {
+  // A value of the wrong type has broken only that rule: zod may still measure it against the others (a string's length
+  // against an array's maximum), which would name rules it does not have.
+  const mistyped = new Set(result.error.issues.filter((issue) => issue.code === 'invalid_type').map((issue) => issue.path.join('.')))
+  const issues = result.error.issues.filter((issue) => issue.code === 'invalid_type' || !mistyped.has(issue.path.join('.')))
+  const details = issues.flatMap((issue) => {
     const field = issue.path.join('.')
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, message: 'Unknown field', in: location }))
+      return issue.keys.map((key) => {
+        const name = field ? `${field}.${key}` : key
+        return { field: name, message: `${name} is not a ${unknown[location]} of this operation`, in: location }
+      })
     }
-    return [{ field, message: issue.message, in: location }]
+    return [{ field, message: `${field || whole[location]} ${issue.message}`, in: location }]
   })
   // Bounded: 7,000 unknown keys make one answer of 20 details and a count, not a 400 KB list.
   return sendError(c, 'VALIDATION_ERROR', 'The request is invalid', details.slice(0, MAX_DETAILS), details.length - MAX_DETAILS)

@@ -7,7 +7,7 @@ import { delimiter, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { diffDocuments, findBreakingChanges, parseDocument, type OpenApiDocument } from '../../scripts/lib/openapi-diff'
-import { renderChangelog, runChangelog } from '../../scripts/openapi-changelog'
+import { renderChangelog, runChangelog, sdkNotes } from '../../scripts/openapi-changelog'
 import { compareVersions, parseVersion, runVersionCheck } from '../../scripts/openapi-version-check'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -28,6 +28,14 @@ function section(markdown: string, title: string): string[] {
   const end = rest.indexOf('\n### ')
   return (end < 0 ? rest : rest.slice(0, end)).split('\n').filter((line) => line.startsWith('- '))
 }
+
+const BREAKING = 'Breaking: change your code'
+const CONSTRAINTS = 'Breaking, constraints only: check your values'
+const DEPRECATED = 'Deprecated: move off before the sunset'
+const ADDED = 'Added: nothing to do'
+const CHANGED = 'Changed: nothing to do'
+/** Both breaking sections, code changes first. */
+const breaking = (markdown: string) => [...section(markdown, BREAKING), ...section(markdown, CONSTRAINTS)]
 
 function inProcess(run: (out: (line: string) => void, err: (line: string) => void) => number) {
   const out: string[] = []
@@ -55,25 +63,34 @@ describe('openapi:changelog', () => {
     expect(markdown).toBe(readFileSync(join(fixtures, 'mixed/CHANGELOG.md'), 'utf8'))
 
     const titles = [...markdown.matchAll(/^### (.+)$/gm)].map((match) => match[1])
-    expect(titles).toEqual(['Breaking changes', 'Deprecated', 'Added', 'Changed'])
+    expect(titles).toEqual([
+      'Breaking: change your code',
+      'Breaking, constraints only: check your values',
+      'Deprecated: move off before the sunset',
+      'Added: nothing to do',
+      'Changed: nothing to do',
+    ])
     expect(markdown.split('\n').slice(0, 3)).toEqual([
       '## 2.0.0',
       '',
-      'Changes to the contract since 1.0.0: 2 breaking changes, 4 deprecations, 7 additions, 4 other changes.',
+      'Changes to the contract since 1.0.0: 2 breaking changes (1 of them constraints only), 4 deprecations, 7 additions, 4 other changes.',
     ])
     // Address and User are returned by three operations: each change to them is one line, naming the three.
-    expect(section(markdown, 'Breaking changes')).toEqual([
+    expect(section(markdown, BREAKING)).toEqual([
       '- **Address** (component): property `postcode` removed; used by `listUsers`, `createUser`, `getUser`',
+    ])
+    // A pattern added to a request field breaks only values that break it: apart, as a constraint.
+    expect(section(markdown, CONSTRAINTS)).toEqual([
       '- **POST /api/users** (`createUser`): request body property `name` pattern added (`\\S`)',
     ])
-    expect(section(markdown, 'Deprecated')).toEqual([
+    expect(section(markdown, DEPRECATED)).toEqual([
       '- **User** (component): property `age` deprecated; used by `listUsers`, `createUser`, `getUser`',
       '- **GET /api/users** (`listUsers`): query parameter `order` deprecated',
       '- **POST /api/users** (`createUser`): request body property `plan` deprecated',
       '- **GET /api/legacy** (`getLegacy`): operation deprecated',
     ])
     // The new operation is one line, not one per parameter and response.
-    expect(section(markdown, 'Added')).toEqual([
+    expect(section(markdown, ADDED)).toEqual([
       '- **User** (component): property `status` enum value "invited" added; used by `listUsers`, `createUser`, `getUser`',
       '- **User** (component): property `birthYear` added; used by `listUsers`, `createUser`, `getUser`',
       '- **GET /api/users** (`listUsers`): new optional query parameter `q`',
@@ -83,7 +100,7 @@ describe('openapi:changelog', () => {
       '- **PATCH /api/users/{id}** (`updateUser`): new operation',
     ])
     // A response constrained more and a request constrained less break nothing.
-    expect(section(markdown, 'Changed')).toEqual([
+    expect(section(markdown, CHANGED)).toEqual([
       '- **User** (component): property `name` maxLength added (100); used by `listUsers`, `createUser`, `getUser`',
       '- **GET /api/users** (`listUsers`): query parameter `page` minimum removed (was 1)',
       '- **POST /api/users** (`createUser`): request body property `name` became optional',
@@ -101,7 +118,7 @@ describe('openapi:changelog', () => {
         diffDocuments(base, head).breaking.map((change) => change.message),
         name,
       ).toEqual(expected)
-      const listed = section(renderChangelog(base, head), 'Breaking changes')
+      const listed = breaking(renderChangelog(base, head))
       expect(listed, name).toHaveLength(expected.length)
       // Each line names the operation by method, path and operationId (a removed path, by its path and its operations),
       // or a shared component and the operations using it.
@@ -152,21 +169,25 @@ describe('openapi:changelog', () => {
     expect(Object.keys(expected).sort()).toEqual(pairs.sort())
     for (const [name, { added = [], changed = [] }] of Object.entries(expected)) {
       const markdown = renderChangelog(...pair(name))
-      expect(section(markdown, 'Breaking changes'), name).toEqual([])
-      expect(section(markdown, 'Added'), name).toEqual(added)
-      expect(section(markdown, 'Changed'), name).toEqual(changed)
+      expect(breaking(markdown), name).toEqual([])
+      expect(section(markdown, ADDED), name).toEqual(added)
+      expect(section(markdown, CHANGED), name).toEqual(changed)
     }
   })
 
-  it('reports a new error code once, as a change to the ErrorCode component, not once per error response', () => {
+  it('reports a code added to an error response as an addition to each operation whose response it is, not a break', () => {
     const document = read(committed)
-    const head = structuredClone(document) as OpenApiDocument & { components: { schemas: { ErrorCode: { enum: string[] } } } }
-    head.components.schemas.ErrorCode.enum.push('TEAPOT')
+    type Narrowed = { content: { 'application/json': { schema: { properties: { error: { properties: { code: { enum: string[] } } } } } } } }
+    const head = structuredClone(document) as OpenApiDocument & { components: { responses: Record<string, Narrowed> } }
+    head.components.responses.NotFound!.content['application/json'].schema.properties.error.properties.code.enum.push('TEAPOT')
     const markdown = renderChangelog(document, head)
-    expect(markdown).toContain(`\nChanges to the contract since ${document.info?.version}: 1 addition.\n`)
-    expect(section(markdown, 'Added')).toEqual([
-      expect.stringMatching(/^- \*\*ErrorCode\*\* \(component\): enum value "TEAPOT" added; used by \d+ operations$/),
-    ])
+    expect(breaking(markdown)).toEqual([])
+    // One line for the response, naming every operation that sends it.
+    const [line, ...others] = section(markdown, ADDED)
+    expect(others).toEqual([])
+    expect(line).toMatch(
+      /^- response 404 body property `error\.code` enum value "TEAPOT" added: \*\*DELETE \/api\/api-keys\/\{id\}\*\* \(`revokeApiKey`\), \*\*GET \/api\/users\/\{id\}\*\* \(`getUser`\), /,
+    )
   })
 
   it('quotes a pattern in a code span that holds even with backticks in it, cut short when long', () => {
@@ -176,8 +197,8 @@ describe('openapi:changelog', () => {
     const email = head.components.schemas.RegisterRequest?.properties.email
     if (!email) throw new Error('the document has no RegisterRequest.email')
     email.pattern = '`[a-z]+`@example\\.com'
-    expect(section(renderChangelog(document, head), 'Breaking changes')).toEqual([
-      '- **POST /api/auth/register** (`register`): request body property `email` pattern changed from `^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&…` to `` `[a-z]+`@example\\.com ``',
+    expect(breaking(renderChangelog(document, head))).toEqual([
+      "- **POST /api/auth/register** (`register`): request body property `email` pattern changed from ``^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]…`` to `` `[a-z]+`@example\\.com ``",
     ])
   })
 
@@ -190,8 +211,8 @@ describe('openapi:changelog', () => {
       `## ${version}\n\nNo change to operations, parameters, bodies or responses since ${version} (documentation only).\n`,
     )
     const first = renderChangelog(read(join(fixtures, 'empty.json')), document)
-    expect(section(first, 'Added')).toHaveLength(Object.values(document.paths ?? {}).flatMap((item) => Object.keys(item)).length)
-    expect(section(first, 'Added')).toContain('- **POST /api/users/{id}/posts** (`createUserPost`): new operation')
+    expect(section(first, ADDED)).toHaveLength(Object.values(document.paths ?? {}).flatMap((item) => Object.keys(item)).length)
+    expect(section(first, ADDED)).toContain('- **POST /api/users/{id}/posts** (`createUserPost`): new operation')
   })
 
   it("generated/CHANGELOG.md's first release is what openapi:changelog printed for openapi/releases/0.1.0.json", () => {
@@ -217,6 +238,15 @@ describe('openapi:changelog', () => {
       expect(printed.exitCode).toBe(0)
       expect(changelog).toContain(`\n${printed.stdout}\n`)
     }
+  })
+
+  it("ends each release with the SDK's own changes, from generated/sdk-changes/<version>.md, even when the contract is unchanged", () => {
+    const document = read(committed)
+    const markdown = renderChangelog(document, document, { sdk: ['- The client now does X.'] })
+    expect(markdown.endsWith("\n\n### SDK: the package's own behaviour\n\n- The client now does X.\n")).toBe(true)
+    const version = document.info?.version ?? ''
+    expect(sdkNotes(version).length, `generated/sdk-changes/${version}.md`).toBeGreaterThan(0)
+    expect(sdkNotes('0.0.0')).toEqual([])
   })
 
   it('takes --date, and exits 2 with a usage line on wrong arguments or a file that is not OpenAPI', () => {

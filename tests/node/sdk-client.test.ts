@@ -1,9 +1,10 @@
 // The SDK's own logic against a fake fetch: retries (which, how often, how long), Retry-After, backoff, idempotency
 // keys, tokens, bookmarks, pagination, errors, 204/304 and deprecation notices. tests/node/sdk-package.test.ts runs the
 // packed SDK against the real Worker.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import {
   ApiError,
+  NetworkError,
   backoffDelay,
   createApiClient,
   ifMatch,
@@ -12,6 +13,7 @@ import {
   parseRetryAfter,
   responseHeaders,
   type ApiClientOptions,
+  type ErrorCodeOf,
   type RequiresIfMatch,
   type RetryEvent,
 } from '../../generated/client'
@@ -157,8 +159,45 @@ describe('retries', () => {
     expect(sent).toHaveLength(2)
 
     const down = fake([new TypeError('fetch failed')])
-    await expect(down.api.get('/api/users')).rejects.toThrow(TypeError)
+    const error = await down.api.get('/api/users').catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(NetworkError)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).toMatchObject({ name: 'NetworkError', status: 0, code: 'NETWORK_ERROR', reason: 'network', url: `${BASE}/api/users` })
+    expect((error as NetworkError).cause).toBeInstanceOf(TypeError)
+    expect((error as NetworkError).message).toBe('No answer from http://api.test: fetch failed')
+    expect(isApiError(error, 'NETWORK_ERROR')).toBe(true)
     expect(down.sent).toHaveLength(3)
+    // The raw methods too: no status to return, so they reject, with the same NetworkError.
+    await expect(fake([new TypeError('fetch failed')]).api.GET('/api/users')).rejects.toBeInstanceOf(NetworkError)
+  })
+
+  it('in a browser, tells a CORS refusal from a network failure, and does not retry it', async () => {
+    const page = globalThis as { document?: unknown; location?: unknown }
+    Object.assign(page, { document: {}, location: { origin: 'https://app.example' } })
+    try {
+      // The API is reachable (the no-cors probe to its origin gets an opaque answer), but the page may not read it.
+      const refused = fake([(sent) => (sent.url.pathname === '/' ? new Response(null) : new TypeError('Failed to fetch'))])
+      const error = await refused.api.post('/api/auth/login', { body: { email: 'a@example.com', password: 'p' } }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(NetworkError)
+      expect(error).toMatchObject({ reason: 'cors', status: 0, code: 'NETWORK_ERROR' })
+      expect((error as NetworkError).message).toMatch(/https:\/\/app\.example.*CORS_ORIGINS/)
+      expect(refused.sent.map((request) => `${request.method} ${request.url.pathname}`)).toEqual(['POST /api/auth/login', 'GET /'])
+      expect(refused.retries).toEqual([])
+
+      // The network itself is down (the probe fails too): retried, then a network NetworkError.
+      const down = fake([new TypeError('Failed to fetch')])
+      await expect(down.api.get('/api/users')).rejects.toMatchObject({ reason: 'network' })
+      expect(down.sent.filter((request) => request.url.pathname === '/api/users')).toHaveLength(3)
+
+      // Same origin: never CORS, no probe.
+      const same = fake([new TypeError('Failed to fetch')])
+      Object.assign(page, { location: { origin: BASE } })
+      await expect(same.api.get('/api/users')).rejects.toMatchObject({ reason: 'network' })
+      expect(same.sent.every((request) => request.url.pathname === '/api/users')).toBe(true)
+    } finally {
+      delete page.document
+      delete page.location
+    }
   })
 
   it('never retries a write that is not safe to repeat: PUT, PATCH and DELETE with If-Match: * or none, POST without a key', async () => {
@@ -179,7 +218,9 @@ describe('retries', () => {
 
     const network = fake([new TypeError('fetch failed')])
     const unconditional = { params: { ...postPath.params, header: { 'If-Match': '*' } }, body: { title: 'N' } }
-    await expect(network.api.PATCH('/api/users/{id}/posts/{postId}', unconditional)).rejects.toThrow(TypeError)
+    const failed = await network.api.PATCH('/api/users/{id}/posts/{postId}', unconditional).catch((error: unknown) => error)
+    expect(failed).toBeInstanceOf(NetworkError)
+    expect((failed as NetworkError).cause).toBeInstanceOf(TypeError)
     expect(network.sent).toHaveLength(1)
   })
 
@@ -485,7 +526,19 @@ describe('paginate', () => {
       (async () => {
         for await (const _item of looping.api.paginate('/api/users')) void _item
       })(),
-    ).rejects.toThrow(/same nextCursor twice/)
+    ).rejects.toSatisfy(
+      (error) => error instanceof ApiError && error.code === 'UNEXPECTED_RESPONSE' && /same nextCursor twice/.test(error.message),
+    )
+  })
+})
+
+describe('error codes per operation', () => {
+  it('ErrorCodeOf is the union of the codes its error responses list, and nothing else', () => {
+    expectTypeOf<ErrorCodeOf<'/api/posts/{id}', 'get'>>().toEqualTypeOf<
+      'VALIDATION_ERROR' | 'NOT_FOUND' | 'RATE_LIMITED' | 'INTERNAL_ERROR' | 'SERVICE_UNAVAILABLE'
+    >()
+    expectTypeOf<'PRECONDITION_REQUIRED'>().toExtend<ErrorCodeOf<'/api/users/{id}', 'patch'>>()
+    expectTypeOf<'INVALID_CREDENTIALS'>().not.toExtend<ErrorCodeOf<'/api/users/{id}', 'patch'>>()
   })
 })
 

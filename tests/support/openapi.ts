@@ -120,3 +120,16 @@ export function documentOperation(operationId: string): DocumentOperation {
 /** A concrete path for a template: `{name}` replaced by values[name], URI-encoded. */
 export const fillPath = (template: string, values: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''))
+
+/** The codes each error response of an operation can carry, by status: its narrowed `error.code` enum. */
+export function errorCodesOf(operation: DocumentOperation): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(operation.responses).flatMap(([status, response]) => {
+      const schema = response.content?.['application/json']?.schema
+      const error = schema && !isReference(schema) ? schema.properties?.error : undefined
+      const code = error && !isReference(error) ? error.properties?.code : undefined
+      const codes = code && !isReference(code) ? code.enum : undefined
+      return /^[45]/.test(status) && codes ? [[status, codes.map(String)]] : []
+    }),
+  )
+}

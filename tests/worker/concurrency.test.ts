@@ -42,7 +42,7 @@ describe('optimistic concurrency with ETag / If-Match', () => {
     expect(ok.status).toBe(200)
   })
 
-  it('a weak or foreign tag never matches (strong comparison); * matches any version; an empty or malformed If-Match is a 400', async () => {
+  it('a weak or foreign tag never matches (strong comparison); * matches any version; a malformed If-Match is a 400, an empty one a 428', async () => {
     const session = await register()
     const auth = { Authorization: `Bearer ${session.token}` }
     expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'W' }, { ...auth, 'If-Match': 'W/"v1"' })).status).toBe(412)
@@ -63,11 +63,38 @@ describe('optimistic concurrency with ETag / If-Match', () => {
       env,
       createExecutionContext(),
     )
-    expect(empty.status).toBe(400)
+    expect(empty.status).toBe(428)
+    expect((await empty.clone().json<{ error: { code: string } }>()).error.code).toBe('PRECONDITION_REQUIRED')
     await assertConforms('PATCH', `http://api.test/api/users/${session.user.id}`, empty)
     const unchanged = await client().GET('/api/users/{id}', path(session.user.id))
     expect(unchanged.data?.data.name).toBe(session.user.name)
     expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'Star' }, { ...auth, 'If-Match': '*' })).status).toBe(200)
+  })
+
+  it('a write without If-Match is 428 PRECONDITION_REQUIRED, on every operation that takes it, and nothing changes', async () => {
+    const session = await register()
+    const auth = { Authorization: `Bearer ${session.token}` }
+    const made = await client(session.token).POST('/api/users/{id}/posts', { ...path(session.user.id), body: { title: 'T', body: 'B' } })
+    const post = `/api/users/${session.user.id}/posts/${made.data!.data.id}`
+    const writes: [string, string, unknown][] = [
+      ['PUT', `/api/users/${session.user.id}`, { email: session.user.email, name: 'Never' }],
+      ['PATCH', `/api/users/${session.user.id}`, { name: 'Never' }],
+      ['DELETE', `/api/users/${session.user.id}`, undefined],
+      ['PATCH', post, { title: 'Never' }],
+      ['DELETE', post, undefined],
+    ]
+    for (const [method, target, body] of writes) {
+      const refused = body === undefined ? await call(target, { method, headers: auth }) : await json(method, target, body, auth)
+      expect(refused.status, `${method} ${target}`).toBe(428)
+      const { error } = await refused.json<{ error: { code: string; message: string; docs: string } }>()
+      expect(error.code).toBe('PRECONDITION_REQUIRED')
+      expect(error.message).toMatch(/If-Match/)
+      expect(error.docs).toMatch(/#error-precondition-required$/)
+    }
+    // Credentials still come first: without them it is the 401.
+    expect((await json('PATCH', `/api/users/${session.user.id}`, { name: 'Never' })).status).toBe(401)
+    expect((await client(session.token).GET('/api/profile')).data?.data.name).toBe(session.user.name)
+    expect((await client().GET('/api/posts/{id}', path(made.data!.data.id))).data?.data.title).toBe('T')
   })
 
   it('DELETE of a user with a stale tag is 412 and deletes neither the user nor the posts', async () => {

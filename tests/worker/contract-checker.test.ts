@@ -50,6 +50,25 @@ describe('the contract checker bites', () => {
     await expect(failure).rejects.toThrow(message)
   })
 
+  // Each error response lists the codes it can carry: getUser's 400 is VALIDATION_ERROR only (it reads no body), its
+  // 404 NOT_FOUND only.
+  const error = (code: string) => ({
+    error: { code, message: 'x', docs: `https://api.example.com/docs#error-${code.toLowerCase().replace(/_/g, '-')}` },
+    meta,
+  })
+  it('accepts an error code the response lists', async () => {
+    await expect(assertConforms('GET', `http://t/api/users/${id}`, respond(404, error('NOT_FOUND')))).resolves.toBeUndefined()
+  })
+  it.each([
+    ['a code of the same status this operation never sends', 400, 'INVALID_JSON'],
+    ['a code of another status', 404, 'CONFLICT'],
+    ['a code no response of this operation lists', 404, 'UNAUTHORIZED'],
+  ])('rejects %s', async (_what, status, code) => {
+    const failure = assertConforms('GET', `http://t/api/users/${id}`, respond(status, error(code)))
+    await expect(failure).rejects.toBeInstanceOf(ContractViolation)
+    await expect(failure).rejects.toThrow(/\/error\/code must be equal to one of the allowed values/)
+  })
+
   it('rejects a non-envelope answer to an undocumented path', async () => {
     await expect(assertConforms('GET', 'http://t/nope', new Response('404 Not Found', { status: 404 }))).rejects.toBeInstanceOf(
       ContractViolation,

@@ -82,21 +82,34 @@ describe('health', () => {
 })
 
 describe('the document', () => {
-  it('serves OpenAPI 3.1, the committed openapi/openapi.json with this deployment as its one server', async () => {
+  it('serves OpenAPI 3.1, the committed openapi/openapi.json with this deployment as its first server', async () => {
     const response = await call('/openapi.json')
     expect(response.status).toBe(200)
     const served = await response.json<typeof document>()
     expect({ ...served, servers: document.servers }).toEqual(document)
     expect(document.openapi).toBe('3.1.0')
     // In development and test the origin serving the request stands in for PUBLIC_ORIGIN, so the docs work on any port.
-    expect(served.servers).toEqual([{ url: 'http://api.test', description: 'This deployment (test)', 'x-internal': false }])
-    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })])
+    expect(served.servers).toEqual([
+      { url: 'http://api.test', description: 'This deployment (test)', 'x-internal': false },
+      ...(document.servers ?? []),
+    ])
+    expect(document.servers?.map((server) => server.url)).toEqual([
+      'https://api.example.com',
+      'https://staging-api.example.com',
+      'http://127.0.0.1:8787',
+    ])
   })
 
   it('names PUBLIC_ORIGIN as the server where it is configured, whatever Host the request came to', async () => {
     const response = await createApp().request('http://evil.example/openapi.json', {}, { ...env, PUBLIC_ORIGIN: 'https://api.example.com' })
     const served = await response.json<typeof document>()
-    expect(served.servers?.map((server) => server.url)).toEqual(['https://api.example.com'])
+    // Its own origin first, and once: the others follow, as in the committed document.
+    expect(served.servers?.map((server) => server.url)).toEqual([
+      'https://api.example.com',
+      'https://staging-api.example.com',
+      'http://127.0.0.1:8787',
+    ])
+    expect(served.servers?.[0]?.description).toBe('This deployment (test)')
   })
 
   it('serves the Postman collection with this deployment as its baseUrl, so it runs as downloaded', async () => {
@@ -119,16 +132,22 @@ describe('the document', () => {
     expect(baseUrl(await elsewhere.json<Collection>())).toBe('https://api.example.com')
   })
 
-  it('serves the docs page with the Scalar bundle from this origin, not a CDN', async () => {
+  it('serves the docs page (@scalar/hono-api-reference) with the Scalar bundle from this origin, not a CDN', async () => {
     const response = await call('/docs')
     expect(response.status).toBe(200)
     const html = await response.text()
-    expect(html).toContain('src="/scalar/standalone.js"')
-    expect(html).toContain('src="/assets/docs.js"')
+    expect(html).toContain('<script src="/scalar/standalone.js"></script>')
     expect(html).not.toMatch(/https?:\/\//)
-    // No inline script at all, so the policy can forbid them.
-    expect(html).not.toMatch(/<script>|<script type="text\/javascript">/)
-    expect(response.headers.get('content-security-policy')).toContain("script-src 'self';")
+    // One inline script, Scalar's start, allowed by its hash and nothing else inline: no 'unsafe-inline' for scripts.
+    const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((match) => match[1] ?? '')
+    expect(inline).toHaveLength(1)
+    expect(inline[0]).toContain("Scalar.createApiReference('#app'")
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(inline[0])))
+    const policy = response.headers.get('content-security-policy') ?? ''
+    expect(policy).toContain(`script-src 'self' 'sha256-${btoa(String.fromCharCode(...digest))}';`)
+    expect(policy).not.toMatch(/script-src[^;]*unsafe/)
+    // The same page (and hash) for every request.
+    expect(await (await call('/docs')).text()).toBe(html)
   })
 })
 
@@ -188,7 +207,7 @@ describe('bad input is a 4xx envelope, never a 500', () => {
     expect(error.details).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ field: 'email', in: 'body' }),
-        { field: 'admin', message: 'Unknown field', in: 'body' },
+        { field: 'admin', message: 'admin is not a field of this operation', in: 'body' },
       ]),
     )
   })

@@ -92,7 +92,7 @@ describe('posts', () => {
     })
     expect(unknown.status).toBe(400)
     expect((await unknown.json<{ error: { details: unknown[] } }>()).error.details).toEqual([
-      { field: 'authorId', message: 'Unknown field', in: 'body' },
+      { field: 'authorId', message: 'authorId is not a field of this operation', in: 'body' },
     ])
     // Neither changed the post.
     expect((await client().GET('/api/posts/{id}', { params: { path: { id: post.id } } })).data?.data.title).toBe(post.title)

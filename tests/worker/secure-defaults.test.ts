@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { cors } from '../../src/contract/common/cors'
 import { call } from './support/api'
 
 const preflight = (origin: string) =>
@@ -17,6 +18,16 @@ describe('CORS from the CORS_ORIGINS allow-list', () => {
     // Read-your-writes and safe retries from a browser need these too.
     for (const header of ['x-d1-bookmark', 'idempotency-key', 'if-match'])
       expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(header)
+  })
+
+  it("sends exactly the methods, headers and max-age the document's CORS section names", async () => {
+    const granted = await preflight(cors.developmentOrigins[1])
+    const split = (value: string | null) => (value ?? '').split(',').map((part) => part.trim())
+    expect(split(granted.headers.get('access-control-allow-methods'))).toEqual([...cors.allowMethods])
+    expect(split(granted.headers.get('access-control-allow-headers'))).toEqual([...cors.allowHeaders])
+    expect(granted.headers.get('access-control-max-age')).toBe(String(cors.maxAge))
+    const simple = await call('/api/users', { headers: { Origin: cors.developmentOrigins[0] } })
+    expect(split(simple.headers.get('access-control-expose-headers'))).toEqual([...cors.exposeHeaders])
   })
 
   it('gives an unlisted origin no grant', async () => {

@@ -7,7 +7,7 @@ await applyD1Migrations(env.DB, env.TEST_MIGRATIONS)
 
 // Every response body a test file received is scanned: no password any test sent, no hash and no secret ever leaves the Worker.
 afterAll(() => {
-  // A hash is recognised by its stored form; a field *name* echoed in an 'Unknown field' error is no leak.
+  // A hash is recognised by its stored form; a field *name* echoed in an 'is not a field' error is no leak.
   const passwords = [...sentPasswords].filter((password) => ![...sentTexts].some((text) => text.includes(password)))
   const secrets = [PASSWORD, ...passwords, env.JWT_SECRET, 'pbkdf2-sha256$', 'password_hash']
   // JSON.stringify: a fuzzed body may hold lone surrogates, which must not reach the test runner's channel raw.

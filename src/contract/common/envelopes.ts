@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { answerHeaders, cacheHeaders, type ResponseHeaders } from './headers'
-import { CURSOR_MAX_LENGTH, exampleCursor } from './query'
+import { CURSOR_MAX_LENGTH, CURSOR_PATTERN, exampleCursor } from './query'
 import { examples, REQUEST_ID_MAX_LENGTH, Timestamp } from './primitives'
 
 const metaFields = {
@@ -26,7 +26,8 @@ export const PageMeta = z
       .min(0)
       .max(2_147_483_647)
       .openapi({ format: 'int32', example: 3, description: 'ceil(total / pageSize); 0 when there are no items.' }),
-    nextCursor: z.string().max(CURSOR_MAX_LENGTH).nullable().openapi({
+    // The very form `cursor` accepts, so a value a mock server makes for one is valid as the other.
+    nextCursor: z.string().regex(CURSOR_PATTERN).max(CURSOR_MAX_LENGTH).nullable().openapi({
       description:
         'Send as `cursor` (with the same sort, order, pageSize and filters) for the next page at constant cost however deep; null on the last page.',
       example: exampleCursor,

@@ -102,7 +102,7 @@ const IdempotencyKey = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'Must be 1 to 255 printable ASCII characters')
+  .regex(/^[\x21-\x7e]+$/, 'must be 1 to 255 printable ASCII characters')
   .optional()
   .openapi({
     param: { name: 'Idempotency-Key', in: 'header', required: false },
@@ -118,7 +118,7 @@ const entityTagPattern = '(?:W\\x2F)?"[\\x21\\x23-\\x7e]*"'
 
 /**
  * Optimistic concurrency: PUT, PATCH and DELETE apply only while the resource still has one of these tags. Required,
- * so an update is never unconditional by accident: a client that sends `If-Match: ${etag ?? ''}` gets a 400, not a lost
+ * so an update is never unconditional by accident: a client that sends `If-Match: ${etag ?? ''}` gets a 428, not a lost
  * update (proxies and runtimes may drop an empty header on the way, making it indistinguishable from none).
  */
 export const IfMatchHeaders = z.object({
@@ -131,12 +131,12 @@ export const IfMatchHeaders = z.object({
     // generators double.
     .regex(
       new RegExp(`^(?:\\*|${entityTagPattern}(?:[ \\t]*,[ \\t]*${entityTagPattern}){0,${MAX_IF_MATCH_TAGS - 1}})$`),
-      `Must be * or 1 to ${MAX_IF_MATCH_TAGS} entity tags such as "v3"`,
+      `must be * or 1 to ${MAX_IF_MATCH_TAGS} entity tags such as "v3"`,
     )
     .openapi({
       param: { name: 'If-Match', in: 'header', required: true },
       description:
-        'The ETag you read: the change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing, empty or malformed If-Match is a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`.',
+        'The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response\'s Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`.',
       example: '"v3"',
     }),
 })

@@ -2,6 +2,8 @@ import { z } from '@hono/zod-openapi'
 
 // A cursor holds its listing's last sort value: a title of 200 characters, each escaped in JSON, fits in 2 KiB of base64.
 export const CURSOR_MAX_LENGTH = 2048
+/** What a cursor is made of (unpadded base64url): the `cursor` parameter and `meta.nextCursor` alike. */
+export const CURSOR_PATTERN = /^[A-Za-z0-9_-]+$/
 export const exampleCursor =
   'eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ'
 
@@ -12,7 +14,7 @@ export const exampleCursor =
 function queryInteger(name: string, min: number, max: number, fallback: number, description: string, { documentDefault = true } = {}) {
   return z
     .string()
-    .regex(/^[0-9]{1,10}$/, 'Must be a whole number written in digits')
+    .regex(/^[0-9]{1,10}$/, 'must be a whole number written in digits')
     .default(String(fallback))
     .transform(Number)
     .pipe(z.int().min(min).max(max))
@@ -58,7 +60,7 @@ export const PageQuery = {
   // No example: a cursor is opaque and issued by the listing; a docs page would send a made-up one (a 422).
   cursor: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'Must be a cursor from meta.nextCursor')
+    .regex(CURSOR_PATTERN, 'must be a cursor from meta.nextCursor')
     .max(CURSOR_MAX_LENGTH)
     .optional()
     .openapi({

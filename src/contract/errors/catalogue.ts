@@ -94,6 +94,12 @@ export const errorCatalogue = {
     when: 'The `If-Match` tag no longer matches the resource: someone else changed it.',
     action: 'GET the resource again, re-apply your change to the fresh copy, and send it with the new ETag.',
   },
+  PRECONDITION_REQUIRED: {
+    status: 428,
+    title: 'If-Match is required',
+    when: 'A PUT, PATCH or DELETE of a user or a post came without an `If-Match` header (or with an empty one).',
+    action: 'Send the `ETag` you read as `If-Match` (GET the resource for it), or `*` to change whatever version is there.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     title: 'Idempotency-Key reused',

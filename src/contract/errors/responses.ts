@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import { answerHeaders, conflictHeaders, retryHeaders } from '../common/headers'
 import { Meta } from '../common/envelopes'
 import { examples } from '../common/primitives'
-import { codesWithStatus, errorAnchor, errorCatalogue, errorCodes, type ErrorCodeValue, type ErrorStatus } from './catalogue'
+import { codesWithStatus, errorAnchor, errorCatalogue, errorCodes, statusOf, type ErrorCodeValue, type ErrorStatus } from './catalogue'
 
 const ErrorCode = z.enum(errorCodes).openapi('ErrorCode', {
   description: 'Machine-readable error code; stable across releases.',
@@ -12,95 +12,76 @@ const ErrorCode = z.enum(errorCodes).openapi('ErrorCode', {
 const ErrorDetail = z
   .object({
     field: z.string().openapi({ example: 'email', description: 'Dotted path of the offending field; empty for the whole input.' }),
-    message: z.string().openapi({ example: 'Invalid email address' }),
+    message: z.string().openapi({
+      example: 'email must be an email address such as alice@example.com',
+      description: 'The field and the rule it broke, in plain English; may change between releases.',
+    }),
     in: z
       .enum(['body', 'query', 'path', 'header'])
       .openapi('ErrorLocation', { description: 'Where the field was in the request.', example: 'body' }),
   })
-  .openapi('ErrorDetail', { example: { field: 'email', message: 'Invalid email address', in: 'body' } })
+  .openapi('ErrorDetail', { example: { field: 'email', message: 'email must be an email address such as alice@example.com', in: 'body' } })
 
 const errorExample = {
   error: {
     code: 'VALIDATION_ERROR',
     message: 'The request is invalid',
-    details: [{ field: 'email', message: 'Invalid email address', in: 'body' }],
+    details: [{ field: 'email', message: 'email must be an email address such as alice@example.com', in: 'body' }],
     docs: 'https://api.example.com/docs#error-validation-error',
   },
   meta: { timestamp: examples.time, requestId: examples.requestId },
 } as const
 
+const errorFields = {
+  message: z
+    .string()
+    .openapi('ErrorMessage', { example: 'The request is invalid', description: 'Human-readable; may change between releases.' }),
+  details: z
+    .array(ErrorDetail)
+    .max(20)
+    .optional()
+    .openapi({ description: 'Present on VALIDATION_ERROR: one entry per problem, the first 20 of them.' }),
+  omittedDetails: z.int().min(1).max(2_147_483_647).optional().openapi({
+    format: 'int32',
+    description: 'How many more problems there were than `details` lists; absent when it lists them all.',
+    example: 3,
+  }),
+  docs: z.url().max(256).openapi({
+    description: "Link to this code's entry in the error catalogue (the Errors section of the docs).",
+    example: 'https://api.example.com/docs#error-validation-error',
+  }),
+}
+
+/** The envelope of every error, with any code: what an undocumented path answers, and what the SDK reads. */
 export const ErrorResponse = z
-  .object({
-    error: z
-      .object({
-        code: ErrorCode,
-        message: z.string().openapi({ example: 'The request is invalid', description: 'Human-readable; may change between releases.' }),
-        details: z
-          .array(ErrorDetail)
-          .max(20)
-          .optional()
-          .openapi({ description: 'Present on VALIDATION_ERROR: one entry per problem, the first 20 of them.' }),
-        omittedDetails: z.int().min(1).max(2_147_483_647).optional().openapi({
-          format: 'int32',
-          description: 'How many more problems there were than `details` lists; absent when it lists them all.',
-          example: 3,
-        }),
-        docs: z.url().max(256).openapi({
-          description: "Link to this code's entry in the error catalogue (the Errors section of the docs).",
-          example: 'https://api.example.com/docs#error-validation-error',
-        }),
-      })
-      .openapi('ErrorBody', { example: errorExample.error }),
-    meta: Meta,
-  })
+  .object({ error: z.object({ code: ErrorCode, ...errorFields }).openapi('ErrorBody', { example: errorExample.error }), meta: Meta })
   .openapi('ErrorResponse', { example: errorExample })
 export type ErrorResponseBody = z.infer<typeof ErrorResponse>
 
-/** What each status means to a client; the codes sent with it are appended from the catalogue. */
+/** What each status means to a client; each response then names the codes it carries. */
 const statusSummaries: Record<ErrorStatus, string> = {
   400: 'The request is malformed or fails validation',
-  401: 'Missing, invalid or expired credentials',
+  401: 'Missing, invalid or refused credentials',
   403: 'Authenticated but not allowed',
   404: 'The resource does not exist',
   405: 'The method is not allowed on this path',
   409: 'The request conflicts with the current state, or a request with the same Idempotency-Key is still running',
-  412: 'A precondition such as If-Match failed',
+  412: 'The If-Match precondition failed',
   413: 'The request body is larger than 64 KiB',
   415: 'The request body is not application/json',
-  422: 'Well-formed but not processable here: an Idempotency-Key used with another request, or a cursor this listing did not issue',
+  422: 'Well-formed but not processable here',
+  428: 'A versioned write needs If-Match',
   429: 'Too many requests; retry after Retry-After seconds',
   500: 'An unexpected error; the requestId identifies it in the logs',
   503: 'A dependency failed or the service is misconfigured; retry after Retry-After seconds (a write may have been applied: retry it with the same Idempotency-Key or If-Match)',
 }
-const describeStatus = (status: ErrorStatus) => `${statusSummaries[status]} (${codesWithStatus(status).join(', ')}).`
+const describe = (status: ErrorStatus, codes: readonly ErrorCodeValue[]) =>
+  `${statusSummaries[status]}. \`error.code\` is ${codes.map((code) => `\`${code}\` (${errorCatalogue[code].title})`).join(' or ')}.`
 
 const camel = (code: string) => code.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
 
-type ExampleCodes = Partial<Record<ErrorStatus, ErrorCodeValue[]>>
-
-/** Codes only some operations send, so they appear only where an operation names them (`only`). */
-const onlyWhereNamed: ErrorCodeValue[] = ['INVALID_CREDENTIALS', 'INVALID_CURSOR', 'REAUTHENTICATION_REQUIRED']
-
-/** Codes of the Idempotency-Key, sent only by the operations that take one (those list 422). */
-const idempotencyCodes: ErrorCodeValue[] = ['IDEMPOTENCY_KEY_IN_USE', 'IDEMPOTENCY_KEY_REUSED']
-
-/**
- * The codes an operation can send with this status, for its named examples. Some codes only some operations send:
- * INVALID_JSON where a JSON body is read (those operations list 415), the Idempotency-Key's codes where a key is taken
- * (those list 422), INVALID_CREDENTIALS on login alone and INVALID_CURSOR on lists (passed as `only` by errorResponsesWith).
- */
-function codesFor(status: ErrorStatus, statuses: readonly ErrorStatus[], only: ExampleCodes): ErrorCodeValue[] {
-  const byDefault = codesWithStatus(status).filter(
-    (code) =>
-      !onlyWhereNamed.includes(code) &&
-      (code !== 'INVALID_JSON' || statuses.includes(415)) &&
-      (!idempotencyCodes.includes(code) || statuses.includes(422)),
-  )
-  return only[status] ?? byDefault
-}
-
 /** A named example for each code, built from the catalogue so it cannot drift from it. */
-function errorExamples(codes: ErrorCodeValue[]) {
+function errorExamples(codes: readonly ErrorCodeValue[]) {
   return Object.fromEntries(
     codes.map((code) => [
       camel(code),
@@ -123,39 +104,71 @@ function errorExamples(codes: ErrorCodeValue[]) {
 // An error after the request read D1 (a 404, a 409, a failed precondition, an authenticated 400) has a bookmark too.
 const errorHeaders = z.object(answerHeaders)
 
-function errorResponse(status: ErrorStatus, codes: ErrorCodeValue[]) {
+/** The envelope as one response sends it: `error.code` narrowed to the codes that response can carry. */
+const envelopeWith = (codes: readonly ErrorCodeValue[]) =>
+  z.object({
+    error: z.object({
+      code: z.enum(codes as [ErrorCodeValue, ...ErrorCodeValue[]]).openapi({
+        description: 'The codes this operation can send with this status (the ErrorCode enum lists every code of the API).',
+        example: codes[0],
+      }),
+      ...errorFields,
+    }),
+    meta: Meta,
+  })
+
+function errorResponse(status: ErrorStatus, codes: readonly ErrorCodeValue[]) {
   return {
-    description: describeStatus(status),
+    description: describe(status, codes),
     headers: status === 429 || status === 503 ? retryHeaders : status === 409 ? conflictHeaders : errorHeaders,
-    content: { 'application/json': { schema: ErrorResponse, examples: errorExamples(codes) } },
+    content: { 'application/json': { schema: envelopeWith(codes), examples: errorExamples(codes) } },
   }
 }
 
-/** The error envelope for each listed status, so an operation documents every error it can return. */
-function errorResponsesOf<const S extends ErrorStatus[]>(statuses: S, only: ExampleCodes = {}) {
-  return Object.fromEntries([...new Set(statuses)].map((status) => [status, errorResponse(status, codesFor(status, statuses, only))])) as {
-    [K in S[number]]: ReturnType<typeof errorResponse>
-  }
+type Codes = ErrorCodeValue | readonly ErrorCodeValue[]
+type CodesIn<A extends readonly Codes[]> = Extract<A[number], ErrorCodeValue> | Extract<A[number], readonly ErrorCodeValue[]>[number]
+type StatusOf<C extends ErrorCodeValue> = (typeof errorCatalogue)[C]['status']
+type ErrorResponses<C extends ErrorCodeValue> = { [S in StatusOf<C>]: ReturnType<typeof errorResponse> }
+
+/** One error response per status the codes are sent with, each naming exactly its codes (in catalogue order). */
+function errorResponsesOf<C extends ErrorCodeValue>(given: readonly Codes[]): ErrorResponses<C> {
+  const codes = new Set(given.flat())
+  const statuses = [...new Set(errorCodes.filter((code) => codes.has(code)).map(statusOf))]
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      errorResponse(
+        status,
+        codesWithStatus(status).filter((code) => codes.has(code)),
+      ),
+    ]),
+  ) as ErrorResponses<C>
 }
 
 /**
- * For /api operations: the listed statuses plus what any of them can answer: 429 (rate limits), 500, and 503 (misconfigured),
- * with the example codes of some statuses named when they differ (login's 401 is INVALID_CREDENTIALS, never UNAUTHORIZED).
+ * Codes that come together. An operation lists the groups and single codes it can send (a new code: one line, here or
+ * in the operation); statuses, descriptions, the narrowed `error.code` and the examples all follow from the list.
  */
-export const errorResponsesWith = <const S extends ErrorStatus[]>(only: ExampleCodes, ...statuses: S) =>
-  errorResponsesOf([...statuses, 429, 500, 503] as [...S, 429, 500, 503], only)
+export const errors = {
+  /** Every /api operation: rate limits and account locks, bugs, a misconfigured deployment. */
+  api: ['RATE_LIMITED', 'INTERNAL_ERROR', 'SERVICE_UNAVAILABLE'],
+  /** Parameters (an unknown query parameter, a malformed id or header). */
+  input: ['VALIDATION_ERROR'],
+  /** A JSON body is read. */
+  body: ['VALIDATION_ERROR', 'INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+  /** Credentials required: missing or refused (401), or without the scope or role the operation needs (403). */
+  credentials: ['UNAUTHORIZED', 'FORBIDDEN'],
+  /** An Idempotency-Key is taken: a retry while the first attempt still holds it, a key reused for another request. */
+  idempotency: ['IDEMPOTENCY_KEY_IN_USE', 'IDEMPOTENCY_KEY_REUSED'],
+  /** A versioned write: If-Match missing, or no longer the resource's tag. */
+  ifMatch: ['PRECONDITION_REQUIRED', 'PRECONDITION_FAILED'],
+  /** A list: bad paging or filters, a cursor this listing did not issue. */
+  list: ['VALIDATION_ERROR', 'INVALID_CURSOR'],
+} as const satisfies Record<string, readonly ErrorCodeValue[]>
 
-/** errorResponsesWith, with every status's usual example codes. */
-export const errorResponses = <const S extends ErrorStatus[]>(...statuses: S) => errorResponsesWith({}, ...statuses)
+/** The error responses of an /api operation: the codes given, and `errors.api`. */
+export const errorResponses = <const A extends readonly Codes[]>(...codes: A) =>
+  errorResponsesOf<CodesIn<A> | (typeof errors.api)[number]>([...codes, errors.api])
 
 /** Outside /api (health): no rate limit and no configuration to miss, so only bad parameters and bugs make errors. */
-export const healthErrorResponses = () => errorResponsesOf([400, 500])
-
-/** Errors every JSON-body operation can return before its handler runs. */
-export const bodyErrors = [400, 413, 415] as const
-
-/** Errors an Idempotency-Key adds to a POST: a retry while the first runs (409), a reused key (422). */
-export const idempotencyErrors = [409, 422] as const
-
-/** The errors of a list operation: bad parameters (400) and a cursor it did not issue (422). */
-export const listErrors = <const S extends ErrorStatus[]>(...more: S) => errorResponsesWith({ 422: ['INVALID_CURSOR'] }, 400, ...more, 422)
+export const healthErrorResponses = () => errorResponsesOf<'VALIDATION_ERROR' | 'INTERNAL_ERROR'>(['VALIDATION_ERROR', 'INTERNAL_ERROR'])

@@ -64,7 +64,7 @@ export const CreateApiKeyRequest = z
       .array(KeyScope)
       .min(1)
       .max(3)
-      .refine((scopes) => new Set(scopes).size === scopes.length, 'Name each scope once')
+      .refine((scopes) => new Set(scopes).size === scopes.length, 'must not name a scope twice')
       .openapi({
         uniqueItems: true,
         example: ['read'],
@@ -83,5 +83,9 @@ export const CreateApiKeyRequest = z
 export const ApiKeyListQuery = z.strictObject({ page: PageQuery.page, pageSize: PageQuery.pageSize, cursor: PageQuery.cursor })
 
 export const ApiKeyIdParams = z.object({
-  id: Uuid.openapi({ param: { name: 'id', in: 'path', required: true }, description: 'API key id (UUID).', example: exampleKey.id }),
+  id: Uuid.openapi({
+    param: { name: 'id', in: 'path', required: true },
+    description: 'API key id (UUID). Replace the example with `data.id` of GET /api/api-keys or of the key you created.',
+    example: exampleKey.id,
+  }),
 })

@@ -32,7 +32,7 @@ export const CreatePostRequest = z
 
 export const UpdatePostRequest = z
   .strictObject({ title: title.optional(), body: body.optional() })
-  .refine((value) => Object.keys(value).length > 0, { message: 'Give at least one field to change' })
+  .refine((value) => Object.keys(value).length > 0, { message: 'must name at least one field to change' })
   .openapi('UpdatePostRequest', { minProperties: 1, example: { title: 'Designing contract-first APIs, revisited' } })
 
 const sort = sortParameter(['createdAt', 'title'], 'PostSortField', 'posts')
@@ -50,7 +50,7 @@ export const UserPostListQuery = z.strictObject({ ...PageQuery, sort })
 
 const PostIdParam = Uuid.openapi({
   param: { name: 'postId', in: 'path', required: true },
-  description: 'Post id (UUID).',
+  description: 'Post id (UUID). Replace the example with an id you read: `data.id` of GET /api/posts, or of the post you created.',
   example: examplePost.id,
 })
 export const userParams = z.object({ id: IdParam })

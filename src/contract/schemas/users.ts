@@ -78,7 +78,7 @@ export const UpdateUserRequest = z
     role: Role.optional().openapi({ description: 'Admins only.' }),
     currentPassword: CurrentPassword.optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: 'Give at least one field to change' })
+  .refine((body) => Object.keys(body).length > 0, { message: 'must name at least one field to change' })
   .openapi('UpdateUserRequest', { minProperties: 1, example: { name: 'Alice Q. Example' } })
 
 export const UserListQuery = z.strictObject({ ...PageQuery, sort: sortParameter(['createdAt', 'name'], 'UserSortField', 'users') })

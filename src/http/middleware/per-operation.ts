@@ -48,6 +48,14 @@ const wellFormedBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
 }
 
+// RFC 6585: a versioned write that says no version is 428, not an unconditional write. An empty If-Match counts as
+// none (proxies may drop it); a malformed one is the validators' 400.
+const conditionalWrite: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.req.header('If-Match')?.trim())
+    return sendError(c, 'PRECONDITION_REQUIRED', 'Send If-Match: the ETag you read (GET the resource for it), or * for any version')
+  await next()
+}
+
 /** RFC 9745 and RFC 8594 headers on a deprecated operation's successful answers; the dates are its contract's. */
 function announceDeprecation(route: RouteConfig): MiddlewareHandler<AppEnv> {
   const since = Math.floor(Date.parse(String(route['x-deprecated-since'])) / 1000)
@@ -69,7 +77,7 @@ const takesHeader = (route: RouteConfig, name: string) => {
 /**
  * The middleware an operation runs before its handler, read from its contract so the two cannot drift apart:
  * `deprecated` -> Deprecation and Sunset headers; a request body -> a plain media type and the 64 KiB limit; `security`
- * -> authentication; a request body -> well-formed UTF-8 (after authentication); a 304 response -> If-None-Match. (An
+ * -> authentication; a request body -> well-formed UTF-8 (after authentication); an If-Match header -> 428 without one; a 304 response -> If-None-Match. (An
  * `Idempotency-Key` header wraps the handler instead, after validation: see handlerFor.)
  */
 export function middlewareFor(route: RouteConfig): MiddlewareHandler<AppEnv>[] {
@@ -79,6 +87,7 @@ export function middlewareFor(route: RouteConfig): MiddlewareHandler<AppEnv>[] {
   const requirement = route.security?.find((option) => Object.keys(option).length > 0)
   if (requirement) chain.push(requireAuth((requirement.bearerAuth ?? []) as Scope[]))
   if (route.request?.body) chain.push(wellFormedBody)
+  if (takesHeader(route, 'If-Match')) chain.push(conditionalWrite)
   if (route.responses[304]) chain.push(conditionalGet)
   return chain
 }

@@ -24,7 +24,7 @@ export const sentTexts = new Set<string>()
 function rememberPassword(text: string) {
   try {
     for (const [field, value] of Object.entries(JSON.parse(text) as Record<string, unknown>)) {
-      // A field's name comes back in an 'Unknown field' error: a password that happens to be spelt like one is no leak.
+      // A field's name comes back in an 'is not a field' error: a password that happens to be spelt like one is no leak.
       sentTexts.add(field)
       if (typeof value !== 'string') continue
       if (field !== 'password') sentTexts.add(value)
