@@ -48,7 +48,11 @@ export interface IdempotencyStore {
     /** For a request without a caller that names an account (register, login): its lock is read in the same round trip. */
     account?: string,
   ): Promise<IdempotencyBegin & { scope: string; lockedUntil?: number | null }>
-  complete(scope: string, key: string, response: StoredResponse): Promise<void>
+  /**
+   * Stores the first response, while the claim is unfinished and, when `attempt` is given, still that attempt's: an
+   * attempt that outlived its lease never writes into its successor's claim.
+   */
+  complete(claim: { scope: string; key: string; attempt?: string }, response: StoredResponse): Promise<void>
   /**
    * Frees the claim after its attempt failed or was refused, so the client can retry; only while the claim is still
    * this attempt's and recorded no outcome: a claim whose create committed is never freed, whatever the error said.

@@ -1,5 +1,5 @@
 /** Pauses between the tries of work after the answer: a dependency's blip (a lost connection, a reset) is over by then. */
-const PAUSES_MS = [50, 250]
+const PAUSES_MS = [500, 2000]
 
 /**
  * Work after the answer that matters (clearing a login's failed count, recording a welcome or a key's use): tried up to

@@ -23,8 +23,12 @@ export async function createUser({ users }: Deps, access: Access, input: NewUser
   return users.create(input, { access, permission: { admin: true } })
 }
 
-/** A created user's whole record, email included, for the retry of a create whose first answer was lost; null when gone. */
-export async function findCreatedUser({ users }: Deps, id: string): Promise<User | null> {
+/**
+ * A created user's whole record, email included, for the retry of a create whose first answer was lost; null when gone.
+ * Only to an admin, as the create itself: a caller demoted since is refused (403), not shown an email.
+ */
+export async function findCreatedUser({ users }: Deps, access: Access, id: string): Promise<User | null> {
+  await users.caller({ access, permission: { admin: true } })
   return users.get(id)
 }
 

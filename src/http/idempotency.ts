@@ -92,7 +92,7 @@ export function idempotently(handler: Handler, recover?: (c: Context<AppEnv>, ou
       const body = response.clone().text()
       background(async () => {
         try {
-          await idempotency.complete(scope, key, { status: response.status, body: await sealer.seal(await body), headers })
+          await idempotency.complete(claim ?? { scope, key }, { status: response.status, body: await sealer.seal(await body), headers })
         } catch (error) {
           onBackgroundError('idempotency.complete_failed', error)
           if (claim) await idempotency.release(claim).catch((cause: unknown) => onBackgroundError('idempotency.release_failed', cause))

@@ -50,8 +50,9 @@ export const userHandlers: Handlers<typeof userOperations> = {
   async deleteUser(c) {
     const { id } = c.req.valid('param')
     const removed = await deleteUser(requestDeps(c), access(c), id, ifMatchVersions(c.req.valid('header')['If-Match']))
-    // The user and every post of theirs: a new cache generation stales them all at once, however many posts there were.
-    await invalidateAll(c)
+    // The user and every post of theirs: a new cache generation stales them all at once, however many posts there were;
+    // the user's own copy is purged too, so it is gone even where the new generation could not be written.
+    await Promise.all([invalidateAll(c), invalidate(c, [`/api/users/${id}`])])
     c.get('logger').info('user.deleted', { userId: id, posts: removed.posts.length })
     return c.body(null, 204)
   },

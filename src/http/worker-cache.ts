@@ -17,6 +17,7 @@ const GENERATION_KEY = `${KEY_ORIGIN}/generation`
 // that D1 committed is a success whatever the cache does: its purge waits a bounded time, falls back to a new
 // generation, and when both fail this isolate reads D1 for a copy's whole life (docs/runbook.md).
 const CACHE_TIMEOUT_MS = 500
+const REPURGE_AFTER_MS = 1000
 let bypassUntil = 0
 
 function within<T>(work: Promise<T>): Promise<T> {
@@ -74,8 +75,9 @@ export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>):
   const path = c.req.path.toLowerCase()
   let generation: string
   try {
-    const [hit, current] = await within(Promise.all([caches.default.match(keyFor(path)), currentGeneration()]))
-    const copy = hit ? await hit.json<Copy<T>>() : undefined
+    const [copy, current] = await within(
+      Promise.all([caches.default.match(keyFor(path)).then((hit) => (hit ? hit.json<Copy<T>>() : undefined)), currentGeneration()]),
+    )
     if (copy?.generation === current) {
       c.header('X-Cache', 'HIT')
       return copy.value
@@ -94,18 +96,27 @@ export async function cachedRead<T>(c: Context<AppEnv>, load: () => Promise<T>):
 }
 
 /**
- * Drops cached copies before the write is answered (one Cache API call each, all at once). The Cache API purges only
+ * Drops cached copies before the write is answered (one Cache API call each, all at once), and again a second later
+ * (a read racing the write may have stored the old row after the first purge). The Cache API purges only
  * this data center: elsewhere a copy lives out its 60 s, which is why readers that must see a write send its bookmark
  * (see cachedRead). Never fails: the write it follows has committed. When the purge fails or hangs, a new generation
  * makes every copy unusable instead; when that fails too, this isolate reads D1 until every copy made so far expired.
  */
 export async function invalidate(c: Context<AppEnv>, paths: string[]) {
+  const purge = () => within(Promise.all(paths.map((path) => caches.default.delete(keyFor(path)))))
   try {
-    await within(Promise.all(paths.map((path) => caches.default.delete(keyFor(path)))))
+    await purge()
   } catch (error) {
     cacheFailed(c, 'cache.purge_failed', error)
     await invalidateAll(c)
   }
+  // A read that loaded the old row just before this write may store its copy just after the purge: purged again once
+  // such a read has had time to finish, so no copy older than the write outlives that second.
+  c.executionCtx.waitUntil(
+    new Promise((resolve) => setTimeout(resolve, REPURGE_AFTER_MS))
+      .then(purge)
+      .catch((error: unknown) => cacheFailed(c, 'cache.purge_failed', error)),
+  )
 }
 
 /** Makes every cached copy in this data center unusable with one write: for a write that stales too many to name. */

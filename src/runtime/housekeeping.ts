@@ -21,19 +21,32 @@ const WELCOMES_PER_RUN = 200
 export async function runHousekeeping(env: Env, cron: string): Promise<void> {
   const config = requireConfig(env)
   const logger = createLogger(config.LOG_LEVEL, { cron })
-  try {
-    const db = drizzle(config.DB)
-    const deleted = await new D1IdempotencyStore(db).purgeExpired()
-    logger.info('housekeeping.idempotency_keys_purged', { deleted })
-    const welcomes = new D1Welcomes(db)
-    const owed = await welcomes.pending(new Date(Date.now() - WELCOME_GRACE_MS).toISOString(), WELCOMES_PER_RUN)
-    const email = logEmailService((message, fields) => logger.info(message, fields))
-    let failed = 0
-    const onEmailError = (error: unknown) => void (failed++, logger.error('email.failed', loggableError(error)))
-    for (const user of owed) await welcome({ email, welcomes, onEmailError }, user)
-    logger.info('housekeeping.welcomes_sent', { sent: owed.length - failed, failed })
-  } catch (error) {
-    logger.error('housekeeping.failed', loggableError(error))
-    throw error
+  const db = drizzle(config.DB)
+  // Each task on its own: one that fails (logged) does not keep the others from running; the run fails after them all.
+  const tasks: [string, () => Promise<void>][] = [
+    [
+      'idempotency_keys_purged',
+      async () => logger.info('housekeeping.idempotency_keys_purged', { deleted: await new D1IdempotencyStore(db).purgeExpired() }),
+    ],
+    [
+      'welcomes_sent',
+      async () => {
+        const welcomes = new D1Welcomes(db)
+        const owed = await welcomes.pending(new Date(Date.now() - WELCOME_GRACE_MS).toISOString(), WELCOMES_PER_RUN)
+        const email = logEmailService((message, fields) => logger.info(message, fields))
+        let failed = 0
+        const onEmailError = (error: unknown) => void (failed++, logger.error('email.failed', loggableError(error)))
+        for (const user of owed) await welcome({ email, welcomes, onEmailError }, user)
+        logger.info('housekeeping.welcomes_sent', { sent: owed.length - failed, failed })
+      },
+    ],
+  ]
+  const failures: unknown[] = []
+  for (const [task, run] of tasks) {
+    await run().catch((error: unknown) => {
+      logger.error('housekeeping.failed', { task, ...loggableError(error) })
+      failures.push(error)
+    })
   }
+  if (failures.length) throw failures[0]
 }

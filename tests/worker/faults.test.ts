@@ -67,6 +67,33 @@ async function attempt(request: Request, plan: (trip: number) => Fault | undefin
 
 const operationIds = documentOperations.map((op) => op.operationId as OperationId)
 
+/** Where each keyed create's row is, to check that what a retry answers is the one row it made. */
+const createdIn: Partial<Record<OperationId, { table: string; id: (data: Record<string, unknown>) => unknown }>> = {
+  register: { table: 'users', id: (data) => (data.user as { id: string }).id },
+  createUser: { table: 'users', id: (data) => data.id },
+  createUserPost: { table: 'posts', id: (data) => data.id },
+  createApiKey: { table: 'api_keys', id: (data) => data.id },
+}
+
+/**
+ * A keyed POST retried after any fault answers as the healthy request did: the same status, and for a create the one
+ * row it made (replayed or recovered), with a credential that works when it hands one out (a sign-up's token, a key's
+ * secret), so an answer lost after commit is never a second row, a 409 or a dead secret.
+ */
+async function sameOutcome(operationId: OperationId, where: string, healthy: Response, retry: Response) {
+  expect(retry.status, `${where}: the retry answers as the healthy request`).toBe(healthy.status)
+  const created = createdIn[operationId]
+  if (!created) return
+  const { data } = await retry.clone().json<{ data: Record<string, unknown> }>()
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${created.table} WHERE id = ?`).bind(created.id(data)).first('n')
+  expect(row, `${where}: the answer names the row it made`).toBe(1)
+  const credential = operationId === 'register' ? data.token : operationId === 'createApiKey' ? data.secret : undefined
+  if (typeof credential === 'string') {
+    const profile = await call('/api/profile', { headers: { Authorization: `Bearer ${credential}` } })
+    expect(profile.status, `${where}: the credential it hands out works`).toBe(200)
+  }
+}
+
 describe('every operation, each D1 round trip failed in turn, then retried', () => {
   let faulted = 0
   afterAll(() => console.info(`faults: ${faulted} failed round trips, each then retried, over ${operationIds.length} operations`))
@@ -101,8 +128,9 @@ describe('every operation, each D1 round trip failed in turn, then retried', () 
             }
           }
           // The retry, on a healthy platform: a documented answer, and the same end as one healthy request.
-          await attempt(request, () => undefined)
+          const retry = await attempt(request, () => undefined)
           expect(delta(before, await state()), where).toEqual(intended)
+          if (request.headers.has('Idempotency-Key')) await sameOutcome(operationId, where, healthy.response, retry.response)
         }
       }
     })

@@ -116,7 +116,7 @@ export class D1IdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
+  async complete({ scope, key, attempt }: { scope: string; key: string; attempt?: string }, response: StoredResponse): Promise<void> {
     await this.db
       .update(idempotencyKeys)
       .set({
@@ -125,7 +125,9 @@ export class D1IdempotencyStore implements IdempotencyStore {
         headers: JSON.stringify(response.headers),
         expiresAt: aDayAfterCreation,
       })
-      .where(this.row(scope, key))
+      .where(
+        and(this.row(scope, key), isNull(idempotencyKeys.status), attempt === undefined ? undefined : eq(idempotencyKeys.attempt, attempt)),
+      )
   }
 
   /**

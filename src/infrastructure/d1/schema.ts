@@ -26,6 +26,10 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`),
+    // Only the few sign-ups still owed a welcome are in it, so the cron job's sweep reads no other row.
+    index('users_welcome_pending_idx')
+      .on(t.createdAt)
+      .where(sql`${t.welcomePending} = 1`),
     index('users_created_at_id_idx').on(t.createdAt, t.id),
     index('users_name_id_idx').on(t.name, t.id),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX `users_welcome_pending_idx` ON `users` (`created_at`) WHERE "users"."welcome_pending" = 1;
