@@ -4,6 +4,7 @@
 // welcome email is sent by the cron job. /health says 503 exactly when operations fail.
 import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { storeCopy } from '../../src/http/worker-cache'
 import { outbox } from '../../src/infrastructure/email'
 import { D1IdempotencyStore } from '../../src/infrastructure/d1/idempotency-keys'
 import { runHousekeeping } from '../../src/runtime/housekeeping'
@@ -38,6 +39,19 @@ describe('the Cache API failing', () => {
     expect((await patchName(token, user.id, 'After the purge failed')).status).toBe(200)
     const read = await call(`/api/users/${user.id}`)
     expect((await read.json<{ data: { name: string } }>()).data.name).toBe('After the purge failed')
+  })
+
+  it('a read that loaded the old row before a write and stored it after the purge is purged again a second later', async () => {
+    const { token, user } = await register()
+    const path = `/api/users/${user.id}`
+    const old = (await (await call(path)).json<{ data: Record<string, unknown> }>()).data
+    expect((await patchName(token, user.id, 'Written')).status).toBe(200)
+    // The racing reader's copy, stored just after the write's first purge.
+    await storeCopy(path, { ...old, version: 1, name: 'Loaded before the write' })
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    const read = await call(path)
+    expect(read.headers.get('x-cache')).toBe('MISS')
+    expect((await read.json<{ data: { name: string } }>()).data.name).toBe('Written')
   })
 
   it('a purge that hangs delays the write by a bounded time only', async () => {
@@ -127,6 +141,27 @@ describe('the rate limiters failing', () => {
     expect(signUp.status).toBe(503)
     expect(await env.DB.prepare('SELECT count(*) AS n FROM users WHERE email = ?').bind(body.email).first('n')).toBe(0)
     expect((await send(`/api/users/${user.id}`, {}, { AUTH_RATE_LIMITER: brokenLimiter })).status).toBe(200)
+  })
+})
+
+describe('the rate limiters hanging', () => {
+  const hanging: RateLimit = { limit: () => new Promise(() => undefined) }
+
+  it('a general limiter that never answers is given up on after 500 ms: the request goes on', async () => {
+    const started = Date.now()
+    expect((await send('/api/users?pageSize=2', {}, { RATE_LIMITER: hanging })).status).toBe(200)
+    expect(Date.now() - started).toBeLessThan(3_000)
+  })
+
+  it('a sign-in limiter that never answers: login is 503 at once, and /health says so', async () => {
+    const { user } = await register()
+    const login = await send(
+      '/api/auth/login',
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: user.email, password: PASSWORD }) },
+      { AUTH_RATE_LIMITER: hanging },
+    )
+    expect(login.status).toBe(503)
+    expect((await send('/health', {}, { AUTH_RATE_LIMITER: hanging })).status).toBe(503)
   })
 })
 

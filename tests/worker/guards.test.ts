@@ -143,48 +143,52 @@ describe('the SQL guard and authorize() agree', () => {
       .run()
   })
 
-  it('for every caller, permission and write: allowed and written, or refused for the reason authorize() gives and unwritten', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        credentials,
-        permissions,
-        fc.subarray([...scopes]),
-        fc.constantFrom(...(Object.keys(operations) as (keyof typeof operations)[])),
-        async (credential, drawn, required, operation) => {
-          const now = Date.now()
-          const self = people[credential.role]
-          const principal: Principal =
-            credential.kind === 'token'
-              ? {
-                  kind: 'token',
-                  userId: self,
-                  generation: credential.staleGeneration ? 7 : 0,
-                  issuedAt: Math.floor(now / 1000) - (credential.oldLogin ? 3_600 : 60),
-                }
-              : { kind: 'key', hash: await insertKey(self, credential.held, credential.state, now) }
-          const access: Access = { principal, scopes: required, now, address: '192.0.2.1' }
-          const permission: Permission = {
-            ...(drawn.write ? { write: true } : {}),
-            ...(drawn.admin ? { admin: true } : {}),
-            ...(drawn.actAs ? { actAs: drawn.actAs === 'self' ? self : target } : {}),
-            ...(drawn.setRole ? { setRole: drawn.setRole } : {}),
-            ...(drawn.grants ? { grants: drawn.grants } : {}),
-            ...(drawn.recentLogin ? { recentLogin: true } : {}),
-          }
-          const { run, written } = operations[operation]
-          const before = await written()
-          const outcome = await run({ access, permission }).then(
-            (done) => (done ? 'allowed' : 'unwritten though allowed'),
-            (error: unknown) => (error instanceof DomainError ? error.code : String(error)),
-          )
-          const after = await written()
-          // The drawn key goes, so the callers' keys never reach their limit of active ones.
-          if (principal.kind === 'key') await env.DB.prepare('DELETE FROM api_keys WHERE hash = ?').bind(principal.hash).run()
-          expect(outcome, `${operation}: the answer`).toBe(expected(credential, self, access, permission))
-          expect(after - before, `${operation}: rows written`).toBe(outcome === 'allowed' ? 1 : 0)
-        },
-      ),
-      { seed, numRuns: Math.max(runs, 1000) },
-    )
-  })
+  it(
+    'for every caller, permission and write: allowed and written, or refused for the reason authorize() gives and unwritten',
+    { timeout: 120_000 },
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          credentials,
+          permissions,
+          fc.subarray([...scopes]),
+          fc.constantFrom(...(Object.keys(operations) as (keyof typeof operations)[])),
+          async (credential, drawn, required, operation) => {
+            const now = Date.now()
+            const self = people[credential.role]
+            const principal: Principal =
+              credential.kind === 'token'
+                ? {
+                    kind: 'token',
+                    userId: self,
+                    generation: credential.staleGeneration ? 7 : 0,
+                    issuedAt: Math.floor(now / 1000) - (credential.oldLogin ? 3_600 : 60),
+                  }
+                : { kind: 'key', hash: await insertKey(self, credential.held, credential.state, now) }
+            const access: Access = { principal, scopes: required, now, address: '192.0.2.1' }
+            const permission: Permission = {
+              ...(drawn.write ? { write: true } : {}),
+              ...(drawn.admin ? { admin: true } : {}),
+              ...(drawn.actAs ? { actAs: drawn.actAs === 'self' ? self : target } : {}),
+              ...(drawn.setRole ? { setRole: drawn.setRole } : {}),
+              ...(drawn.grants ? { grants: drawn.grants } : {}),
+              ...(drawn.recentLogin ? { recentLogin: true } : {}),
+            }
+            const { run, written } = operations[operation]
+            const before = await written()
+            const outcome = await run({ access, permission }).then(
+              (done) => (done ? 'allowed' : 'unwritten though allowed'),
+              (error: unknown) => (error instanceof DomainError ? error.code : String(error)),
+            )
+            const after = await written()
+            // The drawn key goes, so the callers' keys never reach their limit of active ones.
+            if (principal.kind === 'key') await env.DB.prepare('DELETE FROM api_keys WHERE hash = ?').bind(principal.hash).run()
+            expect(outcome, `${operation}: the answer`).toBe(expected(credential, self, access, permission))
+            expect(after - before, `${operation}: rows written`).toBe(outcome === 'allowed' ? 1 : 0)
+          },
+        ),
+        { seed, numRuns: Math.max(runs, 1000) },
+      )
+    },
+  )
 })
