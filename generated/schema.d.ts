@@ -275,7 +275,7 @@ export type paths = {
         put?: never;
         /**
          * Create a post
-         * @description The user (or an admin) publishes a post as that user.
+         * @description The user (or an admin) publishes a post as that user. An account keeps at most 10,000 posts, and 10 MiB of titles and bodies together (UTF-8 bytes): beyond either, 403 QUOTA_EXCEEDED.
          */
         post: operations["createUserPost"];
         delete?: never;
@@ -303,7 +303,7 @@ export type paths = {
         head?: never;
         /**
          * Update a post
-         * @description The author (or an admin) changes the fields given. 404 when the post is not that user's.
+         * @description The author (or an admin) changes the fields given. 404 when the post is not that user's. A change that lengthens the post beyond the author's 10 MiB of titles and bodies is 403 QUOTA_EXCEEDED; shortening one is always allowed.
          */
         patch: operations["updateUserPost"];
         trace?: never;
@@ -447,7 +447,7 @@ export type components = {
          * @example VALIDATION_ERROR
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PRECONDITION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /**
          * @example {
          *       "field": "email",
@@ -1215,7 +1215,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED, QUOTA_EXCEEDED). */
         Forbidden: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1226,7 +1226,18 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED, QUOTA_EXCEEDED). */
+        ForbiddenOrQuotaExceeded: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED, QUOTA_EXCEEDED). */
         ForbiddenOrReauthenticationRequired: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1326,7 +1337,7 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED). */
+        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED, QUOTA_EXCEEDED). */
         ReauthenticationRequired: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2248,7 +2259,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenOrQuotaExceeded"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
@@ -2334,7 +2345,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenOrQuotaExceeded"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];

@@ -14,7 +14,7 @@ import { link } from './common/links'
 import { needs } from './common/security'
 import { NoQuery } from './common/query'
 import { IdParam } from './common/primitives'
-import { bodyErrors, errorResponses, idempotencyErrors, listErrors } from './errors/responses'
+import { bodyErrors, errorResponses, errorResponsesWith, idempotencyErrors, listErrors } from './errors/responses'
 import {
   CreatePostRequest,
   Post,
@@ -91,7 +91,8 @@ export const postOperations = {
     operationId: 'createUserPost',
     tags: ['Posts'],
     summary: 'Create a post',
-    description: 'The user (or an admin) publishes a post as that user.',
+    description:
+      'The user (or an admin) publishes a post as that user. An account keeps at most 10,000 posts, and 10 MiB of titles and bodies together (UTF-8 bytes): beyond either, 403 QUOTA_EXCEEDED.',
     security: needs('write'),
     request: {
       query: NoQuery,
@@ -118,7 +119,7 @@ export const postOperations = {
           }),
         },
       },
-      ...errorResponses(...bodyErrors, 401, 403, 404, ...idempotencyErrors),
+      ...errorResponsesWith({ 403: ['FORBIDDEN', 'QUOTA_EXCEEDED'] }, ...bodyErrors, 401, 403, 404, ...idempotencyErrors),
     },
   }),
 
@@ -128,7 +129,8 @@ export const postOperations = {
     operationId: 'updateUserPost',
     tags: ['Posts'],
     summary: 'Update a post',
-    description: "The author (or an admin) changes the fields given. 404 when the post is not that user's.",
+    description:
+      "The author (or an admin) changes the fields given. 404 when the post is not that user's. A change that lengthens the post beyond the author's 10 MiB of titles and bodies is 403 QUOTA_EXCEEDED; shortening one is always allowed.",
     security: needs('write'),
     request: {
       query: NoQuery,
@@ -138,7 +140,7 @@ export const postOperations = {
     },
     responses: {
       200: dataResponse('Post', Post, 'Updated.', etagHeader),
-      ...errorResponses(...bodyErrors, 401, 403, 404, 412),
+      ...errorResponsesWith({ 403: ['FORBIDDEN', 'QUOTA_EXCEEDED'] }, ...bodyErrors, 401, 403, 404, 412),
     },
   }),
 

@@ -8,6 +8,7 @@ type DomainErrorCode =
   | 'PRECONDITION_FAILED'
   | 'RATE_LIMITED'
   | 'REAUTHENTICATION_REQUIRED'
+  | 'QUOTA_EXCEEDED'
 
 export class DomainError extends Error {
   constructor(
@@ -36,3 +37,9 @@ export function accountLocked(until: number, now: number) {
   const seconds = Math.max(1, Math.ceil((until - now) / 1000))
   return new DomainError('RATE_LIMITED', `Too many failed password attempts on this account; retry after ${seconds} seconds`, seconds)
 }
+
+export const quotaExceeded = (posts: number, mebibytes: number) =>
+  new DomainError(
+    'QUOTA_EXCEEDED',
+    `An account keeps at most ${posts} posts and ${mebibytes} MiB of titles and bodies; delete or shorten some first`,
+  )

@@ -79,7 +79,7 @@ const camel = (code: string) => code.toLowerCase().replace(/_([a-z])/g, (_, c: s
 type ExampleCodes = Partial<Record<ErrorStatus, ErrorCodeValue[]>>
 
 /** Codes only some operations send, so they appear only where an operation names them (`only`). */
-const onlyWhereNamed: ErrorCodeValue[] = ['INVALID_CREDENTIALS', 'INVALID_CURSOR', 'REAUTHENTICATION_REQUIRED']
+const onlyWhereNamed: ErrorCodeValue[] = ['INVALID_CREDENTIALS', 'INVALID_CURSOR', 'REAUTHENTICATION_REQUIRED', 'QUOTA_EXCEEDED']
 
 /**
  * The codes an operation can send with this status, for its named examples. Some codes only some operations send:

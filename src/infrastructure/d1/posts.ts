@@ -1,4 +1,4 @@
-import { and, count, eq, exists, inArray, sql } from 'drizzle-orm'
+import { and, count, eq, inArray, sql } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import type { Guard, NewPost, PostChanges, PostRepository, PostSort } from '../../application/ports'
 import type { PageRequest } from '../../domain/page'
@@ -8,6 +8,7 @@ import { allowed, confirm, readCaller } from './callers'
 import { rowWhere } from './insert-where'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
+import { overQuota, roomToChange, roomToCreate } from './post-quota'
 import { posts, rowCounts, users } from './schema'
 
 const postColumns = {
@@ -118,22 +119,19 @@ export class D1PostRepository implements PostRepository {
   async create(guard: Guard, { authorId, title, body }: NewPost): Promise<Post | null> {
     const now = new Date().toISOString()
     const row = { id: crypto.randomUUID(), userId: authorId, title, body, version: 1, createdAt: now, updatedAt: now }
-    // Inserted only when the author exists and the guard holds.
-    const [found, [post]] = await this.db.batch([
+    // Inserted only when the author exists, has room for it (the quota) and the guard holds.
+    const [found, [post], [author]] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
       this.db
         .insert(posts)
-        .select(
-          rowWhere(
-            posts,
-            row,
-            and(exists(this.db.select({ id: users.id }).from(users).where(eq(users.id, authorId))), allowed(this.db, guard)),
-          ),
-        )
+        .select(rowWhere(posts, row, and(roomToCreate(this.db, authorId, title, body), allowed(this.db, guard))))
         .returning(postColumns),
+      this.db.select({ id: users.id }).from(users).where(eq(users.id, authorId)).limit(1),
     ])
     confirm(found, guard)
-    return post ?? null
+    if (post) return post
+    if (author) throw overQuota()
+    return null
   }
 
   private owned(id: string, authorId: string) {
@@ -146,7 +144,7 @@ export class D1PostRepository implements PostRepository {
   }
 
   private exists(id: string, authorId: string) {
-    return this.db.select({ id: posts.id }).from(posts).where(this.owned(id, authorId)).limit(1)
+    return this.db.select({ id: posts.id, version: posts.version }).from(posts).where(this.owned(id, authorId)).limit(1)
   }
 
   async update(guard: Guard, id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null> {
@@ -156,14 +154,15 @@ export class D1PostRepository implements PostRepository {
       this.db
         .update(posts)
         .set(values)
-        .where(and(this.matching(id, authorId, ifVersion), allowed(this.db, guard)))
+        .where(and(this.matching(id, authorId, ifVersion), roomToChange(this.db, authorId, changes), allowed(this.db, guard)))
         .returning(postColumns),
       this.exists(id, authorId),
     ])
     confirm(found, guard)
     if (post) return post
-    if (current) throw preconditionFailed()
-    return null
+    if (!current) return null
+    if (ifVersion && !ifVersion.includes(current.version)) throw preconditionFailed()
+    throw overQuota()
   }
 
   async delete(guard: Guard, id: string, authorId: string, ifVersion?: number[]): Promise<boolean> {

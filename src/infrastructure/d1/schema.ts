@@ -21,6 +21,9 @@ export const users = sqliteTable(
     // Password attempts since the last success, and until when (epoch ms) the account takes none (docs/decisions.md).
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: integer('locked_until'),
+    // The user's posts and the UTF-8 bytes of their titles and bodies, kept by triggers (migrations/0009): the quota.
+    postCount: integer('post_count').notNull().default(0),
+    postBytes: integer('post_bytes').notNull().default(0),
   },
   (t) => [
     uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`),

@@ -85,7 +85,13 @@ export class D1UserRepository implements UserRepository {
         readCaller(this.db, guard.access.principal),
         this.db
           .insert(users)
-          .select(rowWhere(users, { ...row, version: 1, tokenGeneration: 0, failedLogins: 0, lockedUntil: null }, allowed(this.db, guard)))
+          .select(
+            rowWhere(
+              users,
+              { ...row, version: 1, tokenGeneration: 0, failedLogins: 0, lockedUntil: null, postCount: 0, postBytes: 0 },
+              allowed(this.db, guard),
+            ),
+          )
           .returning(userColumns),
       ])
       confirm(found, guard)
