@@ -90,7 +90,7 @@ export type paths = {
         get?: never;
         /**
          * Change my password
-         * @description Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock.
+         * @description Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock. Only a login token may do it: an API key is 403 FORBIDDEN (keys never hold the `session` scope).
          */
         put: operations["changePassword"];
         post?: never;
@@ -1337,17 +1337,6 @@ export type components = {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Authenticated but not allowed (FORBIDDEN, REAUTHENTICATION_REQUIRED, QUOTA_EXCEEDED). */
-        ReauthenticationRequired: {
-            headers: {
-                "X-Request-Id": components["headers"]["X-Request-Id"];
-                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ErrorResponse"];
-            };
-        };
         /** @description The service is not configured correctly or a dependency is unavailable; retry later (SERVICE_UNAVAILABLE). */
         ServiceUnavailable: {
             headers: {
@@ -1634,7 +1623,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["ReauthenticationRequired"];
+            403: components["responses"]["ForbiddenOrReauthenticationRequired"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
@@ -1868,6 +1857,7 @@ export interface operations {
                     Location: components["headers"]["Location"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1960,6 +1950,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2042,6 +2033,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
                     [name: string]: unknown;
                 };
                 content: {

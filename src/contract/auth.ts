@@ -84,7 +84,7 @@ export const authOperations = {
     tags: ['Auth'],
     summary: 'Change my password',
     description:
-      'Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock.',
+      'Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock. Only a login token may do it: an API key is 403 FORBIDDEN (keys never hold the `session` scope).',
     security: needs('session'),
     request: {
       query: NoQuery,
@@ -93,7 +93,7 @@ export const authOperations = {
     },
     responses: {
       200: dataResponse('AuthSession', AuthSession, 'Changed; a fresh token (the old ones no longer work) and the user.', noStoreHeader),
-      ...errorResponsesWith({ 403: ['REAUTHENTICATION_REQUIRED'] }, ...bodyErrors, 401, 403),
+      ...errorResponsesWith({ 403: ['FORBIDDEN', 'REAUTHENTICATION_REQUIRED'] }, ...bodyErrors, 401, 403),
     },
   }),
 
