@@ -129,7 +129,7 @@ export type paths = {
         };
         /**
          * List my API keys
-         * @description Your active keys, newest first: their names, scopes, prefixes and last four characters, never their secrets. Expired ones are listed until revoked.
+         * @description Your active keys, newest first: their names, scopes, prefixes and last four characters, never their secrets. Expired ones are listed until revoked, or until they are deleted 30 days after they expired (revoked ones likewise 30 days after revocation).
          */
         get: operations["listApiKeys"];
         put?: never;

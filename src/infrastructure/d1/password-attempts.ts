@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, max, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, lt, lte, max, or, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import { loginAttempts, users } from './schema'
 
@@ -90,4 +90,18 @@ export function clearAttempts(db: DrizzleD1Database, userId: string, address: st
       .where(and(eq(loginAttempts.subject, userId), eq(loginAttempts.address, EVERY_ADDRESS))),
     db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId)),
   ] as const
+}
+
+/** The cron's work: counts untouched for a day whose lock, if any, has lapsed are forgotten. */
+export async function purgeStaleAttempts(db: DrizzleD1Database, now = Date.now()): Promise<number> {
+  const removed = await db
+    .delete(loginAttempts)
+    .where(
+      and(
+        lt(loginAttempts.updatedAt, now - 24 * 60 * 60 * 1000),
+        or(isNull(loginAttempts.lockedUntil), lte(loginAttempts.lockedUntil, now)),
+      ),
+    )
+    .returning({ subject: loginAttempts.subject })
+  return removed.length
 }
