@@ -90,7 +90,7 @@ export type paths = {
         get?: never;
         /**
          * Change my password
-         * @description Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock.
+         * @description Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock. Only a login token may do it: an API key is 403 FORBIDDEN (keys never hold the `session` scope).
          */
         put: operations["changePassword"];
         post?: never;
@@ -129,7 +129,7 @@ export type paths = {
         };
         /**
          * List my API keys
-         * @description Your active keys, newest first: their names, scopes, prefixes and last four characters, never their secrets. Expired ones are listed until revoked.
+         * @description Your active keys, newest first: their names, scopes, prefixes and last four characters, never their secrets. Expired ones are listed until revoked, or until they are deleted 30 days after they expired (revoked ones likewise 30 days after revocation).
          */
         get: operations["listApiKeys"];
         put?: never;
@@ -275,7 +275,7 @@ export type paths = {
         put?: never;
         /**
          * Create a post
-         * @description The user (or an admin) publishes a post as that user.
+         * @description The user (or an admin) publishes a post as that user. An account keeps at most 10,000 posts, and 10 MiB of titles and bodies together (UTF-8 bytes): beyond either, 403 QUOTA_EXCEEDED.
          */
         post: operations["createUserPost"];
         delete?: never;
@@ -303,7 +303,7 @@ export type paths = {
         head?: never;
         /**
          * Update a post
-         * @description The author (or an admin) changes the fields given. 404 when the post is not that user's.
+         * @description The author (or an admin) changes the fields given. 404 when the post is not that user's. A change that lengthens the post beyond the author's 10 MiB of titles and bodies is 403 QUOTA_EXCEEDED; shortening one is always allowed.
          */
         patch: operations["updateUserPost"];
         trace?: never;
@@ -373,7 +373,7 @@ export type components = {
          * @example VALIDATION_ERROR
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_IN_USE" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_ERROR" | "INVALID_JSON" | "UNSUPPORTED_MEDIA_TYPE" | "PAYLOAD_TOO_LARGE" | "UNAUTHORIZED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "REAUTHENTICATION_REQUIRED" | "QUOTA_EXCEEDED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_KEY_IN_USE" | "PRECONDITION_FAILED" | "PRECONDITION_REQUIRED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_CURSOR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         /**
          * @description Human-readable; may change between releases.
          * @example The request is invalid
@@ -1339,6 +1339,42 @@ export type components = {
                          * @enum {string}
                          */
                         code: "FORBIDDEN";
+                        message: components["schemas"]["ErrorMessage"];
+                        /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
+                        details?: components["schemas"]["ErrorDetail"][];
+                        /**
+                         * Format: int32
+                         * @description How many more problems there were than `details` lists; absent when it lists them all.
+                         * @example 3
+                         */
+                        omittedDetails?: number;
+                        /**
+                         * Format: uri
+                         * @description Link to this code's entry in the error catalogue (the Errors section of the docs).
+                         * @example https://api.example.com/docs#error-validation-error
+                         */
+                        docs: string;
+                    };
+                    meta: components["schemas"]["Meta"];
+                };
+            };
+        };
+        /** @description Authenticated but not allowed. `error.code` is `FORBIDDEN` (Not allowed) or `QUOTA_EXCEEDED` (Your account is full). */
+        ForbiddenOrQuotaExceeded: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error: {
+                        /**
+                         * @description The codes this operation can send with this status (the ErrorCode enum lists every code of the API).
+                         * @example FORBIDDEN
+                         * @enum {string}
+                         */
+                        code: "FORBIDDEN" | "QUOTA_EXCEEDED";
                         message: components["schemas"]["ErrorMessage"];
                         /** @description Present on VALIDATION_ERROR: one entry per problem, the first 20 of them. */
                         details?: components["schemas"]["ErrorDetail"][];
@@ -2416,6 +2452,7 @@ export interface operations {
                     Location: components["headers"]["Location"];
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2508,6 +2545,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2592,6 +2630,7 @@ export interface operations {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
                     ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2810,7 +2849,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenOrQuotaExceeded"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["ConflictOrIdempotencyKeyInUse"];
             413: components["responses"]["PayloadTooLarge"];
@@ -2897,7 +2936,7 @@ export interface operations {
             };
             400: components["responses"]["ValidationErrorOrInvalidJson"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ForbiddenOrQuotaExceeded"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];

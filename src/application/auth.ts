@@ -1,5 +1,5 @@
 import type { Access, Caller, Principal } from '../domain/access'
-import { accountLocked, invalidCredentials, reauthenticationRequired } from '../domain/errors'
+import { accountLocked, DomainError, invalidCredentials, reauthenticationRequired } from '../domain/errors'
 import type { User } from '../domain/user'
 import type {
   ApiKeyRepository,
@@ -67,7 +67,17 @@ async function checkPassword(
   password: string,
   now: number,
 ) {
-  const attempt = await deps.credentials.attemptPassword(account, password, now)
+  const attempt = await deps.credentials.attemptPassword(account, password, now).catch((error: unknown) => {
+    // Refused (401, 403) before anything was counted; any other failure may have counted an attempt never judged.
+    if (!(error instanceof DomainError)) {
+      deps.background(() =>
+        retried(() => deps.credentials.attemptLost(account, now)).catch((cause: unknown) =>
+          deps.onBackgroundError('login.uncount_failed', cause),
+        ),
+      )
+    }
+    throw error
+  })
   if (attempt.outcome === 'locked') throw accountLocked(attempt.until, now)
   if (attempt.outcome === 'accepted') {
     const address = 'email' in account ? account.address : account.caller.access.address

@@ -69,6 +69,11 @@ export interface Credentials {
   attemptPassword(account: { email: string; address: string } | CallerAccount, password: string, now: number): Promise<PasswordAttempt>
   /** Clears the network's failed attempts, and the account-wide streak, after a password was accepted. */
   passwordAccepted(userId: string, address: string): Promise<void>
+  /**
+   * Undoes the count of an attempt made at `now` whose answer was lost (the database failed; whether it counted is not
+   * known), so a password never judged never counts towards a lock. Nothing when a later attempt came since.
+   */
+  attemptLost(account: { email: string; address: string } | CallerAccount, now: number): Promise<void>
   /** Sets the caller's new password and ends every token issued before (returns the new token generation). */
   changePassword(guard: Guard, password: string): Promise<{ user: User; tokenGeneration: number }>
   /** Ends every token issued to the caller so far. */

@@ -42,7 +42,7 @@ export const apiKeyOperations = {
     tags: ['Keys'],
     summary: 'List my API keys',
     description:
-      'Your active keys, newest first: their names, scopes, prefixes and last four characters, never their secrets. Expired ones are listed until revoked.',
+      'Your active keys, newest first: their names, scopes, prefixes and last four characters, never their secrets. Expired ones are listed until revoked, or until they are deleted 30 days after they expired (revoked ones likewise 30 days after revocation).',
     security: needs('keys'),
     request: { query: ApiKeyListQuery, headers: SessionHeaders },
     responses: {

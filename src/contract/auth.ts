@@ -84,7 +84,7 @@ export const authOperations = {
     tags: ['Auth'],
     summary: 'Change my password',
     description:
-      'Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock.',
+      'Sets a new password, given the current one. Every token issued before stops working at once (on every device); the answer carries a fresh one. A wrong current password is 403 REAUTHENTICATION_REQUIRED and counts towards the account lock. Only a login token may do it: an API key is 403 FORBIDDEN (keys never hold the `session` scope).',
     security: needs('session'),
     request: {
       query: NoQuery,

@@ -96,7 +96,8 @@ export const postOperations = {
     operationId: 'createUserPost',
     tags: ['Posts'],
     summary: 'Create a post',
-    description: 'The user (or an admin) publishes a post as that user.',
+    description:
+      'The user (or an admin) publishes a post as that user. An account keeps at most 10,000 posts, and 10 MiB of titles and bodies together (UTF-8 bytes): beyond either, 403 QUOTA_EXCEEDED.',
     security: needs('write'),
     request: {
       query: NoQuery,
@@ -123,7 +124,7 @@ export const postOperations = {
           }),
         },
       },
-      ...errorResponses(errors.body, errors.credentials, 'NOT_FOUND', errors.idempotency, 'CONFLICT'),
+      ...errorResponses(errors.body, errors.credentials, 'NOT_FOUND', errors.idempotency, 'CONFLICT', 'QUOTA_EXCEEDED'),
     },
   }),
 
@@ -133,7 +134,8 @@ export const postOperations = {
     operationId: 'updateUserPost',
     tags: ['Posts'],
     summary: 'Update a post',
-    description: "The author (or an admin) changes the fields given. 404 when the post is not that user's.",
+    description:
+      "The author (or an admin) changes the fields given. 404 when the post is not that user's. A change that lengthens the post beyond the author's 10 MiB of titles and bodies is 403 QUOTA_EXCEEDED; shortening one is always allowed.",
     security: needs('write'),
     request: {
       query: NoQuery,
@@ -143,7 +145,7 @@ export const postOperations = {
     },
     responses: {
       200: dataResponse('Post', Post, 'Updated.', etagHeader),
-      ...errorResponses(errors.body, errors.credentials, 'NOT_FOUND', errors.ifMatch),
+      ...errorResponses(errors.body, errors.credentials, 'NOT_FOUND', errors.ifMatch, 'QUOTA_EXCEEDED'),
     },
   }),
 

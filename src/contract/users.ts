@@ -6,6 +6,7 @@ import {
   IdempotencyHeaders,
   IfMatchHeaders,
   locationHeader,
+  noStoreHeader,
   replayedHeader,
   SessionHeaders,
   workerCacheHeader,
@@ -67,7 +68,7 @@ export const userOperations = {
     },
     responses: {
       201: {
-        ...dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader, ...replayedHeader }),
+        ...dataResponse('User', User, 'Created.', { ...locationHeader, ...etagHeader, ...replayedHeader, ...noStoreHeader }),
         links: {
           getUser: link('getUser', 'Read the created user.', { id: '$response.body#/data/id' }),
           updateUser: link('updateUser', 'Change fields of the created user.', { id: '$response.body#/data/id' }),
@@ -93,7 +94,7 @@ export const userOperations = {
       body: { required: true, content: { 'application/json': { schema: ReplaceUserRequest } } },
     },
     responses: {
-      200: dataResponse('User', User, 'Replaced.', etagHeader),
+      200: dataResponse('User', User, 'Replaced.', { ...etagHeader, ...noStoreHeader }),
       ...errorResponses(errors.body, errors.credentials, 'REAUTHENTICATION_REQUIRED', 'NOT_FOUND', 'CONFLICT', errors.ifMatch),
     },
   }),
@@ -113,7 +114,7 @@ export const userOperations = {
       body: { required: true, content: { 'application/json': { schema: UpdateUserRequest } } },
     },
     responses: {
-      200: dataResponse('User', User, 'Updated.', etagHeader),
+      200: dataResponse('User', User, 'Updated.', { ...etagHeader, ...noStoreHeader }),
       ...errorResponses(errors.body, errors.credentials, 'REAUTHENTICATION_REQUIRED', 'NOT_FOUND', 'CONFLICT', errors.ifMatch),
     },
   }),

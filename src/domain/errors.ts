@@ -12,6 +12,7 @@ type DomainErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'INVALID_CURSOR'
   | 'SERVICE_UNAVAILABLE'
+  | 'QUOTA_EXCEEDED'
 
 export class DomainError extends Error {
   constructor(
@@ -63,3 +64,9 @@ export const invalidCursor = () =>
 /** A rate limit is reached: the same request may go through after `retryAfterSeconds`. */
 export const rateLimited = (retryAfterSeconds: number) =>
   new DomainError('RATE_LIMITED', `Too many requests; retry after ${retryAfterSeconds} seconds`, retryAfterSeconds)
+
+export const quotaExceeded = (posts: number, mebibytes: number) =>
+  new DomainError(
+    'QUOTA_EXCEEDED',
+    `An account keeps at most ${posts} posts and ${mebibytes} MiB of titles and bodies; delete or shorten some first`,
+  )

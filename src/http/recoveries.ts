@@ -37,6 +37,7 @@ export const recoveries: Partial<Record<OperationId, Recovery>> = {
   async createUser(c, { id }) {
     const user = await findCreatedUser(requestDeps(c), access(c), id)
     if (!user) return null
+    noStore(c)
     c.header('Location', `/api/users/${user.id}`)
     return c.json(dataBody(c, tagged(c, user)), 201)
   },

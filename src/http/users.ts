@@ -2,7 +2,7 @@ import { createUser, deleteUser, getUser, listUsers, replaceUser, updateUser } f
 import type { userOperations } from '../contract/users'
 import { requestDeps } from '../runtime/composition'
 import { access } from './middleware/authentication'
-import { publicCache } from './cache-control'
+import { noStore, publicCache } from './cache-control'
 import { nextCursor, pageRequest } from './cursors'
 import { dataBody, listBody } from './envelope'
 import { ifMatchVersions, listTag, tagged, untagged } from './etags'
@@ -29,6 +29,8 @@ export const userHandlers: Handlers<typeof userOperations> = {
 
   async createUser(c) {
     const user = await createUser(requestDeps(c), access(c), c.req.valid('json'))
+    // The full record, email included: private, like every answer that carries one.
+    noStore(c)
     c.header('Location', `/api/users/${user.id}`)
     return c.json(dataBody(c, tagged(c, user)), 201)
   },
@@ -36,6 +38,7 @@ export const userHandlers: Handlers<typeof userOperations> = {
   async replaceUser(c) {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const user = await replaceUser(requestDeps(c), access(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
+    noStore(c)
     await invalidate(c, [`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   },
@@ -43,6 +46,7 @@ export const userHandlers: Handlers<typeof userOperations> = {
   async updateUser(c) {
     const ifVersion = ifMatchVersions(c.req.valid('header')['If-Match'])
     const user = await updateUser(requestDeps(c), access(c), c.req.valid('param').id, c.req.valid('json'), ifVersion)
+    noStore(c)
     await invalidate(c, [`/api/users/${user.id}`])
     return c.json(dataBody(c, tagged(c, user)), 200)
   },

@@ -3,6 +3,8 @@ import { welcome } from '../application/auth'
 import { D1IdempotencyStore } from '../infrastructure/d1/idempotency-keys'
 import { D1Welcomes } from '../infrastructure/d1/welcomes'
 import { logEmailService } from '../infrastructure/email'
+import { D1ApiKeyRepository } from '../infrastructure/d1/api-keys'
+import { purgeStaleAttempts } from '../infrastructure/d1/password-attempts'
 import { requireConfig } from './config'
 import { createLogger, loggableError } from './logger'
 
@@ -13,7 +15,8 @@ const WELCOMES_PER_RUN = 200
 
 /**
  * The cron trigger's work ([triggers] in wrangler.toml): expired idempotency keys are otherwise deleted only when
- * their own key comes back, so without this the table would grow with every POST ever retried-safe; and the welcome
+ * their own key comes back, so without this the table would grow with every POST ever retried-safe. Also API keys
+ * revoked or expired 30 days ago, and password-attempt counts untouched for a day (their lock lapsed); and the welcome
  * emails that work after a sign-up's answer failed to send are sent.
  */
 // Imported on demand by src/index.ts, which the unused-export check does not follow.
@@ -28,6 +31,11 @@ export async function runHousekeeping(env: Env, cron: string): Promise<void> {
       'idempotency_keys_purged',
       async () => logger.info('housekeeping.idempotency_keys_purged', { deleted: await new D1IdempotencyStore(db).purgeExpired() }),
     ],
+    [
+      'api_keys_purged',
+      async () => logger.info('housekeeping.api_keys_purged', { deleted: await new D1ApiKeyRepository(db).purgeEnded() }),
+    ],
+    ['login_attempts_purged', async () => logger.info('housekeeping.login_attempts_purged', { deleted: await purgeStaleAttempts(db) })],
     [
       'welcomes_sent',
       async () => {

@@ -102,6 +102,12 @@ const provoke: Record<string, Provoke> = {
       { ...credentials, ...key },
     )
   },
+  QUOTA_EXCEEDED: async (id, w) => {
+    // An account at its limits (posts and bytes, kept by triggers), as if it had written them all.
+    await env.DB.prepare('UPDATE users SET post_count = 1000000, post_bytes = 1000000000 WHERE id = ?').bind(w.owner.user.id).run()
+    const longer = { ...spec(id, w), body: { ...(spec(id, w).body as object), title: 'A title longer than the one it had' } }
+    return send(id, longer, owner(id, w))
+  },
   INVALID_CURSOR: (id, w) => send(id, { ...spec(id, w), query: { cursor: 'bm90LWEtY3Vyc29y' } }, owner(id, w)),
 }
 

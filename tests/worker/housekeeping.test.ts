@@ -37,3 +37,46 @@ describe('the hourly cron trigger', () => {
     expect(logged?.deleted).toBeGreaterThanOrEqual(2)
   })
 })
+
+describe('the hourly cron trigger, for ended credentials and old attempt counts', () => {
+  it('deletes API keys revoked or expired over 30 days ago, keeps recent and live ones; forgets stale login attempts', async () => {
+    const day = 24 * HOUR
+    const user = crypto.randomUUID()
+    const at = new Date().toISOString()
+    await env.DB.prepare("INSERT INTO users (id, email, name, password_hash, created_at, updated_at) VALUES (?, ?, 'H', 'x', ?, ?)")
+      .bind(user, `housekeeping-${user}@example.com`, at, at)
+      .run()
+    const key = (name: string, revokedAt: number | null, expiresAt: number | null) =>
+      env.DB.prepare(
+        "INSERT INTO api_keys (id, user_id, name, prefix, last4, hash, scopes, created_at, expires_at, revoked_at) VALUES (?, ?, ?, 'cfak_x', 'xxxx', ?, 'read', ?, ?, ?)",
+      )
+        .bind(
+          crypto.randomUUID(),
+          user,
+          name,
+          crypto.randomUUID(),
+          at,
+          expiresAt && new Date(expiresAt).toISOString(),
+          revokedAt && new Date(revokedAt).toISOString(),
+        )
+        .run()
+    await key('revoked-long-ago', Date.now() - 31 * day, null)
+    await key('expired-long-ago', null, Date.now() - 31 * day)
+    await key('revoked-lately', Date.now() - day, null)
+    await key('live', null, Date.now() + day)
+    const attempts = (subject: string, updatedAt: number, lockedUntil: number | null) =>
+      env.DB.prepare('INSERT INTO login_attempts (subject, address, failures, locked_until, updated_at) VALUES (?, ?, 3, ?, ?)')
+        .bind(subject, '192.0.2.1', lockedUntil, updatedAt)
+        .run()
+    await attempts(`stale-${user}`, Date.now() - 2 * day, null)
+    await attempts(`locked-${user}`, Date.now() - 2 * day, Date.now() + HOUR)
+    await attempts(`fresh-${user}`, Date.now() - HOUR, null)
+    await worker.scheduled(createScheduledController({ cron: '17 * * * *', scheduledTime: Date.now() }), env)
+    const names = await env.DB.prepare('SELECT name FROM api_keys WHERE user_id = ? ORDER BY name').bind(user).all<{ name: string }>()
+    expect(names.results.map((row) => row.name)).toEqual(['live', 'revoked-lately'])
+    const subjects = await env.DB.prepare('SELECT subject FROM login_attempts WHERE subject LIKE ? ORDER BY subject')
+      .bind(`%${user}`)
+      .all<{ subject: string }>()
+    expect(subjects.results.map((row) => row.subject)).toEqual([`fresh-${user}`, `locked-${user}`])
+  })
+})

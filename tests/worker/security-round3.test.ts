@@ -165,3 +165,37 @@ describe('a key minted by a key never outlives it', () => {
     expect([await works(parent.secret), await works(child.secret)]).toEqual([200, 200])
   })
 })
+
+describe('answers that carry an email are never stored', () => {
+  it('createUser, replaceUser and updateUser answer with Cache-Control: no-store', async () => {
+    const { registerAdmin, uniqueEmail } = await import('./support/api')
+    const admin = await registerAdmin()
+    const created = await json(
+      'POST',
+      '/api/users',
+      { email: uniqueEmail(), name: 'N', password: 'Test-Pa55word!xyz', role: 'user' },
+      bearer(admin.token),
+    )
+    expect(created.status).toBe(201)
+    const { id, email } = (await created.json<{ data: { id: string; email: string } }>()).data
+    const headers = { ...bearer(admin.token), 'If-Match': '*' }
+    const replaced = await json('PUT', `/api/users/${id}`, { email, name: 'M' }, headers)
+    const updated = await json('PATCH', `/api/users/${id}`, { name: 'O' }, headers)
+    for (const answer of [created, replaced, updated]) expect(answer.headers.get('cache-control')).toContain('no-store')
+  })
+})
+
+describe('changing the password with an API key', () => {
+  it('is 403 FORBIDDEN, which the operation lists', async () => {
+    const session = await register()
+    const made = await json('POST', '/api/api-keys', { name: 'k', scopes: ['read', 'write', 'keys'] }, bearer(session.token))
+    const key = (await made.json<{ data: { secret: string } }>()).data.secret
+    const answer = await json('PUT', '/api/profile/password', { currentPassword: 'x', newPassword: 'Another-Pa55word' }, bearer(key))
+    expect(answer.status).toBe(403)
+    expect((await answer.json<ErrorJson>()).error.code).toBe('FORBIDDEN')
+    const { documentOperation } = await import('../support/openapi')
+    // The document names the 403 it may send: a shared response whose name says both codes.
+    const listed = JSON.stringify(documentOperation('changePassword').operation.responses?.['403'])
+    expect(listed).toMatch(/Forbidden/)
+  })
+})

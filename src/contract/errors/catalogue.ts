@@ -63,6 +63,12 @@ export const errorCatalogue = {
     action:
       'Ask the user for their current password and send it as `currentPassword` (wrong ones count towards the account lock, as failed logins do); for a key or an account deletion, log in again and retry with the new token.',
   },
+  QUOTA_EXCEEDED: {
+    status: 403,
+    title: 'Your account is full',
+    when: 'Creating a post beyond the 10,000 an account may keep, or creating or lengthening one beyond the 10 MiB (10,485,760 bytes of UTF-8) that the titles and bodies of its posts may take together.',
+    action: 'Delete or shorten some of the posts of the account first; shortening a post is always allowed. Do not retry unchanged.',
+  },
   NOT_FOUND: {
     status: 404,
     title: 'No such resource',

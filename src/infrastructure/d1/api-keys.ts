@@ -26,6 +26,9 @@ type KeyRow = Omit<ApiKey, 'scopes'> & { scopes: string }
 const toKey = ({ scopes, ...row }: KeyRow): ApiKey => ({ ...row, scopes: scopes.split(',') as KeyScope[] })
 const activeOf = (userId: SQL) => and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt))
 
+/** How long a revoked or expired key is kept (it is no longer listed or accepted) before the cron deletes it. */
+const ENDED_KEPT_DAYS = 30
+
 const parent = alias(apiKeys, 'parent')
 const target = alias(apiKeys, 'target')
 
@@ -150,6 +153,16 @@ export class D1ApiKeyRepository implements ApiKeyRepository {
     ])
     confirm(found, guard)
     return revoked.some((key) => key.id === id)
+  }
+
+  /** The cron's work: keys revoked or expired more than ENDED_KEPT_DAYS ago are deleted (their children ended with them). */
+  async purgeEnded(now = Date.now()): Promise<number> {
+    const before = new Date(now - ENDED_KEPT_DAYS * 24 * 60 * 60 * 1000).toISOString()
+    const removed = await this.db
+      .delete(apiKeys)
+      .where(or(lt(apiKeys.revokedAt, before), lt(apiKeys.expiresAt, before)))
+      .returning({ id: apiKeys.id })
+    return removed.length
   }
 
   async touch(id: string, at: string): Promise<void> {

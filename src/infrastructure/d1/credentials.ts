@@ -5,7 +5,7 @@ import type { CallerAccount, Credentials, Guard, PasswordAttempt } from '../../a
 import type { User } from '../../domain/user'
 import { decoyHash, hashPassword, verifyPassword } from '../passwords'
 import { allowed, callerId, confirm, readCaller } from './callers'
-import { accountWide, claimAttempt, clearAttempts, lockOf, subjectOfEmail } from './password-attempts'
+import { accountWide, claimAttempt, clearAttempts, lockOf, subjectOfEmail, uncountAttempt } from './password-attempts'
 import { userColumns } from './users'
 import { users } from './schema'
 
@@ -74,6 +74,13 @@ export class D1Credentials implements Credentials {
     }
     const { passwordHash, tokenGeneration, ...user } = row
     return (await verifyPassword(password, passwordHash)) ? { outcome: 'accepted', user, tokenGeneration } : { outcome: 'refused' }
+  }
+
+  async attemptLost(account: { email: string; address: string } | CallerAccount, now: number): Promise<void> {
+    const { db } = this
+    const address = 'email' in account ? account.address : account.caller.access.address
+    const subject = 'email' in account ? await subjectOfEmail(db, account.email) : callerId(db, account.caller.access.principal)
+    await db.batch([uncountAttempt(db, subject, address, now), db.update(users).set(accountWide(db, subject)).where(eq(users.id, subject))])
   }
 
   async passwordAccepted(userId: string, address: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, max, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, lt, lte, max, or, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
 import { loginAttempts, users } from './schema'
 
@@ -59,6 +59,22 @@ export function claimAttempt(db: DrizzleD1Database, subject: SQL, address: strin
     .returning({ address: loginAttempts.address })
 }
 
+/**
+ * An attempt whose answer was lost (D1 may have counted it and then failed, before the password was ever judged):
+ * uncounted on both rows if it was counted, with the lock it set, if any. Told by its instant (`updated_at = now`): a
+ * later attempt has moved it on, and then nothing is undone.
+ */
+export function uncountAttempt(db: DrizzleD1Database, subject: SQL, address: string, now: number) {
+  const every = sql`(CASE WHEN ${loginAttempts.address} = ${EVERY_ADDRESS} THEN ${ACCOUNT_EVERY} ELSE ${ADDRESS_EVERY} END)`
+  return db
+    .update(loginAttempts)
+    .set({
+      failures: sql`max(${loginAttempts.failures} - 1, 0)`,
+      lockedUntil: sql`CASE WHEN ${loginAttempts.failures} % ${every} = 0 THEN NULL ELSE ${loginAttempts.lockedUntil} END`,
+    })
+    .where(and(rowsOf(subject, address), eq(loginAttempts.updatedAt, now)))
+}
+
 /** Until when the attempt is refused (epoch ms), when either row is locked at `now`. */
 export function lockOf(db: DrizzleD1Database, subject: SQL, address: string, now: number) {
   return db
@@ -90,4 +106,18 @@ export function clearAttempts(db: DrizzleD1Database, userId: string, address: st
       .where(and(eq(loginAttempts.subject, userId), eq(loginAttempts.address, EVERY_ADDRESS))),
     db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId)),
   ] as const
+}
+
+/** The cron's work: counts untouched for a day whose lock, if any, has lapsed are forgotten. */
+export async function purgeStaleAttempts(db: DrizzleD1Database, now = Date.now()): Promise<number> {
+  const removed = await db
+    .delete(loginAttempts)
+    .where(
+      and(
+        lt(loginAttempts.updatedAt, now - 24 * 60 * 60 * 1000),
+        or(isNull(loginAttempts.lockedUntil), lte(loginAttempts.lockedUntil, now)),
+      ),
+    )
+    .returning({ subject: loginAttempts.subject })
+  return removed.length
 }

@@ -10,6 +10,7 @@ import { claimGuard } from './claims'
 import { rowWhere } from './insert-where'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
+import { overQuota, roomToChange, roomToCreate } from './post-quota'
 import { posts, rowCounts, users } from './schema'
 
 const postColumns = {
@@ -127,20 +128,23 @@ export class D1PostRepository implements PostRepository {
     const claimed = claimGuard(this.db, this.claim(), exists(this.db.select({ id: posts.id }).from(posts).where(eq(posts.id, row.id))), {
       id: row.id,
     })
-    // Inserted only when the author exists, the guard holds and the request still holds its claim (if it has one).
-    const authorExists = exists(this.db.select({ id: users.id }).from(users).where(eq(users.id, authorId)))
-    const [found, [post], , held] = await this.db.batch([
+    // Inserted only when the author exists, has room for it (the quota), the guard holds and the request still holds
+    // its claim (if it has one).
+    const [found, [post], [author], , held] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
       this.db
         .insert(posts)
-        .select(rowWhere(posts, row, and(authorExists, allowed(this.db, guard), claimed.holds)))
+        .select(rowWhere(posts, row, and(roomToCreate(this.db, authorId, title, body), allowed(this.db, guard), claimed.holds)))
         .returning(postColumns),
+      this.db.select({ id: users.id }).from(users).where(eq(users.id, authorId)).limit(1),
       claimed.record,
       claimed.check,
     ])
     confirm(found, guard)
     claimed.verify(held)
-    return post ?? null
+    if (post) return post
+    if (author) throw overQuota()
+    return null
   }
 
   private owned(id: string, authorId: string) {
@@ -153,7 +157,7 @@ export class D1PostRepository implements PostRepository {
   }
 
   private exists(id: string, authorId: string) {
-    return this.db.select({ id: posts.id }).from(posts).where(this.owned(id, authorId)).limit(1)
+    return this.db.select({ id: posts.id, version: posts.version }).from(posts).where(this.owned(id, authorId)).limit(1)
   }
 
   async update(guard: Guard, id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null> {
@@ -163,14 +167,15 @@ export class D1PostRepository implements PostRepository {
       this.db
         .update(posts)
         .set(values)
-        .where(and(this.matching(id, authorId, ifVersion), allowed(this.db, guard)))
+        .where(and(this.matching(id, authorId, ifVersion), roomToChange(this.db, authorId, changes), allowed(this.db, guard)))
         .returning(postColumns),
       this.exists(id, authorId),
     ])
     confirm(found, guard)
     if (post) return post
-    if (current) throw preconditionFailed()
-    return null
+    if (!current) return null
+    if (ifVersion && !ifVersion.includes(current.version)) throw preconditionFailed()
+    throw overQuota()
   }
 
   async delete(guard: Guard, id: string, authorId: string, ifVersion?: number[]): Promise<boolean> {

@@ -23,6 +23,9 @@ export const users = sqliteTable(
     lockedUntil: integer('locked_until'),
     // 1 from a sign-up until its welcome email was sent: the cron job sends the ones that work after the answer missed.
     welcomePending: integer('welcome_pending').notNull().default(0),
+    // The user's posts and the UTF-8 bytes of their titles and bodies, kept by triggers (migrations/0009): the quota.
+    postCount: integer('post_count').notNull().default(0),
+    postBytes: integer('post_bytes').notNull().default(0),
   },
   (t) => [
     uniqueIndex('users_email_lower_unique').on(sql`lower(${t.email})`),

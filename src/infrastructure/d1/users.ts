@@ -92,6 +92,8 @@ export class D1UserRepository implements UserRepository {
       lockedUntil: null,
       // A sign-up is welcomed (after the answer, or by the cron job if that fails); a user an admin made is not.
       welcomePending: guard ? 0 : 1,
+      postCount: 0,
+      postBytes: 0,
     }
     const claimed = claimGuard(this.db, this.claim(), exists(this.db.select({ id: users.id }).from(users).where(eq(users.id, id))), { id })
     try {

@@ -97,6 +97,7 @@ export function memoryCredentials(users: MemoryUsers): Credentials {
       return { outcome: 'accepted', user: found, tokenGeneration: generations.get(found.id) ?? 0 }
     },
     async passwordAccepted() {},
+    async attemptLost() {},
     async changePassword(guard, password) {
       const user = users.check(guard)
       users.passwords.set(user.id, password)
