@@ -11,6 +11,7 @@ type DomainErrorCode =
   | 'IDEMPOTENCY_KEY_IN_USE'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'SERVICE_UNAVAILABLE'
+  | 'VALIDATION_ERROR'
 
 export class DomainError extends Error {
   constructor(

@@ -5,6 +5,9 @@ import { D1Welcomes } from '../infrastructure/d1/welcomes'
 import { logEmailService } from '../infrastructure/email'
 import { requireConfig } from './config'
 import { createLogger, loggableError } from './logger'
+import { sweepEvents } from '../application/dispatch'
+import { EVENT_RETENTION_DAYS } from '../domain/webhook'
+import { dispatchDeps } from './webhooks'
 
 // A sign-up's own invocation sends its welcome right after the answer; the sweep takes only those it missed, and a
 // bounded number per run so a long outage of the email provider drains over several runs.
@@ -32,6 +35,9 @@ export async function runHousekeeping(env: Env, cron: string): Promise<void> {
     const onEmailError = (error: unknown) => void (failed++, logger.error('email.failed', loggableError(error)))
     for (const user of owed) await welcome({ email, welcomes, onEmailError }, user)
     logger.info('housekeeping.welcomes_sent', { sent: owed.length - failed, failed })
+    // Events whose queue send failed after their answer are sent now; events past their 30 days are deleted.
+    const swept = await sweepEvents(dispatchDeps(config), Date.now(), EVENT_RETENTION_DAYS)
+    logger.info('housekeeping.events_swept', swept)
   } catch (error) {
     logger.error('housekeeping.failed', loggableError(error))
     throw error

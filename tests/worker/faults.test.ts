@@ -43,6 +43,7 @@ async function state() {
         (SELECT count(*) FROM api_keys) AS keys, (SELECT count(*) FROM api_keys WHERE revoked_at IS NULL) AS activeKeys,
         (SELECT coalesce(sum(version), 0) FROM users) AS userVersions, (SELECT coalesce(sum(version), 0) FROM posts) AS postVersions,
         (SELECT coalesce(sum(token_generation), 0) FROM users) AS generations,
+        (SELECT count(*) FROM events WHERE type <> 'ping') AS events, (SELECT count(*) FROM webhook_endpoints) AS endpoints,
         (SELECT count FROM row_counts WHERE name = 'users') AS countedUsers, (SELECT count FROM row_counts WHERE name = 'posts') AS countedPosts`,
     ),
   ])

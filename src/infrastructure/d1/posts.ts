@@ -10,6 +10,8 @@ import { claimGuard } from './claims'
 import { rowWhere } from './insert-where'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
+import { eventStatements, noOutbox } from './outbox'
+import type { Outbox } from '../../application/webhook-ports'
 import { posts, rowCounts, users } from './schema'
 
 const postColumns = {
@@ -90,6 +92,8 @@ export class D1PostRepository implements PostRepository {
     private readonly db: DrizzleD1Database & { $client: D1Database },
     /** The request's claim on its Idempotency-Key, if it has one: a create records its outcome with it. */
     private readonly claim: () => Claim | undefined = () => undefined,
+    /** Where the events this request's writes record are collected, to be queued after the answer. */
+    private readonly outbox: Outbox = noOutbox,
   ) {
     this.client = db.$client
   }
@@ -129,6 +133,8 @@ export class D1PostRepository implements PostRepository {
     })
     // Inserted only when the author exists, the guard holds and the request still holds its claim (if it has one).
     const authorExists = exists(this.db.select({ id: users.id }).from(users).where(eq(users.id, authorId)))
+    // Its event is written with it, from the row the insert made (so only if it made one).
+    const event = eventStatements(this.db, this.outbox, 'post', 'post.created', eq(posts.id, row.id))
     const [found, [post], , held] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
       this.db
@@ -137,6 +143,7 @@ export class D1PostRepository implements PostRepository {
         .returning(postColumns),
       claimed.record,
       claimed.check,
+      event.now,
     ])
     confirm(found, guard)
     claimed.verify(held)
@@ -158,14 +165,15 @@ export class D1PostRepository implements PostRepository {
 
   async update(guard: Guard, id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null> {
     const values = { title: changes.title, body: changes.body, version: sql`${posts.version} + 1`, updatedAt: new Date().toISOString() }
-    const [found, [post], [current]] = await this.db.batch([
+    const applies = and(this.matching(id, authorId, ifVersion), allowed(this.db, guard))
+    // The event is written under the same condition as the update, just before it, and given the updated post after.
+    const event = eventStatements(this.db, this.outbox, 'post', 'post.updated', applies)
+    const [found, , [post], [current]] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
-      this.db
-        .update(posts)
-        .set(values)
-        .where(and(this.matching(id, authorId, ifVersion), allowed(this.db, guard)))
-        .returning(postColumns),
+      event.placeholder,
+      this.db.update(posts).set(values).where(applies).returning(postColumns),
       this.exists(id, authorId),
+      event.fill(eq(posts.id, id)),
     ])
     confirm(found, guard)
     if (post) return post
@@ -174,12 +182,13 @@ export class D1PostRepository implements PostRepository {
   }
 
   async delete(guard: Guard, id: string, authorId: string, ifVersion?: number[]): Promise<boolean> {
-    const [found, removed, [remaining]] = await this.db.batch([
+    const applies = and(this.matching(id, authorId, ifVersion), allowed(this.db, guard))
+    // The event carries the post as it was, written under the same condition as the delete, just before it.
+    const event = eventStatements(this.db, this.outbox, 'post', 'post.deleted', applies)
+    const [found, , removed, [remaining]] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
-      this.db
-        .delete(posts)
-        .where(and(this.matching(id, authorId, ifVersion), allowed(this.db, guard)))
-        .returning({ id: posts.id }),
+      event.now,
+      this.db.delete(posts).where(applies).returning({ id: posts.id }),
       this.exists(id, authorId),
     ])
     confirm(found, guard)
