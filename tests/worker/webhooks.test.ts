@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks'
 import { afterEach, describe, expect, it } from 'vitest'
 import worker from '../../src/index'
 import { call, client, json, register, registerAdmin } from './support/api'
-import { sendWith } from './support/faults'
+import { faultyD1, sendWith } from './support/faults'
 import { capturingQueue, consume, DEAD_QUEUE, endpointFor, MAIN_QUEUE, receiver } from './support/webhooks'
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` })
@@ -395,5 +395,44 @@ describe('the outbox sweep', () => {
       WEBHOOK_QUEUE: again.binding,
     })
     expect(again.sent).not.toContainEqual({ kind: 'event', id: event!.id })
+  })
+})
+
+describe('the consumer when D1 fails', () => {
+  it('each D1 round trip of a fan-out and of a delivery failed in turn (before or after commit): the message is retried, and in the end the receiver has the event, once per successful attempt, never lost', async () => {
+    const rx = receiver()
+    restore = rx.restore
+    const owner = await register()
+    const endpoint = await endpointFor(owner.token, ['post.created'])
+    for (const fault of ['before', 'after'] as const) {
+      for (let trip = 0; trip < 3; trip++) {
+        const { queued } = await createPost(owner.token, owner.user.id)
+        const queue = capturingQueue()
+        const failing = faultyD1((index) => (index === trip ? fault : undefined))
+        // The fan-out (its reads and its batch) with one trip failed, then again on a healthy platform, as the queue retries.
+        const first = await consume(MAIN_QUEUE, [{ kind: 'event', id: queued[0]!.id }], {
+          DB: failing.binding,
+          WEBHOOK_QUEUE: queue.binding,
+        })
+        if (trip < failing.trips.length) expect(first[0]!.acked, `fan-out, trip ${trip} failed ${fault}`).toBe(false)
+        if (!first[0]!.acked) await consume(MAIN_QUEUE, [{ kind: 'event', id: queued[0]!.id }], { WEBHOOK_QUEUE: queue.binding }, 2)
+        const deliveryIds = [...new Set(queue.drain().map((m) => m.id))]
+        const mine = await env.DB.prepare('SELECT id FROM webhook_deliveries WHERE endpoint_id = ? AND event_id = ?')
+          .bind(endpoint.id, queued[0]!.id)
+          .first<{ id: string }>()
+        expect(deliveryIds, 'its delivery was queued').toContain(mine!.id)
+        // The delivery with one trip failed, then retried.
+        const before = rx.to(endpoint.url).length
+        const attempt = await consume(MAIN_QUEUE, [{ kind: 'delivery', id: mine!.id }], {
+          DB: faultyD1((i) => (i === trip ? fault : undefined)).binding,
+        })
+        if (!attempt[0]!.acked) await consume(MAIN_QUEUE, [{ kind: 'delivery', id: mine!.id }], {}, 2)
+        const got = rx.to(endpoint.url).slice(before)
+        expect(got.length, `delivery, trip ${trip} failed ${fault}`).toBeGreaterThanOrEqual(1)
+        expect(got.every((r) => r.headers['webhook-id'] === queued[0]!.id)).toBe(true)
+        const row = await env.DB.prepare('SELECT status FROM webhook_deliveries WHERE id = ?').bind(mine!.id).first<{ status: string }>()
+        expect(row!.status).toBe('delivered')
+      }
+    }
   })
 })
