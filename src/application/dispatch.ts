@@ -33,6 +33,13 @@ export async function consume(deps: Deps, message: WebhookMessage, attempts: num
   // Gone (its endpoint or event deleted), already delivered, or the endpoint disabled (pings still go): nothing to do.
   if (!attempt || attempt.delivery.status === 'delivered') return ack
   if (!attempt.endpoint.enabled && attempt.event.type !== 'ping') return ack
+  const delaySeconds = retryDelay(deps.schedule, attempts)
+  const next = new Date(now + delaySeconds * 1000).toISOString()
+  if (attempt.endpoint.secrets.length === 0) {
+    const error = "The endpoint's secret cannot be read (the service's own secret changed): rotate the endpoint's secret"
+    await deps.dispatcher.record(message.id, { ok: false, statusCode: null, error }, next)
+    return { ack: false, delaySeconds }
+  }
   const event = eventFor(attempt.event, attempt.reader)
   const body = JSON.stringify(event)
   // Bounded by the schemas (a post of 20,000 characters is far below it); checked so the document's limit always holds.
@@ -51,8 +58,7 @@ export async function consume(deps: Deps, message: WebhookMessage, attempts: num
     await deps.dispatcher.record(message.id, outcome, null)
     return ack
   }
-  const delaySeconds = retryDelay(deps.schedule, attempts)
-  await deps.dispatcher.record(message.id, outcome, new Date(now + delaySeconds * 1000).toISOString())
+  await deps.dispatcher.record(message.id, outcome, next)
   return { ack: false, delaySeconds }
 }
 
