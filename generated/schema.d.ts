@@ -1906,7 +1906,7 @@ export type components = {
         CreateWebhookEndpointRequest: {
             /**
              * Format: uri
-             * @description Where events are sent (POST). Refused with 400 VALIDATION_ERROR: a URL that is not https (plain http only on a development deployment), that carries credentials (`user:password@`), that names `localhost` or a loopback address (allowed on a development deployment only), or an IP address in a private, link-local or reserved range (10/8, 172.16/12, 192.168/16, 100.64/10, 169.254/16, 0/8, 192.0.0/24, 198.18/15, 224/3, fc00::/7, fe80::/10, IPv4-mapped IPv6). Host names are not resolved when the endpoint is saved; deliveries never follow redirects.
+             * @description Where events are sent (POST): an https URL naming a host (an IP address is refused, so are credentials such as `user:password@` and `localhost` or any `.localhost` name), with an optional port and path. A development deployment (`npm run dev`) also takes plain http, `localhost` and loopback addresses, for a receiver on the same machine, but never private, link-local or reserved IP addresses. A URL refused is a 400 VALIDATION_ERROR naming `url`. Host names are not resolved when the endpoint is saved; deliveries never follow redirects.
              * @example https://hooks.example.com/contract-first-api
              */
             url: string;
@@ -2055,7 +2055,7 @@ export type components = {
         UpdateWebhookEndpointRequest: {
             /**
              * Format: uri
-             * @description Where events are sent (POST). Refused with 400 VALIDATION_ERROR: a URL that is not https (plain http only on a development deployment), that carries credentials (`user:password@`), that names `localhost` or a loopback address (allowed on a development deployment only), or an IP address in a private, link-local or reserved range (10/8, 172.16/12, 192.168/16, 100.64/10, 169.254/16, 0/8, 192.0.0/24, 198.18/15, 224/3, fc00::/7, fe80::/10, IPv4-mapped IPv6). Host names are not resolved when the endpoint is saved; deliveries never follow redirects.
+             * @description Where events are sent (POST): an https URL naming a host (an IP address is refused, so are credentials such as `user:password@` and `localhost` or any `.localhost` name), with an optional port and path. A development deployment (`npm run dev`) also takes plain http, `localhost` and loopback addresses, for a receiver on the same machine, but never private, link-local or reserved IP addresses. A URL refused is a 400 VALIDATION_ERROR naming `url`. Host names are not resolved when the endpoint is saved; deliveries never follow redirects.
              * @example https://hooks.example.com/contract-first-api
              */
             url?: string;
@@ -3830,9 +3830,9 @@ export interface operations {
                 cursor?: string;
                 /** @description Only events of this type. Ignored when `cursor` is given: the cursor keeps the filters it was made with. */
                 type?: "user.created" | "user.updated" | "user.deleted" | "post.created" | "post.updated" | "post.deleted" | "ping";
-                /** @description Only events at or after this time (UTC). Events are kept 30 days. Ignored when `cursor` is given. */
+                /** @description Only events at or after this UTC time, written like their timestamps. Events are kept 30 days. Ignored when `cursor` is given. */
                 since?: string;
-                /** @description Only events before this time (UTC). Ignored when `cursor` is given. */
+                /** @description Only events before this UTC time. Ignored when `cursor` is given. */
                 until?: string;
             };
             header?: {

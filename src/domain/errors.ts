@@ -25,6 +25,16 @@ export class DomainError extends Error {
   }
 }
 
+/** A field of the request breaks a rule that depends on the deployment (400 VALIDATION_ERROR naming the field). */
+export class InvalidField extends DomainError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super('VALIDATION_ERROR', message)
+  }
+}
+
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`)
 export const conflict = (message: string, retryAfterSeconds?: number) => new DomainError('CONFLICT', message, retryAfterSeconds)
 export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message)

@@ -1,4 +1,4 @@
-import { DomainError } from './errors'
+import { InvalidField } from './errors'
 import type { Role } from './user'
 
 /** What changed, as its subscribers hear it; `ping` is sent only by the ping operation, to the one endpoint it names. */
@@ -125,8 +125,17 @@ function hostKind(hostname: string): 'public' | 'private' | 'loopback' {
 }
 
 /**
- * Why this URL may not receive webhooks, or null when it may. Always refused: credentials in the URL, IP literals in
- * private, link-local and reserved ranges. Outside development also: http, localhost and loopback addresses.
+ * What the document's `url` pattern admits (contract/schemas/webhooks.ts states the same one): https, a dotted host
+ * name whose last label starts with a letter (so no IP address at all, and no single-label name such as localhost), an
+ * optional port, then a path; no credentials (an `@` cannot stand in the host).
+ */
+const HTTPS_HOST_NAME =
+  /^https:\/\/(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,4})?(?:[/?#][\x21-\x7e]*)?$/
+
+/**
+ * Why this URL may not receive webhooks, or null when it may. Outside development: only what the document's pattern
+ * admits, and no `.localhost` name. In development also plain http, localhost and loopback addresses (a receiver on
+ * this machine), but never credentials or IP literals in private, link-local and reserved ranges.
  */
 function endpointUrlProblem(url: string, development: boolean): string | null {
   let parsed: URL
@@ -134,6 +143,11 @@ function endpointUrlProblem(url: string, development: boolean): string | null {
     parsed = new URL(url)
   } catch {
     return 'Must be an absolute URL'
+  }
+  if (!development) {
+    if (!HTTPS_HOST_NAME.test(url)) return 'Must be an https URL naming a host (no IP address, no credentials)'
+    if (parsed.hostname.toLowerCase().endsWith('.localhost')) return 'Must not name localhost'
+    return null
   }
   if (parsed.protocol !== 'https:' && !(development && parsed.protocol === 'http:')) return 'Must be an https URL'
   if (parsed.username || parsed.password) return 'Must not carry credentials (user:password@)'
@@ -143,8 +157,8 @@ function endpointUrlProblem(url: string, development: boolean): string | null {
   return null
 }
 
-/** A URL the rules refuse: 400 VALIDATION_ERROR. */
+/** A URL the rules refuse: 400 VALIDATION_ERROR naming `url`. */
 export function assertEndpointUrl(url: string, development: boolean): void {
   const problem = endpointUrlProblem(url, development)
-  if (problem) throw new DomainError('VALIDATION_ERROR', `url: ${problem}`)
+  if (problem) throw new InvalidField('url', problem)
 }

@@ -317,6 +317,7 @@ describe('endpoint URLs that could reach inside (SSRF)', () => {
     'https://[fe80::1]/hooks',
     'https://[::ffff:127.0.0.1]/hooks',
     'ftp://receiver.example/hooks',
+    'https://93.184.216.34/hooks',
   ]
   it.each(refused)('%s -> 400 VALIDATION_ERROR, on create and on update', async (url) => {
     const owner = await register()

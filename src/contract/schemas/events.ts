@@ -71,6 +71,18 @@ export const Event = z
     example: { id: exampleEventId, type: 'post.created', timestamp: examples.time, data: examplePost },
   })
 
+/** A time bound of the log: compared with each event's timestamp as text, so it is written the way they are (UTC, `Z`). */
+const bound = (name: string, description: string, example: string) =>
+  z
+    .string()
+    .max(24)
+    .regex(
+      /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,3})?Z$/,
+      'Must be a UTC time such as 2026-11-25T09:30:00.000Z',
+    )
+    .optional()
+    .openapi({ param: { name, in: 'query' }, description, example })
+
 export const EventListQuery = z.strictObject({
   page: PageQuery.page,
   pageSize: PageQuery.pageSize,
@@ -84,14 +96,10 @@ export const EventListQuery = z.strictObject({
       description: 'Only events of this type. Ignored when `cursor` is given: the cursor keeps the filters it was made with.',
       example: 'post.created',
     }),
-  since: Timestamp.optional().openapi({
-    param: { name: 'since', in: 'query' },
-    description: `Only events at or after this time (UTC). Events are kept ${EVENT_RETENTION_DAYS} days. Ignored when \`cursor\` is given.`,
-    example: examples.time,
-  }),
-  until: Timestamp.optional().openapi({
-    param: { name: 'until', in: 'query' },
-    description: 'Only events before this time (UTC). Ignored when `cursor` is given.',
-    example: '2026-11-26T09:30:00.000Z',
-  }),
+  since: bound(
+    'since',
+    `Only events at or after this UTC time, written like their timestamps. Events are kept ${EVENT_RETENTION_DAYS} days. Ignored when \`cursor\` is given.`,
+    examples.time,
+  ),
+  until: bound('until', 'Only events before this UTC time. Ignored when `cursor` is given.', '2026-11-26T09:30:00.000Z'),
 })

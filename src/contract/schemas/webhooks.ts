@@ -11,20 +11,26 @@ const SubscribableType = EventType.exclude(['ping']).openapi('SubscribableEventT
   example: 'post.created',
 })
 
+// The rule outside development, as a pattern (domain/webhook.ts applies the same one): https, a dotted host name whose
+// last label starts with a letter (no IP address, no single-label name such as localhost), an optional port, a path.
+const HTTPS_HOST_NAME =
+  '^https://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,4})?(?:[/?#][\\x21-\\x7e]*)?$'
 const WebhookUrl = z
   .url({ protocol: /^https?$/, error: 'Must be an absolute http(s) URL' })
   .max(2048)
   .refine((url) => {
+    // Runs beside the URL check: a text that is no URL at all is that check's to refuse, not this one's.
+    if (!URL.canParse(url)) return true
     const parsed = new URL(url)
     return !parsed.username && !parsed.password
   }, 'Must not carry credentials (user:password@)')
   .openapi({
     format: 'uri',
+    pattern: HTTPS_HOST_NAME,
     example: 'https://hooks.example.com/contract-first-api',
     description:
-      'Where events are sent (POST). Refused with 400 VALIDATION_ERROR: a URL that is not https (plain http only on a development deployment), that carries credentials (`user:password@`), that names `localhost` or a loopback address (allowed on a development deployment only), or an IP address in a private, link-local or reserved range (10/8, 172.16/12, 192.168/16, 100.64/10, 169.254/16, 0/8, 192.0.0/24, 198.18/15, 224/3, fc00::/7, fe80::/10, IPv4-mapped IPv6). Host names are not resolved when the endpoint is saved; deliveries never follow redirects.',
+      'Where events are sent (POST): an https URL naming a host (an IP address is refused, so are credentials such as `user:password@` and `localhost` or any `.localhost` name), with an optional port and path. A development deployment (`npm run dev`) also takes plain http, `localhost` and loopback addresses, for a receiver on the same machine, but never private, link-local or reserved IP addresses. A URL refused is a 400 VALIDATION_ERROR naming `url`. Host names are not resolved when the endpoint is saved; deliveries never follow redirects.',
   })
-
 const eventTypeList = z
   .array(SubscribableType)
   .min(1)
