@@ -431,7 +431,7 @@ export type paths = {
         put?: never;
         /**
          * Retry a delivery
-         * @description Sends the event to the endpoint again just after the answer (the same `webhook-id`), whatever its status; a failure is then retried on the usual schedule.
+         * @description Sends the event to the endpoint again just after the answer (the same `webhook-id`), whatever its status; a failure is then retried on the usual schedule. Nothing is sent while the endpoint is disabled (a ping aside): enable it first.
          */
         post: operations["retryWebhookDelivery"];
         delete?: never;

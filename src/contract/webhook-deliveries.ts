@@ -63,7 +63,7 @@ export const webhookDeliveryOperations = {
     tags: ['Webhooks'],
     summary: 'Retry a delivery',
     description:
-      'Sends the event to the endpoint again just after the answer (the same `webhook-id`), whatever its status; a failure is then retried on the usual schedule.',
+      'Sends the event to the endpoint again just after the answer (the same `webhook-id`), whatever its status; a failure is then retried on the usual schedule. Nothing is sent while the endpoint is disabled (a ping aside): enable it first.',
     security: needs('webhooks'),
     request: { params: DeliveryParams, query: NoQuery, headers: SessionHeaders },
     responses: {
