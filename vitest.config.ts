@@ -14,11 +14,15 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // Tests drive the queue handler themselves (tests/worker/webhooks.test.ts): what requests send goes to a queue no
+          // consumer reads, so no delivery runs behind a test's back.
+          queueProducers: { WEBHOOK_QUEUE: 'webhooks-test-sink' },
           bindings: {
             TEST_MIGRATIONS: migrations,
             ENVIRONMENT: 'test',
             LOG_LEVEL: 'error',
             JWT_SECRET,
+            WEBHOOK_RETRY_SCHEDULE: '1,2,3',
             // Property-based tests, about 3,200 requests by default: PROPERTY_RUNS=1000 npm run test:workers for a larger run;
             // PROPERTY_SEED to replay one.
             PROPERTY_RUNS: process.env.PROPERTY_RUNS ?? '80',

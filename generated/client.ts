@@ -9,6 +9,8 @@ export type { components, operations, paths } from './schema.js'
 export { ApiError, isApiError, NetworkError, parseRetryAfter, NETWORK_ERROR, NOT_MODIFIED, UNEXPECTED_RESPONSE } from './errors.js'
 export type { ErrorCode, ErrorDetail, KnownErrorCode } from './errors.js'
 export { backoffDelay, isRetrySafe } from './transport.js'
+export { verifyWebhook, WebhookVerificationError } from './webhooks.js'
+export type { VerifyOptions, WebhookEvent } from './webhooks.js'
 export type { DeprecationNotice, RetryEvent, RetryOptions, TokenProvider } from './transport.js'
 export type Schemas = components['schemas']
 

@@ -308,10 +308,674 @@ export type paths = {
         patch: operations["updateUserPost"];
         trace?: never;
     };
+    "/api/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my webhook endpoints
+         * @description Your endpoints, newest first, never their secrets.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Create a webhook endpoint
+         * @description Events of the types given are sent to the URL from now on, signed with the secret this answer shows once (Standard Webhooks; see "Webhooks" in the description). Your endpoints receive events about what you may read: your own account and posts whole, other users as the public sees them (no email), and every post; an admin's receive every event whole. At most 10 endpoints per user (409 beyond). A guest cannot create endpoints (403).
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook endpoint
+         * @description One of your endpoints; 404 when you have none with this id. `disabledReason` says why the API disabled it.
+         */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Nothing more is sent to it, retries included; its deliveries go with it.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook endpoint
+         * @description Changes the fields given: its URL (the same rules as on creation), event types, description, or whether it is enabled.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/api/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret
+         * @description A new secret, shown this once. The old one keeps signing beside it for 24 hours (every delivery then carries both signatures), so receivers can switch without losing an event. Rotating again within those 24 hours ends the older secret at once.
+         */
+        post: operations["rotateWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-endpoints/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description A `ping` event is sent to this endpoint (even a disabled one) just after the answer, signed and retried like any event; its delivery is the answer, and is listed with the others.
+         */
+        post: operations["pingWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List an endpoint's deliveries
+         * @description Newest first: which event, how many attempts, the last status code and error, the next attempt, when it was delivered. Kept as long as their event.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhook-endpoints/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a delivery
+         * @description Sends the event to the endpoint again just after the answer (the same `webhook-id`), whatever its status; a failure is then retried on the usual schedule. Nothing is sent while the endpoint is disabled (a ping aside): enable it first.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events
+         * @description The event log of the last 30 days, newest first by default: what your endpoints would receive (the same ids, types and data as the deliveries), to catch up after downtime. You see your own account and posts whole, other users as the public sees them, and every post; an admin sees everything. Pings appear only to their endpoint's owner.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
-export type webhooks = Record<string, never>;
+export type webhooks = {
+    "user.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A user signed up or was created
+         * @description Sent to every enabled endpoint subscribed to `user.created` whose owner may read it (see "Webhooks" in the description). The body is at most 256 KiB of JSON. Delivered at least once: deduplicate by `webhook-id`.
+         */
+        post: operations["userCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A user was changed
+         * @description Sent to every enabled endpoint subscribed to `user.updated` whose owner may read it (see "Webhooks" in the description). The body is at most 256 KiB of JSON. Delivered at least once: deduplicate by `webhook-id`.
+         */
+        post: operations["userUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "user.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A user and their posts were deleted
+         * @description Sent to every enabled endpoint subscribed to `user.deleted` whose owner may read it (see "Webhooks" in the description). The body is at most 256 KiB of JSON. Delivered at least once: deduplicate by `webhook-id`.
+         */
+        post: operations["userDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A post was created
+         * @description Sent to every enabled endpoint subscribed to `post.created` whose owner may read it (see "Webhooks" in the description). The body is at most 256 KiB of JSON. Delivered at least once: deduplicate by `webhook-id`.
+         */
+        post: operations["postCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A post was changed
+         * @description Sent to every enabled endpoint subscribed to `post.updated` whose owner may read it (see "Webhooks" in the description). The body is at most 256 KiB of JSON. Delivered at least once: deduplicate by `webhook-id`.
+         */
+        post: operations["postUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "post.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A post was deleted
+         * @description Sent to every enabled endpoint subscribed to `post.deleted` whose owner may read it (see "Webhooks" in the description). The body is at most 256 KiB of JSON. Delivered at least once: deduplicate by `webhook-id`.
+         */
+        post: operations["postDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    ping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A test event
+         * @description Sent to every enabled endpoint subscribed to `ping` whose owner may read it (see "Webhooks" in the description). The body is at most 256 KiB of JSON. Delivered at least once: deduplicate by `webhook-id`.
+         */
+        post: operations["pingWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
 export type components = {
     schemas: {
+        /**
+         * @description A `user.created` event, as delivered and as listed by `GET /api/events`.
+         * @example {
+         *       "id": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *       "type": "user.created",
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "data": {
+         *         "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "name": "Alice Example",
+         *         "role": "user",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       }
+         *     }
+         */
+        UserCreatedEvent: {
+            /**
+             * Format: uuid
+             * @description The event id: also the `webhook-id` header of every delivery of it, the same on every retry, to deduplicate by.
+             * @example 0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change happened (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user.created";
+            /** @description The user as the receiving endpoint's owner may read it: the whole record (`User`) for their own account or for an admin; what the public sees (`PublicUser`, no email) otherwise. For `user.deleted`, as it was last. */
+            data: components["schemas"]["User"] | components["schemas"]["PublicUser"];
+        };
+        /**
+         * @description The full record, seen only by the user and by admins.
+         * @example {
+         *       "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *       "email": "alice@example.com",
+         *       "name": "Alice Example",
+         *       "role": "user",
+         *       "createdAt": "2026-11-25T09:30:00.000Z",
+         *       "updatedAt": "2026-11-25T09:30:00.000Z"
+         *     }
+         */
+        User: {
+            /**
+             * Format: uuid
+             * @example 3b241101-e2bb-4255-8caf-4136c566a962
+             */
+            id: string;
+            /**
+             * Format: email
+             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
+             * @example alice@example.com
+             */
+            email: string;
+            /** @example Alice Example */
+            name: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description admin: reads and writes everything. user: reads, and writes their own account and posts. guest: reads only; every write is 403 FORBIDDEN, except signing out and changing their own password. Only an admin changes a role.
+         * @example user
+         * @enum {string}
+         */
+        Role: "admin" | "user" | "guest";
+        /**
+         * @description What anyone may see of a user: no email.
+         * @example {
+         *       "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *       "name": "Alice Example",
+         *       "role": "user",
+         *       "createdAt": "2026-11-25T09:30:00.000Z",
+         *       "updatedAt": "2026-11-25T09:30:00.000Z"
+         *     }
+         */
+        PublicUser: {
+            /**
+             * Format: uuid
+             * @example 3b241101-e2bb-4255-8caf-4136c566a962
+             */
+            id: string;
+            /** @example Alice Example */
+            name: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description A `user.updated` event, as delivered and as listed by `GET /api/events`.
+         * @example {
+         *       "id": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *       "type": "user.updated",
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "data": {
+         *         "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "name": "Alice Example",
+         *         "role": "user",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       }
+         *     }
+         */
+        UserUpdatedEvent: {
+            /**
+             * Format: uuid
+             * @description The event id: also the `webhook-id` header of every delivery of it, the same on every retry, to deduplicate by.
+             * @example 0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change happened (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user.updated";
+            /** @description The user as the receiving endpoint's owner may read it: the whole record (`User`) for their own account or for an admin; what the public sees (`PublicUser`, no email) otherwise. For `user.deleted`, as it was last. */
+            data: components["schemas"]["User"] | components["schemas"]["PublicUser"];
+        };
+        /**
+         * @description A `user.deleted` event, as delivered and as listed by `GET /api/events`.
+         * @example {
+         *       "id": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *       "type": "user.deleted",
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "data": {
+         *         "id": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "name": "Alice Example",
+         *         "role": "user",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       }
+         *     }
+         */
+        UserDeletedEvent: {
+            /**
+             * Format: uuid
+             * @description The event id: also the `webhook-id` header of every delivery of it, the same on every retry, to deduplicate by.
+             * @example 0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change happened (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "user.deleted";
+            /** @description The user as the receiving endpoint's owner may read it: the whole record (`User`) for their own account or for an admin; what the public sees (`PublicUser`, no email) otherwise. For `user.deleted`, as it was last. */
+            data: components["schemas"]["User"] | components["schemas"]["PublicUser"];
+        };
+        /**
+         * @description A `post.created` event, as delivered and as listed by `GET /api/events`.
+         * @example {
+         *       "id": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *       "type": "post.created",
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "data": {
+         *         "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+         *         "authorId": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "title": "Designing contract-first APIs",
+         *         "body": "Write the contract once and derive everything else from it.",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       }
+         *     }
+         */
+        PostCreatedEvent: {
+            /**
+             * Format: uuid
+             * @description The event id: also the `webhook-id` header of every delivery of it, the same on every retry, to deduplicate by.
+             * @example 0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change happened (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "post.created";
+            data: components["schemas"]["Post"];
+        };
+        /**
+         * @description The post, public to everyone. For `post.deleted`, as it was last.
+         * @example {
+         *       "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+         *       "authorId": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *       "title": "Designing contract-first APIs",
+         *       "body": "Write the contract once and derive everything else from it.",
+         *       "createdAt": "2026-11-25T09:30:00.000Z",
+         *       "updatedAt": "2026-11-25T09:30:00.000Z"
+         *     }
+         */
+        Post: {
+            /**
+             * Format: uuid
+             * @example 9c5b94b1-35ad-49bb-b118-8e8fc24abf80
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The user who wrote the post.
+             * @example 3b241101-e2bb-4255-8caf-4136c566a962
+             */
+            authorId: string;
+            /** @example Designing contract-first APIs */
+            title: string;
+            /** @example Write the contract once and derive everything else from it. */
+            body: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @description A `post.updated` event, as delivered and as listed by `GET /api/events`.
+         * @example {
+         *       "id": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *       "type": "post.updated",
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "data": {
+         *         "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+         *         "authorId": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "title": "Designing contract-first APIs, revisited",
+         *         "body": "Write the contract once and derive everything else from it.",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       }
+         *     }
+         */
+        PostUpdatedEvent: {
+            /**
+             * Format: uuid
+             * @description The event id: also the `webhook-id` header of every delivery of it, the same on every retry, to deduplicate by.
+             * @example 0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change happened (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "post.updated";
+            data: components["schemas"]["Post"];
+        };
+        /**
+         * @description A `post.deleted` event, as delivered and as listed by `GET /api/events`.
+         * @example {
+         *       "id": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *       "type": "post.deleted",
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "data": {
+         *         "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+         *         "authorId": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "title": "Designing contract-first APIs",
+         *         "body": "Write the contract once and derive everything else from it.",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       }
+         *     }
+         */
+        PostDeletedEvent: {
+            /**
+             * Format: uuid
+             * @description The event id: also the `webhook-id` header of every delivery of it, the same on every retry, to deduplicate by.
+             * @example 0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change happened (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "post.deleted";
+            data: components["schemas"]["Post"];
+        };
+        /**
+         * @description A `ping` event, as delivered and as listed by `GET /api/events`.
+         * @example {
+         *       "id": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *       "type": "ping",
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "data": {
+         *         "endpointId": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d"
+         *       }
+         *     }
+         */
+        PingEvent: {
+            /**
+             * Format: uuid
+             * @description The event id: also the `webhook-id` header of every delivery of it, the same on every retry, to deduplicate by.
+             * @example 0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change happened (UTC).
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ping";
+            data: components["schemas"]["PingData"];
+        };
+        /**
+         * @example {
+         *       "endpointId": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d"
+         *     }
+         */
+        PingData: {
+            /**
+             * Format: uuid
+             * @description The endpoint the ping was sent to.
+             * @example 0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d
+             */
+            endpointId: string;
+        };
         /**
          * @example {
          *       "error": {
@@ -592,49 +1256,6 @@ export type components = {
          */
         TokenType: "Bearer";
         /**
-         * @description The full record, seen only by the user and by admins.
-         * @example {
-         *       "id": "3b241101-e2bb-4255-8caf-4136c566a962",
-         *       "email": "alice@example.com",
-         *       "name": "Alice Example",
-         *       "role": "user",
-         *       "createdAt": "2026-11-25T09:30:00.000Z",
-         *       "updatedAt": "2026-11-25T09:30:00.000Z"
-         *     }
-         */
-        User: {
-            /**
-             * Format: uuid
-             * @example 3b241101-e2bb-4255-8caf-4136c566a962
-             */
-            id: string;
-            /**
-             * Format: email
-             * @description An email address: at most 64 characters before the @ and 253 after it (RFC 5321).
-             * @example alice@example.com
-             */
-            email: string;
-            /** @example Alice Example */
-            name: string;
-            role: components["schemas"]["Role"];
-            /**
-             * Format: date-time
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            updatedAt: string;
-        };
-        /**
-         * @description admin: reads and writes everything. user: reads, and writes their own account and posts. guest: reads only; every write is 403 FORBIDDEN, except signing out and changing their own password. Only an admin changes a role.
-         * @example user
-         * @enum {string}
-         */
-        Role: "admin" | "user" | "guest";
-        /**
          * @example {
          *       "email": "alice@example.com",
          *       "name": "Alice Example",
@@ -801,11 +1422,11 @@ export type components = {
             secret: string;
         };
         /**
-         * @description What a key may do: `read` (read your profile), `write` (create, change and delete users and posts), `keys` (manage API keys).
+         * @description What a key may do: `read` (read your profile), `write` (create, change and delete users and posts), `keys` (manage API keys), `webhooks` (manage webhook endpoints and read their deliveries).
          * @example read
          * @enum {string}
          */
-        KeyScope: "read" | "write" | "keys";
+        KeyScope: "read" | "write" | "keys" | "webhooks";
         /**
          * @example {
          *       "name": "Nightly sync",
@@ -1004,36 +1625,6 @@ export type components = {
             meta: components["schemas"]["PageMeta"];
         };
         /**
-         * @description What anyone may see of a user: no email.
-         * @example {
-         *       "id": "3b241101-e2bb-4255-8caf-4136c566a962",
-         *       "name": "Alice Example",
-         *       "role": "user",
-         *       "createdAt": "2026-11-25T09:30:00.000Z",
-         *       "updatedAt": "2026-11-25T09:30:00.000Z"
-         *     }
-         */
-        PublicUser: {
-            /**
-             * Format: uuid
-             * @example 3b241101-e2bb-4255-8caf-4136c566a962
-             */
-            id: string;
-            /** @example Alice Example */
-            name: string;
-            role: components["schemas"]["Role"];
-            /**
-             * Format: date-time
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            updatedAt: string;
-        };
-        /**
          * @description Sort direction (default desc). Ignored when `cursor` is given.
          * @default desc
          * @example desc
@@ -1161,43 +1752,6 @@ export type components = {
             meta: components["schemas"]["PageMeta"];
         };
         /**
-         * @example {
-         *       "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
-         *       "authorId": "3b241101-e2bb-4255-8caf-4136c566a962",
-         *       "title": "Designing contract-first APIs",
-         *       "body": "Write the contract once and derive everything else from it.",
-         *       "createdAt": "2026-11-25T09:30:00.000Z",
-         *       "updatedAt": "2026-11-25T09:30:00.000Z"
-         *     }
-         */
-        Post: {
-            /**
-             * Format: uuid
-             * @example 9c5b94b1-35ad-49bb-b118-8e8fc24abf80
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @description The user who wrote the post.
-             * @example 3b241101-e2bb-4255-8caf-4136c566a962
-             */
-            authorId: string;
-            /** @example Designing contract-first APIs */
-            title: string;
-            /** @example Write the contract once and derive everything else from it. */
-            body: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-25T09:30:00.000Z
-             */
-            updatedAt: string;
-        };
-        /**
          * @description Field to sort by (default createdAt); ties break on id. Ignored when `cursor` is given.
          * @default createdAt
          * @example createdAt
@@ -1247,6 +1801,505 @@ export type components = {
             /** @example Write the contract once and derive everything else from it. */
             body?: string;
         };
+        /**
+         * @example {
+         *       "data": {
+         *         "id": "5e8f2d1c-7a3b-4c6d-9e0f-1a2b3c4d5e6f",
+         *         "url": "https://hooks.example.com/contract-first-api",
+         *         "description": "Search index sync",
+         *         "eventTypes": [
+         *           "post.created",
+         *           "post.updated"
+         *         ],
+         *         "enabled": true,
+         *         "disabledReason": null,
+         *         "previousSecretExpiresAt": null,
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z",
+         *         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
+        CreatedWebhookEndpointResponse: {
+            data: components["schemas"]["CreatedWebhookEndpoint"];
+            meta: components["schemas"]["Meta"];
+        };
+        /**
+         * @example {
+         *       "id": "5e8f2d1c-7a3b-4c6d-9e0f-1a2b3c4d5e6f",
+         *       "url": "https://hooks.example.com/contract-first-api",
+         *       "description": "Search index sync",
+         *       "eventTypes": [
+         *         "post.created",
+         *         "post.updated"
+         *       ],
+         *       "enabled": true,
+         *       "disabledReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": "2026-11-25T09:30:00.000Z",
+         *       "updatedAt": "2026-11-25T09:30:00.000Z",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *     }
+         */
+        CreatedWebhookEndpoint: {
+            /**
+             * Format: uuid
+             * @example 5e8f2d1c-7a3b-4c6d-9e0f-1a2b3c4d5e6f
+             */
+            id: string;
+            /** @example https://hooks.example.com/contract-first-api */
+            url: string;
+            /**
+             * @description Your note on what the endpoint is for.
+             * @example Search index sync
+             */
+            description: string;
+            /**
+             * @example [
+             *       "post.created",
+             *       "post.updated"
+             *     ]
+             */
+            eventTypes: components["schemas"]["SubscribableEventType"][];
+            /**
+             * @description Whether events are sent. Set false by you, or by the API when deliveries kept failing for about three days.
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description Why the API disabled the endpoint (its deliveries say more); null while enabled or when you disabled it.
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @description After a rotation: until when the old secret still signs beside the new one (24 hours); null otherwise.
+             * @example null
+             */
+            previousSecretExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            updatedAt: string;
+            /**
+             * @description `whsec_` and the base64 of 24 random bytes: the key receivers verify signatures with (Standard Webhooks). Shown once, stored only encrypted.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /**
+         * @description An event type an endpoint can subscribe to (every type but `ping`, which is only sent on request).
+         * @example post.created
+         * @enum {string}
+         */
+        SubscribableEventType: "user.created" | "user.updated" | "user.deleted" | "post.created" | "post.updated" | "post.deleted";
+        /**
+         * @example {
+         *       "url": "https://hooks.example.com/contract-first-api",
+         *       "eventTypes": [
+         *         "post.created",
+         *         "post.updated"
+         *       ],
+         *       "description": "Search index sync"
+         *     }
+         */
+        CreateWebhookEndpointRequest: {
+            /**
+             * Format: uri
+             * @description Where events are sent (POST): an https URL naming a host (an IP address is refused, so are credentials such as `user:password@` and `localhost` or any `.localhost` name), with an optional port and path. A development deployment (`npm run dev`) also takes plain http, `localhost` and loopback addresses, for a receiver on the same machine, but never private, link-local or reserved IP addresses. A URL refused is a 400 VALIDATION_ERROR naming `url`. Host names are not resolved when the endpoint is saved; deliveries never follow redirects.
+             * @example https://hooks.example.com/contract-first-api
+             */
+            url: string;
+            /**
+             * @description The event types sent to this endpoint.
+             * @example [
+             *       "post.created",
+             *       "post.updated"
+             *     ]
+             */
+            eventTypes: components["schemas"]["SubscribableEventType"][];
+            /**
+             * @description Your note on what the endpoint is for.
+             * @example Search index sync
+             */
+            description: string;
+        };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "5e8f2d1c-7a3b-4c6d-9e0f-1a2b3c4d5e6f",
+         *           "url": "https://hooks.example.com/contract-first-api",
+         *           "description": "Search index sync",
+         *           "eventTypes": [
+         *             "post.created",
+         *             "post.updated"
+         *           ],
+         *           "enabled": true,
+         *           "disabledReason": null,
+         *           "previousSecretExpiresAt": null,
+         *           "createdAt": "2026-11-25T09:30:00.000Z",
+         *           "updatedAt": "2026-11-25T09:30:00.000Z"
+         *         }
+         *       ],
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b",
+         *         "page": 1,
+         *         "pageSize": 20,
+         *         "total": 42,
+         *         "totalPages": 3,
+         *         "nextCursor": "eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ"
+         *       }
+         *     }
+         */
+        WebhookEndpointListResponse: {
+            data: components["schemas"]["WebhookEndpoint"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /**
+         * @description A webhook endpoint as its owner sees it: never its secret.
+         * @example {
+         *       "id": "5e8f2d1c-7a3b-4c6d-9e0f-1a2b3c4d5e6f",
+         *       "url": "https://hooks.example.com/contract-first-api",
+         *       "description": "Search index sync",
+         *       "eventTypes": [
+         *         "post.created",
+         *         "post.updated"
+         *       ],
+         *       "enabled": true,
+         *       "disabledReason": null,
+         *       "previousSecretExpiresAt": null,
+         *       "createdAt": "2026-11-25T09:30:00.000Z",
+         *       "updatedAt": "2026-11-25T09:30:00.000Z"
+         *     }
+         */
+        WebhookEndpoint: {
+            /**
+             * Format: uuid
+             * @example 5e8f2d1c-7a3b-4c6d-9e0f-1a2b3c4d5e6f
+             */
+            id: string;
+            /** @example https://hooks.example.com/contract-first-api */
+            url: string;
+            /**
+             * @description Your note on what the endpoint is for.
+             * @example Search index sync
+             */
+            description: string;
+            /**
+             * @example [
+             *       "post.created",
+             *       "post.updated"
+             *     ]
+             */
+            eventTypes: components["schemas"]["SubscribableEventType"][];
+            /**
+             * @description Whether events are sent. Set false by you, or by the API when deliveries kept failing for about three days.
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description Why the API disabled the endpoint (its deliveries say more); null while enabled or when you disabled it.
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @description After a rotation: until when the old secret still signs beside the new one (24 hours); null otherwise.
+             * @example null
+             */
+            previousSecretExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "data": {
+         *         "id": "5e8f2d1c-7a3b-4c6d-9e0f-1a2b3c4d5e6f",
+         *         "url": "https://hooks.example.com/contract-first-api",
+         *         "description": "Search index sync",
+         *         "eventTypes": [
+         *           "post.created",
+         *           "post.updated"
+         *         ],
+         *         "enabled": true,
+         *         "disabledReason": null,
+         *         "previousSecretExpiresAt": null,
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
+        WebhookEndpointResponse: {
+            data: components["schemas"]["WebhookEndpoint"];
+            meta: components["schemas"]["Meta"];
+        };
+        /**
+         * @example {
+         *       "enabled": true
+         *     }
+         */
+        UpdateWebhookEndpointRequest: {
+            /**
+             * Format: uri
+             * @description Where events are sent (POST): an https URL naming a host (an IP address is refused, so are credentials such as `user:password@` and `localhost` or any `.localhost` name), with an optional port and path. A development deployment (`npm run dev`) also takes plain http, `localhost` and loopback addresses, for a receiver on the same machine, but never private, link-local or reserved IP addresses. A URL refused is a 400 VALIDATION_ERROR naming `url`. Host names are not resolved when the endpoint is saved; deliveries never follow redirects.
+             * @example https://hooks.example.com/contract-first-api
+             */
+            url?: string;
+            /**
+             * @description The event types sent to this endpoint.
+             * @example [
+             *       "post.created",
+             *       "post.updated"
+             *     ]
+             */
+            eventTypes?: components["schemas"]["SubscribableEventType"][];
+            /**
+             * @description Your note on what the endpoint is for.
+             * @example Search index sync
+             */
+            description?: string;
+            /**
+             * @description true enables it again (and clears `disabledReason`).
+             * @example true
+             */
+            enabled?: boolean;
+        };
+        /**
+         * @example {
+         *       "data": {
+         *         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+         *         "previousSecretExpiresAt": "2026-11-26T09:30:00.000Z"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
+        RotatedSecretResponse: {
+            data: components["schemas"]["RotatedSecret"];
+            meta: components["schemas"]["Meta"];
+        };
+        /**
+         * @example {
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+         *       "previousSecretExpiresAt": "2026-11-26T09:30:00.000Z"
+         *     }
+         */
+        RotatedSecret: {
+            /**
+             * @description `whsec_` and the base64 of 24 random bytes: the key receivers verify signatures with (Standard Webhooks). Shown once, stored only encrypted.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description Until then every delivery carries two signatures, one per secret.
+             * @example 2026-11-26T09:30:00.000Z
+             */
+            previousSecretExpiresAt: string;
+        };
+        /**
+         * @example {
+         *       "data": {
+         *         "id": "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3d5f7a",
+         *         "eventId": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *         "eventType": "post.created",
+         *         "status": "failed",
+         *         "attempts": 2,
+         *         "lastStatusCode": 500,
+         *         "lastError": "The receiver answered 500: Internal Server Error",
+         *         "nextAttemptAt": "2026-11-25T10:00:00.000Z",
+         *         "deliveredAt": null,
+         *         "createdAt": "2026-11-25T09:30:00.000Z"
+         *       },
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b"
+         *       }
+         *     }
+         */
+        WebhookDeliveryResponse: {
+            data: components["schemas"]["WebhookDelivery"];
+            meta: components["schemas"]["Meta"];
+        };
+        /**
+         * @description One event's delivery to one endpoint.
+         * @example {
+         *       "id": "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3d5f7a",
+         *       "eventId": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *       "eventType": "post.created",
+         *       "status": "failed",
+         *       "attempts": 2,
+         *       "lastStatusCode": 500,
+         *       "lastError": "The receiver answered 500: Internal Server Error",
+         *       "nextAttemptAt": "2026-11-25T10:00:00.000Z",
+         *       "deliveredAt": null,
+         *       "createdAt": "2026-11-25T09:30:00.000Z"
+         *     }
+         */
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @example 2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3d5f7a
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The event, also the `webhook-id` header.
+             * @example 0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d
+             */
+            eventId: string;
+            eventType: components["schemas"]["EventType"];
+            status: components["schemas"]["DeliveryStatus"];
+            /**
+             * Format: int32
+             * @example 2
+             */
+            attempts: number;
+            /**
+             * Format: int32
+             * @description The receiver's last status; null when none.
+             * @example 500
+             */
+            lastStatusCode: number | null;
+            /**
+             * @description Why the last attempt failed (a timeout, a refused connection, a redirect, or the status and the first 1 KiB of the answer).
+             * @example The receiver answered 500: Internal Server Error
+             */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T10:00:00.000Z
+             */
+            nextAttemptAt: string | null;
+            /**
+             * Format: date-time
+             * @example null
+             */
+            deliveredAt: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-25T09:30:00.000Z
+             */
+            createdAt: string;
+        };
+        /**
+         * @description What happened: a user or a post was created, updated or deleted; `ping` is a test event sent by `POST /api/webhook-endpoints/{id}/ping` to that endpoint alone.
+         * @example post.created
+         * @enum {string}
+         */
+        EventType: "user.created" | "user.updated" | "user.deleted" | "post.created" | "post.updated" | "post.deleted" | "ping";
+        /**
+         * @description `pending`: not attempted yet; `delivered`: a 2xx answer; `failed`: the last attempt failed and another is scheduled (`nextAttemptAt`); `dead`: every attempt failed (about three days) and no more are made, but a manual retry.
+         * @example failed
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "delivered" | "failed" | "dead";
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "2c4e6a8b-0d1f-4a3c-8e5b-7d9f1b3d5f7a",
+         *           "eventId": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *           "eventType": "post.created",
+         *           "status": "failed",
+         *           "attempts": 2,
+         *           "lastStatusCode": 500,
+         *           "lastError": "The receiver answered 500: Internal Server Error",
+         *           "nextAttemptAt": "2026-11-25T10:00:00.000Z",
+         *           "deliveredAt": null,
+         *           "createdAt": "2026-11-25T09:30:00.000Z"
+         *         }
+         *       ],
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b",
+         *         "page": 1,
+         *         "pageSize": 20,
+         *         "total": 42,
+         *         "totalPages": 3,
+         *         "nextCursor": "eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ"
+         *       }
+         *     }
+         */
+        WebhookDeliveryListResponse: {
+            data: components["schemas"]["WebhookDelivery"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *           "type": "post.created",
+         *           "timestamp": "2026-11-25T09:30:00.000Z",
+         *           "data": {
+         *             "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+         *             "authorId": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *             "title": "Designing contract-first APIs",
+         *             "body": "Write the contract once and derive everything else from it.",
+         *             "createdAt": "2026-11-25T09:30:00.000Z",
+         *             "updatedAt": "2026-11-25T09:30:00.000Z"
+         *           }
+         *         }
+         *       ],
+         *       "meta": {
+         *         "timestamp": "2026-11-25T09:30:00.000Z",
+         *         "requestId": "7f3c2a1e-4b5d-4e8f-9a0b-1c2d3e4f5a6b",
+         *         "page": 1,
+         *         "pageSize": 20,
+         *         "total": 42,
+         *         "totalPages": 3,
+         *         "nextCursor": "eyJwIjoyLCJuIjoyMCwicyI6ImNyZWF0ZWRBdCIsIm8iOiJkZXNjIiwiayI6InBvc3RzIiwidiI6IjIwMjYtMTEtMjVUMDk6MzA6MDAuMDAwWiIsImkiOiI5YzViOTRiMS0zNWFkLTQ5YmItYjExOC04ZThmYzI0YWJmODAifQ"
+         *       }
+         *     }
+         */
+        EventListResponse: {
+            data: components["schemas"]["Event"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /**
+         * @description Any event, told apart by `type`.
+         * @example {
+         *       "id": "0d6e1c9a-5b7f-4a3e-9c2d-8f1e0a4b6c7d",
+         *       "type": "post.created",
+         *       "timestamp": "2026-11-25T09:30:00.000Z",
+         *       "data": {
+         *         "id": "9c5b94b1-35ad-49bb-b118-8e8fc24abf80",
+         *         "authorId": "3b241101-e2bb-4255-8caf-4136c566a962",
+         *         "title": "Designing contract-first APIs",
+         *         "body": "Write the contract once and derive everything else from it.",
+         *         "createdAt": "2026-11-25T09:30:00.000Z",
+         *         "updatedAt": "2026-11-25T09:30:00.000Z"
+         *       }
+         *     }
+         */
+        Event: components["schemas"]["UserCreatedEvent"] | components["schemas"]["UserUpdatedEvent"] | components["schemas"]["UserDeletedEvent"] | components["schemas"]["PostCreatedEvent"] | components["schemas"]["PostUpdatedEvent"] | components["schemas"]["PostDeletedEvent"] | components["schemas"]["PingEvent"];
     };
     responses: {
         /** @description The request conflicts with the current state, or a request with the same Idempotency-Key is still running. `error.code` is `CONFLICT` (Conflicts with the current state). */
@@ -2945,6 +3998,666 @@ export interface operations {
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number; 1 when neither page nor cursor is given. Ignored when `cursor` is given. */
+                page?: number;
+                /** @description Items per page (1..100). Ignored when `cursor` is given: the cursor keeps the page size it was made with. */
+                pageSize?: number;
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Send it alone: it carries the sort, order, page size and filters of the listing that issued it, and when it is given `page`, `pageSize`, `sort`, `order` and filters are ignored. A cursor that this listing did not issue is a 422 INVALID_CURSOR. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of your endpoints. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointListResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidCursor"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+                /** @description Makes a retried POST safe: the first successful response for this key is replayed for 24 hours, with the same status, `data`, Location and ETag, and `Idempotent-Replayed: true`; its `meta` (timestamp, requestId) is the replay's own, as is X-Request-Id. Keys are scoped to the caller. Use a fresh UUID per logical request. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; the secret is in `data.secret`, and only here. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpointResponse"];
+                };
+            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["ConflictOrIdempotencyKeyInUse"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path: {
+                /** @description Webhook endpoint id (UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Webhook endpoint id (UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. No body. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+                /** @description The ETag you read: the `ETag` response header of your GET of this resource (in the docs, under the response's Headers; a resource never changed is `"v1"`), so replace the example with it. The change applies only while the resource still has it, otherwise 412 and nothing changes. `*` writes whatever the current version is, and must be said explicitly: a missing or empty If-Match is a 428 PRECONDITION_REQUIRED and a malformed one a 400, never an unconditional write. At most 20 entity tags (more is a 400). Tags compare strongly, as exact strings (RFC 9110): `"v01"` or `W/"v1"` never match `"v1"`. */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Webhook endpoint id (UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpointRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointResponse"];
+                };
+            };
+            400: components["responses"]["ValidationErrorOrInvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path: {
+                /** @description Webhook endpoint id (UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret, in `data.secret`, and only here. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedSecretResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    pingWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path: {
+                /** @description Webhook endpoint id (UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the delivery, sent just after this answer. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number; 1 when neither page nor cursor is given. Ignored when `cursor` is given. */
+                page?: number;
+                /** @description Items per page (1..100). Ignored when `cursor` is given: the cursor keeps the page size it was made with. */
+                pageSize?: number;
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Send it alone: it carries the sort, order, page size and filters of the listing that issued it, and when it is given `page`, `pageSize`, `sort`, `order` and filters are ignored. A cursor that this listing did not issue is a 422 INVALID_CURSOR. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path: {
+                /** @description Webhook endpoint id (UUID). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the endpoint's deliveries. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryListResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["InvalidCursor"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path: {
+                /** @description Webhook endpoint id (UUID). */
+                id: string;
+                /** @description Delivery id (UUID). */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the delivery, sent again just after this answer. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number; 1 when neither page nor cursor is given. Ignored when `cursor` is given. */
+                page?: number;
+                /** @description Items per page (1..100). Ignored when `cursor` is given: the cursor keeps the page size it was made with. */
+                pageSize?: number;
+                /** @description Sort direction (default desc). Ignored when `cursor` is given. */
+                order?: components["schemas"]["SortOrder"];
+                /** @description Opaque, from `meta.nextCursor`: the page after the one it came from, found by key instead of offset, so page 5,000 costs what page 1 does. Send it alone: it carries the sort, order, page size and filters of the listing that issued it, and when it is given `page`, `pageSize`, `sort`, `order` and filters are ignored. A cursor that this listing did not issue is a 422 INVALID_CURSOR. */
+                cursor?: string;
+                /** @description Only events of this type. Ignored when `cursor` is given: the cursor keeps the filters it was made with. */
+                type?: "user.created" | "user.updated" | "user.deleted" | "post.created" | "post.updated" | "post.deleted" | "ping";
+                /** @description Only events at or after this UTC time, written like their timestamps. Events are kept 30 days. Ignored when `cursor` is given. */
+                since?: string;
+                /** @description Only events before this UTC time. Ignored when `cursor` is given. */
+                until?: string;
+            };
+            header?: {
+                /** @description The X-D1-Bookmark of the last response you received: reads that may go to a replica then still see your own writes. */
+                "X-D1-Bookmark"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-D1-Bookmark": components["headers"]["X-D1-Bookmark"];
+                    "Cache-Control": components["headers"]["Cache-Control-No-Store"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventListResponse"];
+                };
+            };
+            400: components["responses"]["ValidationError"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["InvalidCursor"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    userCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of this event, so a receiver can deduplicate by it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse deliveries more than five minutes away from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures, each `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the base64-decoded part of the endpoint secret after `whsec_`. Two during the 24 hours after a rotation (one per secret): accept the delivery when any one matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event: it is not sent again. Answer within 10 seconds; only the first 1 KiB of the answer is read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout, a redirect or a refused connection: the delivery failed and is retried with growing delays for about three days, then the endpoint is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    userUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of this event, so a receiver can deduplicate by it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse deliveries more than five minutes away from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures, each `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the base64-decoded part of the endpoint secret after `whsec_`. Two during the 24 hours after a rotation (one per secret): accept the delivery when any one matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event: it is not sent again. Answer within 10 seconds; only the first 1 KiB of the answer is read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout, a redirect or a refused connection: the delivery failed and is retried with growing delays for about three days, then the endpoint is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    userDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of this event, so a receiver can deduplicate by it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse deliveries more than five minutes away from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures, each `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the base64-decoded part of the endpoint secret after `whsec_`. Two during the 24 hours after a rotation (one per secret): accept the delivery when any one matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event: it is not sent again. Answer within 10 seconds; only the first 1 KiB of the answer is read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout, a redirect or a refused connection: the delivery failed and is retried with growing delays for about three days, then the endpoint is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of this event, so a receiver can deduplicate by it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse deliveries more than five minutes away from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures, each `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the base64-decoded part of the endpoint secret after `whsec_`. Two during the 24 hours after a rotation (one per secret): accept the delivery when any one matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event: it is not sent again. Answer within 10 seconds; only the first 1 KiB of the answer is read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout, a redirect or a refused connection: the delivery failed and is retried with growing delays for about three days, then the endpoint is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of this event, so a receiver can deduplicate by it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse deliveries more than five minutes away from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures, each `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the base64-decoded part of the endpoint secret after `whsec_`. Two during the 24 hours after a rotation (one per secret): accept the delivery when any one matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event: it is not sent again. Answer within 10 seconds; only the first 1 KiB of the answer is read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout, a redirect or a refused connection: the delivery failed and is retried with growing delays for about three days, then the endpoint is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of this event, so a receiver can deduplicate by it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse deliveries more than five minutes away from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures, each `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the base64-decoded part of the endpoint secret after `whsec_`. Two during the 24 hours after a rotation (one per secret): accept the delivery when any one matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostDeletedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event: it is not sent again. Answer within 10 seconds; only the first 1 KiB of the answer is read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout, a redirect or a refused connection: the delivery failed and is retried with growing delays for about three days, then the endpoint is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    pingWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry of this event, so a receiver can deduplicate by it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the Unix epoch. Refuse deliveries more than five minutes away from your clock. */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures, each `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` keyed with the base64-decoded part of the endpoint secret after `whsec_`. Two during the 24 hours after a rotation (one per secret): accept the delivery when any one matches. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PingEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event: it is not sent again. Answer within 10 seconds; only the first 1 KiB of the answer is read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status, a timeout, a redirect or a refused connection: the delivery failed and is retried with growing delays for about three days, then the endpoint is disabled. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

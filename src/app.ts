@@ -16,6 +16,7 @@ import { handlers } from './http/handlers'
 import { publicOrigin } from './http/public-origin'
 import { handlerFor, middlewareFor } from './http/middleware/per-operation'
 import { rateLimit } from './http/middleware/rate-limit'
+import { publishRecordedEvents } from './http/middleware/publish-events'
 import { requestLog } from './http/middleware/request-log'
 
 // CORS_ORIGINS parsed once per isolate (per value), not on every request.
@@ -60,6 +61,7 @@ export function createApp() {
   })
   app.use('/api/*', d1Bookmark)
   app.use('/api/*', rateLimit)
+  app.use('/api/*', publishRecordedEvents)
 
   // Every operation of the registry, with the handler of the same name and the middleware its contract implies.
   for (const operationId of Object.keys(operations) as OperationId[]) {

@@ -14,4 +14,8 @@ export default {
     const { runHousekeeping } = await import('./runtime/housekeeping')
     await runHousekeeping(env, controller.cron)
   },
+  async queue(batch, env) {
+    const { runQueue } = await import('./runtime/webhooks')
+    await runQueue(batch, env)
+  },
 } satisfies ExportedHandler<Env>

@@ -52,7 +52,8 @@ Version ${document.info.version}. Everything below is a summary: the OpenAPI doc
 - Success bodies of /api operations are {"data", "meta"}; lists add meta.page, pageSize, total, totalPages and nextCursor. (GET /health answers its own shape.)
 - Failures are {"error": {"code", "message", "details"?, "docs"}, "meta"}: switch on error.code, never on the message. Each operation below lists the codes it can send, with their statuses; /docs#error-<code> explains each.
 - POST /api/auth/register or POST /api/auth/login returns data.token; send it as Authorization: Bearer <token>.
-- Integrations that run unattended: POST /api/api-keys (signed in) returns data.secret (cfak_…) once; send it as Authorization: Bearer <secret>. Its scopes (read, write, keys) limit it.
+- Integrations that run unattended: POST /api/api-keys (signed in) returns data.secret (cfak_…) once; send it as Authorization: Bearer <secret>. Its scopes (read, write, keys, webhooks) limit it.
+- Webhooks: POST /api/webhook-endpoints (https URL, event types) returns data.secret (whsec_…) once; events are POSTed as {id, type, timestamp, data}, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature), retried for about three days; GET /api/events is the log to catch up from (30 days).
 - POST: send a fresh Idempotency-Key (a UUID) per logical request; a retry with the same key replays the first answer.
 - PUT, PATCH, DELETE of users and posts: If-Match is required: the ETag you read (412 if it changed since), or * for any version; without it, 428.
 - Lists: page and pageSize, or meta.nextCursor sent back alone as cursor (it keeps the listing's sort and filters).

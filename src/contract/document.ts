@@ -5,6 +5,7 @@ import { addExamples, shareComponents, type Document } from './components'
 import { bearerAuth } from './common/security'
 import { corsMarkdown } from './common/cors'
 import { operations } from './operations'
+import { webhookDefinitions } from './events'
 
 const description = `
 A contract-first REST API on Cloudflare Workers: this document is generated from the route definitions that also validate every request, and it is the whole contract: every rule the server enforces is here.
@@ -25,6 +26,13 @@ A job or a backend that runs unattended uses an API key instead of a password:
 1. Signed in, \`POST /api/api-keys\` with \`{ "name": "Nightly sync", "scopes": ["read"], "expiresInDays": 90 }\`. The answer's \`data.secret\` (\`cfak_…\`) is shown this once: put it in a secret store.
 2. Send it as \`Authorization: Bearer <secret>\`, exactly like a token. It acts as you, limited to its scopes: \`read\`, \`write\` (users and posts), \`keys\` (managing keys). Without the scope an operation names in its security requirement, the answer is 403.
 3. \`GET /api/api-keys\` lists your keys (never their secrets); \`DELETE /api/api-keys/{id}\` revokes one, which is refused (401) from the next request on. Keys have their own rate limit (300 a minute each) and no login limits.
+
+## Webhooks
+Instead of polling, receive every change as it happens:
+1. \`POST /api/webhook-endpoints\` with \`{ "url": "https://…", "eventTypes": ["post.created"], "description": "…" }\` (scope \`webhooks\` for an API key). The answer's \`data.secret\` (\`whsec_…\`) is shown this once. At most 10 endpoints per user.
+2. Each event is POSTed as JSON \`{ id, type, timestamp, data }\` (the document's \`webhooks\` list every type and its body, at most 256 KiB) with the Standard Webhooks headers: \`webhook-id\` (the event id, the same on every retry), \`webhook-timestamp\` (seconds) and \`webhook-signature\` (\`v1,\` + base64 HMAC-SHA256 of \`id.timestamp.body\` keyed with the base64-decoded secret after \`whsec_\`; two signatures for 24 hours after a rotation). Any Standard Webhooks library verifies them.
+3. Answer 2xx within 10 seconds (only the first 1 KiB of the answer is read; redirects are not followed). Anything else is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and then every 12 h, about three days in all; then the delivery is dead and the endpoint disabled (\`enabled: false\`, \`disabledReason\` says why). \`GET /api/webhook-endpoints/{id}/deliveries\` shows every attempt's outcome; \`PATCH\` it with \`{ "enabled": true }\` to resume, and retry a delivery by hand.
+4. What you receive is what you may read: your own account and posts whole, other users as the public sees them (no email), every post; an admin receives everything whole. Delivery is at least once and unordered: deduplicate by \`webhook-id\`, and catch up from \`GET /api/events\` (30 days, filter by \`type\`, \`since\`, \`until\`).
 
 ## Rules for every request
 - Bodies are JSON (\`application/json\`, or any \`+json\` type), at most 64 KiB; unknown fields are refused, not ignored. Only operations that take a body read one.
@@ -80,6 +88,10 @@ export const documentConfig = {
     { name: 'Keys', description: 'API keys for integrations that run unattended: created, listed and revoked by their owner.' },
     { name: 'Users', description: 'User accounts. Roles: admin, user, guest.' },
     { name: 'Posts', description: 'Posts, owned by users.' },
+    {
+      name: 'Webhooks',
+      description: 'Events pushed to your HTTPS endpoints, signed (Standard Webhooks), and the event log to catch up from.',
+    },
   ],
 }
 
@@ -100,6 +112,7 @@ export function buildDocument(): Document {
   // Every response names its own codes; the general envelope stays a component for what no operation declares, and for clients.
   registry.register('ErrorResponse', ErrorResponse)
   for (const operation of Object.values(operations)) registry.registerPath(operation)
+  for (const webhook of webhookDefinitions) registry.registerWebhook(webhook)
   const document = app.getOpenAPI31Document(documentConfig)
   addExamples(document)
   shareComponents(document)

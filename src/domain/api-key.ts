@@ -4,10 +4,10 @@ import { forbidden } from './errors'
  * What a credential may do. A login token holds them all; an API key holds those it was created with, never `session`
  * (changing the password and signing out need the person, not an integration).
  */
-export const scopes = ['read', 'write', 'keys', 'session'] as const
+export const scopes = ['read', 'write', 'keys', 'webhooks', 'session'] as const
 export type Scope = (typeof scopes)[number]
 /** The scopes an API key can be given. */
-export const keyScopes = ['read', 'write', 'keys'] as const satisfies readonly Scope[]
+export const keyScopes = ['read', 'write', 'keys', 'webhooks'] as const satisfies readonly Scope[]
 export type KeyScope = (typeof keyScopes)[number]
 
 export interface ApiKey {

@@ -13,6 +13,7 @@ type DomainErrorCode =
   | 'INVALID_CURSOR'
   | 'SERVICE_UNAVAILABLE'
   | 'QUOTA_EXCEEDED'
+  | 'VALIDATION_ERROR'
 
 export class DomainError extends Error {
   constructor(
@@ -23,6 +24,16 @@ export class DomainError extends Error {
   ) {
     super(message)
     this.name = 'DomainError'
+  }
+}
+
+/** A field of the request breaks a rule that depends on the deployment (400 VALIDATION_ERROR naming the field). */
+export class InvalidField extends DomainError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super('VALIDATION_ERROR', message)
   }
 }
 

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
 import type { ErrorCodeValue } from '../contract/errors/catalogue'
 import { operations } from '../contract/operations'
-import { DomainError } from '../domain/errors'
+import { DomainError, InvalidField } from '../domain/errors'
 import type { AppEnv } from './app-env'
 import { sendError } from './envelope'
 import { ConfigError } from '../runtime/config'
@@ -53,6 +53,9 @@ export function onError(thrown: Error, c: Context<AppEnv>) {
   const failure = dependencyFailure(thrown)
   if (failure) c.get('logger').error('dependency.failed', loggableError(thrown))
   const error = failure ?? thrown
+  if (error instanceof InvalidField) {
+    return sendError(c, 'VALIDATION_ERROR', 'The request is invalid', [{ field: error.field, message: error.message, in: 'body' }])
+  }
   if (error instanceof DomainError) {
     if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds))
     return sendError(c, error.code, error.message)

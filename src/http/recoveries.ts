@@ -3,6 +3,8 @@ import { findApiKey } from '../application/api-keys'
 import { resumeRegistration } from '../application/auth'
 import { getPost } from '../application/posts'
 import { findCreatedUser } from '../application/users'
+import { findWebhookEndpoint } from '../application/webhooks'
+import { shownEndpoint } from './webhooks'
 import type { Outcome } from '../application/idempotency'
 import type { OperationId } from '../contract/operations'
 import { DomainError } from '../domain/errors'
@@ -58,5 +60,14 @@ export const recoveries: Partial<Record<OperationId, Recovery>> = {
     noStore(c)
     c.header('Location', `/api/api-keys/${key.id}`)
     return c.json(dataBody(c, { ...shown, secret: opened }), 201)
+  },
+
+  async createWebhookEndpoint(c, { id, secret }) {
+    const endpoint = await findWebhookEndpoint(requestDeps(c), access(c), id)
+    const opened = secret === undefined ? null : await isolateServices(c).sealer.open(secret)
+    if (!endpoint || opened === null) return null
+    noStore(c)
+    c.header('Location', `/api/webhook-endpoints/${endpoint.id}`)
+    return c.json(dataBody(c, { ...tagged(c, shownEndpoint(endpoint)), secret: opened }), 201)
   },
 }

@@ -9,6 +9,11 @@ import { D1IdempotencyStore } from '../infrastructure/d1/idempotency-keys'
 import { D1PostRepository } from '../infrastructure/d1/posts'
 import { D1UserRepository } from '../infrastructure/d1/users'
 import { D1Welcomes } from '../infrastructure/d1/welcomes'
+import { D1EventLog } from '../infrastructure/d1/events'
+import { D1WebhookDeliveryRepository } from '../infrastructure/d1/webhook-deliveries'
+import { D1WebhookEndpointRepository } from '../infrastructure/d1/webhook-endpoints'
+import { newWebhookSecret } from '../infrastructure/webhook-delivery'
+import { cloudflareQueue } from '../infrastructure/webhook-queue'
 import { logEmailService } from '../infrastructure/email'
 import { bindingRateLimiter, unlimited } from '../infrastructure/rate-limiters'
 import { idempotencySealer } from '../infrastructure/sealing'
@@ -94,13 +99,23 @@ function build(c: Context<AppEnv>) {
   const { tokens, keySecrets, sealer } = isolateServices(c)
   // The request's Idempotency-Key claim, read when a create runs (http/idempotency.ts sets it before the handler).
   const claim = () => c.get('claim')
+  // The events this request's writes recorded in their own batches; queued after a successful answer (app.ts).
+  const recorded: string[] = []
+  const outbox = { recorded, record: (id: string) => void recorded.push(id) }
   return {
     session,
-    users: new D1UserRepository(db, claim),
+    outbox,
+    queue: cloudflareQueue(config.WEBHOOK_QUEUE),
+    endpoints: new D1WebhookEndpointRepository(db, sealer.seal, claim),
+    deliveries: new D1WebhookDeliveryRepository(db, outbox),
+    events: new D1EventLog(db),
+    newSecret: newWebhookSecret,
+    development: config.ENVIRONMENT === 'development',
+    users: new D1UserRepository(db, claim, outbox),
     credentials: new D1Credentials(db),
     apiKeys: new D1ApiKeyRepository(db, claim, sealer.seal),
     keySecrets,
-    posts: new D1PostRepository(db, claim),
+    posts: new D1PostRepository(db, claim, outbox),
     welcomes: new D1Welcomes(db),
     idempotency: new D1IdempotencyStore(db),
     tokens: { issue: tokens.issue, verify: (token: string) => verifyToken(c, token) } satisfies TokenService,

@@ -24,6 +24,17 @@ const ConfigSchema = z
       (value) => typeof value === 'object' && value !== null && 'limit' in value,
       'Rate limiting binding AUTH_RATE_LIMITER is missing',
     ),
+    // Events go to the webhook queue after the answer; its consumer is this Worker's queue handler.
+    WEBHOOK_QUEUE: z.custom<Queue>(
+      (value) => typeof value === 'object' && value !== null && 'send' in value,
+      'Queue binding WEBHOOK_QUEUE is missing',
+    ),
+    // Seconds between a failed delivery and its next attempt, comma-separated (shortened in tests and local runs).
+    WEBHOOK_RETRY_SCHEDULE: z
+      .string()
+      .regex(/^[0-9]{1,5}(,[0-9]{1,5}){0,99}$/, 'WEBHOOK_RETRY_SCHEDULE must be comma-separated seconds, such as 5,300,1800')
+      .transform((text) => text.split(',').map((seconds) => Math.min(Number(seconds), 43_200)))
+      .optional(),
     // `off` exists for local load tests only (npm run bench); never in a deployed environment.
     RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   })

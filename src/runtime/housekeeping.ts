@@ -7,6 +7,9 @@ import { D1ApiKeyRepository } from '../infrastructure/d1/api-keys'
 import { purgeStaleAttempts } from '../infrastructure/d1/password-attempts'
 import { requireConfig } from './config'
 import { createLogger, loggableError } from './logger'
+import { sweepEvents } from '../application/dispatch'
+import { EVENT_RETENTION_DAYS } from '../domain/webhook'
+import { dispatchDeps } from './webhooks'
 
 // A sign-up's own invocation sends its welcome right after the answer; the sweep takes only those it missed, and a
 // bounded number per run so a long outage of the email provider drains over several runs.
@@ -47,6 +50,11 @@ export async function runHousekeeping(env: Env, cron: string): Promise<void> {
         for (const user of owed) await welcome({ email, welcomes, onEmailError }, user)
         logger.info('housekeeping.welcomes_sent', { sent: owed.length - failed, failed })
       },
+    ],
+    [
+      // Events whose queue send failed after their answer are sent now; events past their 30 days are deleted.
+      'events_swept',
+      async () => logger.info('housekeeping.events_swept', await sweepEvents(dispatchDeps(config), Date.now(), EVENT_RETENTION_DAYS)),
     ],
   ]
   const failures: unknown[] = []

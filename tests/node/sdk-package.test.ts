@@ -155,6 +155,8 @@ describe.concurrent('the SDK package', () => {
       'dist/schema.d.ts',
       'dist/transport.d.ts',
       'dist/transport.js',
+      'dist/webhooks.d.ts',
+      'dist/webhooks.js',
       'package.json',
     ])
     const installed = JSON.parse(

@@ -39,7 +39,7 @@ describe('an API key', () => {
     expect(JSON.stringify(rows.results)).not.toContain(key.secret.slice(11, -4))
   })
 
-  it('a read-only key gets 403 on every operation that needs write, keys or session, and changes nothing', async () => {
+  it('a read-only key gets 403 on every operation that needs write, keys, webhooks or session, and changes nothing', async () => {
     const world = await makeWorld()
     const readOnly = await keyOf(world.owner.token, ['read'])
     const needing = documentOperations.filter((op) => op.secured && !(op.operation.security?.[0]?.bearerAuth ?? []).includes('read'))
@@ -49,7 +49,7 @@ describe('an API key', () => {
       const response = await send(operationId, validRequests[operationId](world), bearer(readOnly.secret))
       expect(response.status, operationId).toBe(403)
       const body = await response.json<ErrorJson>()
-      expect(body.error.message, operationId).toMatch(/lacks the (write|keys|session) scope/)
+      expect(body.error.message, operationId).toMatch(/lacks the (write|keys|webhooks|session) scope/)
     }
   })
 

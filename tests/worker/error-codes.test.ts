@@ -65,6 +65,11 @@ const provoke: Record<string, Provoke> = {
       await env.DB.prepare('DELETE FROM posts WHERE id = ?').bind(made.data.id).run()
       return send(id, spec(id, w), { ...owner(id, w), ...key })
     }
+    if (id === 'createWebhookEndpoint') {
+      // At most 10 endpoints per account: the 11th is the conflict.
+      for (let made = 0; made < 10; made++) await send(id, spec(id, w), owner(id, w))
+      return send(id, spec(id, w), owner(id, w))
+    }
     if (id === 'createApiKey') {
       const keys = await client(w.owner.token).GET('/api/api-keys', { params: { query: { pageSize: 100 } } })
       for (let made = keys.data!.meta.total; made < 25; made++) await send(id, spec(id, w), owner(id, w))
@@ -94,7 +99,7 @@ const provoke: Record<string, Provoke> = {
     }
     const first = spec(id, w)
     await send(id, first, { ...credentials, ...key })
-    const body = { ...(first.body as object), name: 'Another name', title: 'Another title' }
+    const body = { ...(first.body as object), name: 'Another name', title: 'Another title', description: 'Another description' }
     const fields = Object.keys(first.body as object)
     return send(
       id,

@@ -209,6 +209,13 @@ const ownership: Record<MutatingOperationId, Record<Actor, number>> = {
   createApiKey: { anonymous: 401, other: 201, self: 201, admin: 201 },
   // Only its owner revokes a key: to anyone else it does not exist.
   revokeApiKey: { anonymous: 401, other: 404, self: 204, admin: 404 },
+  createWebhookEndpoint: { anonymous: 401, other: 201, self: 201, admin: 201 },
+  // Only its owner manages an endpoint: to anyone else, an admin too, it does not exist.
+  updateWebhookEndpoint: { anonymous: 401, other: 404, self: 200, admin: 404 },
+  deleteWebhookEndpoint: { anonymous: 401, other: 404, self: 204, admin: 404 },
+  rotateWebhookEndpointSecret: { anonymous: 401, other: 404, self: 200, admin: 404 },
+  pingWebhookEndpoint: { anonymous: 401, other: 404, self: 202, admin: 404 },
+  retryWebhookDelivery: { anonymous: 401, other: 404, self: 202, admin: 404 },
 }
 
 describe('the ownership matrix', () => {

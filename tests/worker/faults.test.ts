@@ -45,6 +45,7 @@ async function state() {
         (SELECT coalesce(sum(token_generation), 0) FROM users) AS generations,
         (SELECT coalesce(sum(failures), 0) FROM login_attempts) AS attempts,
         (SELECT count(*) FROM login_attempts WHERE locked_until IS NOT NULL) AS locks,
+        (SELECT count(*) FROM events WHERE type <> 'ping') AS events, (SELECT count(*) FROM webhook_endpoints) AS endpoints,
         (SELECT count FROM row_counts WHERE name = 'users') AS countedUsers, (SELECT count FROM row_counts WHERE name = 'posts') AS countedPosts`,
     ),
   ])

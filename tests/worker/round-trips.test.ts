@@ -210,6 +210,30 @@ const table: Record<OperationId, Case[]> = {
     { name: 'token', status: 204, critical: 1 },
     { name: 'unknown key', spec: () => ({ path: { id: crypto.randomUUID() } }), status: 404, critical: 1 },
   ],
+  createWebhookEndpoint: [
+    { name: 'token', status: 201, critical: 1 },
+    { name: 'API key', headers: withKey, status: 201, critical: 1, after: 1 },
+    ...idempotent(201),
+  ],
+  listWebhookEndpoints: [{ name: 'token', status: 200, critical: 1 }],
+  getWebhookEndpoint: [
+    { name: 'token', status: 200, critical: 1 },
+    { name: "another user's", headers: (w) => bearer(w.other.token), status: 404, critical: 1 },
+  ],
+  updateWebhookEndpoint: [
+    { name: 'If-Match *', status: 200, critical: 1 },
+    { name: 'If-Match stale', headers: stale, status: 412, critical: 1 },
+  ],
+  deleteWebhookEndpoint: [{ name: 'If-Match *', status: 204, critical: 1 }],
+  rotateWebhookEndpointSecret: [{ name: 'token', status: 200, critical: 1 }],
+  // The ping's event and delivery ride in one batch; the queue send after the answer is no D1 trip.
+  pingWebhookEndpoint: [{ name: 'token', status: 202, critical: 1 }],
+  listWebhookDeliveries: [{ name: 'token', status: 200, critical: 1 }],
+  retryWebhookDelivery: [{ name: 'token', status: 202, critical: 1 }],
+  listEvents: [
+    { name: 'token', status: 200, critical: 1 },
+    { name: 'filtered by type', spec: () => ({ query: { type: 'post.created' } }), status: 200, critical: 1 },
+  ],
 }
 
 const cases = (Object.entries(table) as [OperationId, Case[]][]).flatMap(([operationId, variants]) =>

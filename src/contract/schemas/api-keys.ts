@@ -2,9 +2,9 @@ import { z } from '@hono/zod-openapi'
 import { examples, Timestamp, Uuid, visibleText } from '../common/primitives'
 import { PageQuery } from '../common/query'
 
-const KeyScope = z.enum(['read', 'write', 'keys']).openapi('KeyScope', {
+const KeyScope = z.enum(['read', 'write', 'keys', 'webhooks']).openapi('KeyScope', {
   description:
-    'What a key may do: `read` (read your profile), `write` (create, change and delete users and posts), `keys` (manage API keys).',
+    'What a key may do: `read` (read your profile), `write` (create, change and delete users and posts), `keys` (manage API keys), `webhooks` (manage webhook endpoints and read their deliveries).',
   example: 'read',
 })
 
@@ -27,7 +27,7 @@ const keyFields = {
     .max(16)
     .openapi({ example: exampleKey.prefix, description: 'The start of the key: its `cfak_` prefix and six characters.' }),
   last4: z.string().length(4).openapi({ example: exampleKey.last4, description: 'The last four characters of the key.' }),
-  scopes: z.array(KeyScope).min(1).max(3).openapi({ example: exampleKey.scopes }),
+  scopes: z.array(KeyScope).min(1).max(4).openapi({ example: exampleKey.scopes }),
   createdAt: Timestamp.openapi({ example: examples.time }),
   expiresAt: Timestamp.nullable().openapi({
     example: exampleKey.expiresAt,
@@ -63,7 +63,7 @@ export const CreateApiKeyRequest = z
     scopes: z
       .array(KeyScope)
       .min(1)
-      .max(3)
+      .max(4)
       .refine((scopes) => new Set(scopes).size === scopes.length, 'must not name a scope twice')
       .openapi({
         uniqueItems: true,

@@ -11,6 +11,8 @@ import { rowWhere } from './insert-where'
 import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
 import { overQuota, roomToChange, roomToCreate } from './post-quota'
+import { eventStatements, noOutbox } from './outbox'
+import type { Outbox } from '../../application/webhook-ports'
 import { posts, rowCounts, users } from './schema'
 
 const postColumns = {
@@ -55,8 +57,7 @@ const pageOfPosts = compiled((sort: PostSort, order: 'asc' | 'desc', keyset: boo
     byAuthor ? eq(posts.userId, value('authorId')) : undefined,
   ),
 )
-// Unfiltered, the total is the trigger-kept count (one row); per author, a count over that author's index range.
-// Aliased, because these rows are read by column name, not mapped by drizzle.
+// Unfiltered, the total is the trigger-kept count (one row); per author, a count over its index range. Aliased: read by name.
 const totalOfPosts = compiled((byAuthor: boolean) =>
   byAuthor
     ? qb
@@ -84,13 +85,14 @@ const postById = compiled(() =>
 )
 
 export class D1PostRepository implements PostRepository {
-  /** The request's D1 session (drizzle's own client), for the compiled reads. */
-  private readonly client: D1Database
+  private readonly client: D1Database // the request's D1 session (drizzle's own client), for the compiled reads
 
   constructor(
     private readonly db: DrizzleD1Database & { $client: D1Database },
     /** The request's claim on its Idempotency-Key, if it has one: a create records its outcome with it. */
     private readonly claim: () => Claim | undefined = () => undefined,
+    /** Where the events this request's writes record are collected, to be queued after the answer. */
+    private readonly outbox: Outbox = noOutbox,
   ) {
     this.client = db.$client
   }
@@ -128,8 +130,8 @@ export class D1PostRepository implements PostRepository {
     const claimed = claimGuard(this.db, this.claim(), exists(this.db.select({ id: posts.id }).from(posts).where(eq(posts.id, row.id))), {
       id: row.id,
     })
-    // Inserted only when the author exists, has room for it (the quota), the guard holds and the request still holds
-    // its claim (if it has one).
+    // Inserted only when the author exists and has room (the quota), the guard holds and the claim (if any) is still its own; its event from the row made.
+    const event = eventStatements(this.db, this.outbox, 'post', 'post.created', eq(posts.id, row.id))
     const [found, [post], [author], , held] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
       this.db
@@ -139,6 +141,7 @@ export class D1PostRepository implements PostRepository {
       this.db.select({ id: users.id }).from(users).where(eq(users.id, authorId)).limit(1),
       claimed.record,
       claimed.check,
+      event.now,
     ])
     confirm(found, guard)
     claimed.verify(held)
@@ -162,14 +165,15 @@ export class D1PostRepository implements PostRepository {
 
   async update(guard: Guard, id: string, authorId: string, changes: PostChanges, ifVersion?: number[]): Promise<Post | null> {
     const values = { title: changes.title, body: changes.body, version: sql`${posts.version} + 1`, updatedAt: new Date().toISOString() }
-    const [found, [post], [current]] = await this.db.batch([
+    const applies = and(this.matching(id, authorId, ifVersion), roomToChange(this.db, authorId, changes), allowed(this.db, guard))
+    // The event is written under the same condition as the update, just before it, and given the updated post after.
+    const event = eventStatements(this.db, this.outbox, 'post', 'post.updated', applies)
+    const [found, , [post], [current]] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
-      this.db
-        .update(posts)
-        .set(values)
-        .where(and(this.matching(id, authorId, ifVersion), roomToChange(this.db, authorId, changes), allowed(this.db, guard)))
-        .returning(postColumns),
+      event.placeholder,
+      this.db.update(posts).set(values).where(applies).returning(postColumns),
       this.exists(id, authorId),
+      event.fill(eq(posts.id, id)),
     ])
     confirm(found, guard)
     if (post) return post
@@ -179,12 +183,13 @@ export class D1PostRepository implements PostRepository {
   }
 
   async delete(guard: Guard, id: string, authorId: string, ifVersion?: number[]): Promise<boolean> {
-    const [found, removed, [remaining]] = await this.db.batch([
+    const applies = and(this.matching(id, authorId, ifVersion), allowed(this.db, guard))
+    // The event carries the post as it was, written under the same condition as the delete, just before it.
+    const event = eventStatements(this.db, this.outbox, 'post', 'post.deleted', applies)
+    const [found, , removed, [remaining]] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
-      this.db
-        .delete(posts)
-        .where(and(this.matching(id, authorId, ifVersion), allowed(this.db, guard)))
-        .returning({ id: posts.id }),
+      event.now,
+      this.db.delete(posts).where(applies).returning({ id: posts.id }),
       this.exists(id, authorId),
     ])
     confirm(found, guard)

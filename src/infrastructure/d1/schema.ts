@@ -140,3 +140,6 @@ export const apiKeys = sqliteTable(
     index('api_keys_parent_key_id_idx').on(t.parentKeyId),
   ],
 )
+
+// The webhooks' tables (events, endpoints, deliveries) live beside this file; drizzle-kit reads them through here.
+export * from './webhook-schema'

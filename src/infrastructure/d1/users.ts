@@ -13,6 +13,8 @@ import { compiled, qb, value } from './compiled'
 import { pageQuery, pageValues } from './paging'
 import { toUser, type UserRow } from './user-rows'
 import { posts, rowCounts, users } from './schema'
+import { eventStatements, noOutbox } from './outbox'
+import type { Outbox } from '../../application/webhook-ports'
 
 // The public columns: password_hash is selected in exactly one place, credentials.ts's attemptPassword.
 export const userColumns = {
@@ -56,6 +58,8 @@ export class D1UserRepository implements UserRepository {
     private readonly db: DrizzleD1Database & { $client: D1Database },
     /** The request's claim on its Idempotency-Key, if it has one: a create records its outcome with it. */
     private readonly claim: () => Claim | undefined = () => undefined,
+    /** Where the events this request's writes record are collected, to be queued after the answer. */
+    private readonly outbox: Outbox = noOutbox,
   ) {
     this.client = db.$client
   }
@@ -97,8 +101,8 @@ export class D1UserRepository implements UserRepository {
     }
     const claimed = claimGuard(this.db, this.claim(), exists(this.db.select({ id: users.id }).from(users).where(eq(users.id, id))), { id })
     try {
-      // Inserted only when the guard holds (a refused caller takes no email, so a refusal is never a 409) and the
-      // request still holds its claim, if it has one.
+      // Inserted only when the guard holds (a refused caller takes no email: never a 409) and the claim, if any, is its own.
+      const event = eventStatements(this.db, this.outbox, 'user', 'user.created', eq(users.id, id))
       const [found, [user], , held] = await this.db.batch([
         guard
           ? readCaller(this.db, guard.access.principal)
@@ -112,6 +116,7 @@ export class D1UserRepository implements UserRepository {
           .returning(userColumns),
         claimed.record,
         claimed.check,
+        event.now,
       ])
       if (guard) confirm(found, guard)
       claimed.verify(held)
@@ -151,16 +156,15 @@ export class D1UserRepository implements UserRepository {
     const keepsEmail =
       changes.email !== undefined && !emailConfirmed ? eq(sql`lower(${users.email})`, changes.email.toLowerCase()) : undefined
     try {
-      // The caller, the conditional write and the check of what stopped it share one round trip: 401, 403, 404, 412
-      // and a needed password are told apart without a race.
-      const [found, [user], [current]] = await this.db.batch([
+      // Caller, conditional write and what stopped it in one round trip: 401, 403, 404, 412 and a needed password, no race.
+      const applies = and(this.matching(id, ifVersion), keepsEmail, allowed(this.db, guard))
+      const event = eventStatements(this.db, this.outbox, 'user', 'user.updated', applies)
+      const [found, , [user], [current]] = await this.db.batch([
         readCaller(this.db, guard.access.principal),
-        this.db
-          .update(users)
-          .set(values)
-          .where(and(this.matching(id, ifVersion), keepsEmail, allowed(this.db, guard)))
-          .returning(userColumns),
+        event.placeholder,
+        this.db.update(users).set(values).where(applies).returning(userColumns),
         this.db.select({ version: users.version }).from(users).where(eq(users.id, id)).limit(1),
+        event.fill(eq(users.id, id)),
       ])
       confirm(found, guard)
       if (user) return user
@@ -174,18 +178,18 @@ export class D1UserRepository implements UserRepository {
   }
 
   async delete(guard: Guard, id: string, ifVersion?: number[]) {
-    // One batch is one transaction: the posts and the user go together or not at all, and only when the guard holds.
-    const userMatches = exists(this.db.select({ id: users.id }).from(users).where(this.matching(id, ifVersion)))
-    const [found, removedPosts, removedUsers, [remaining]] = await this.db.batch([
+    // One batch is one transaction: the posts, the user and the event (the user as they were; their posts get none of
+    // their own) go together or not at all, and only when the guard holds.
+    const applies = and(this.matching(id, ifVersion), allowed(this.db, guard))
+    const event = eventStatements(this.db, this.outbox, 'user', 'user.deleted', applies)
+    const [found, , removedPosts, removedUsers, [remaining]] = await this.db.batch([
       readCaller(this.db, guard.access.principal),
+      event.now,
       this.db
         .delete(posts)
-        .where(and(eq(posts.userId, id), userMatches, allowed(this.db, guard)))
+        .where(and(eq(posts.userId, id), exists(this.db.select({ id: users.id }).from(users).where(applies))))
         .returning({ id: posts.id }),
-      this.db
-        .delete(users)
-        .where(and(this.matching(id, ifVersion), allowed(this.db, guard)))
-        .returning({ id: users.id }),
+      this.db.delete(users).where(applies).returning({ id: users.id }),
       this.currentVersion(id),
     ])
     confirm(found, guard)

@@ -15,6 +15,9 @@ export interface World {
   postId: string
   /** An API key of the owner's, with every key scope. */
   ownerKey: { id: string; secret: string }
+  /** A webhook endpoint of the owner's, and the delivery of a ping to it. */
+  endpointId: string
+  deliveryId: string
 }
 
 export async function makeWorld(): Promise<World> {
@@ -24,9 +27,25 @@ export async function makeWorld(): Promise<World> {
     body: { title: 'Owned', body: 'A post of the owner' },
   })
   if (!made.data) throw new Error(`could not create the owner's post: ${made.response.status}`)
-  const key = await client(owner.token).POST('/api/api-keys', { body: { name: 'World key', scopes: ['read', 'write', 'keys'] } })
+  const key = await client(owner.token).POST('/api/api-keys', {
+    body: { name: 'World key', scopes: ['read', 'write', 'keys', 'webhooks'] },
+  })
   if (!key.data) throw new Error(`could not create the owner's API key: ${key.response.status}`)
-  return { owner, other, admin, postId: made.data.data.id, ownerKey: { id: key.data.data.id, secret: key.data.data.secret } }
+  const endpoint = await client(owner.token).POST('/api/webhook-endpoints', {
+    body: { url: 'https://receiver.example/world', eventTypes: ['post.created'], description: 'World endpoint' },
+  })
+  if (!endpoint.data) throw new Error(`could not create the owner's webhook endpoint: ${endpoint.response.status}`)
+  const ping = await client(owner.token).POST('/api/webhook-endpoints/{id}/ping', { params: { path: { id: endpoint.data.data.id } } })
+  if (!ping.data) throw new Error(`could not ping the owner's webhook endpoint: ${ping.response.status}`)
+  return {
+    owner,
+    other,
+    admin,
+    postId: made.data.data.id,
+    ownerKey: { id: key.data.data.id, secret: key.data.data.secret },
+    endpointId: endpoint.data.data.id,
+    deliveryId: ping.data.data.id,
+  }
 }
 
 export interface RequestSpec {
@@ -64,6 +83,16 @@ export const validRequests = {
   createApiKey: () => ({ body: { name: 'Integration', scopes: ['read'], expiresInDays: 30 } }),
   listApiKeys: () => ({ query: { pageSize: '5' } }),
   revokeApiKey: (w) => ({ path: { id: w.ownerKey.id } }),
+  createWebhookEndpoint: () => ({ body: { url: 'https://receiver.example/hooks', eventTypes: ['post.created'], description: 'Sync' } }),
+  listWebhookEndpoints: () => ({ query: { pageSize: '5' } }),
+  getWebhookEndpoint: (w) => ({ path: { id: w.endpointId } }),
+  updateWebhookEndpoint: (w) => ({ path: { id: w.endpointId }, body: { description: 'Changed' }, headers: anyVersion }),
+  deleteWebhookEndpoint: (w) => ({ path: { id: w.endpointId }, headers: anyVersion }),
+  rotateWebhookEndpointSecret: (w) => ({ path: { id: w.endpointId } }),
+  pingWebhookEndpoint: (w) => ({ path: { id: w.endpointId } }),
+  listWebhookDeliveries: (w) => ({ path: { id: w.endpointId }, query: { pageSize: '5' } }),
+  retryWebhookDelivery: (w) => ({ path: { id: w.endpointId, deliveryId: w.deliveryId } }),
+  listEvents: () => ({ query: { pageSize: '5' } }),
 } satisfies Record<OperationId, (world: World) => RequestSpec>
 
 /** Sends an operation's request as the document describes it: its method and path, JSON body, these headers. */
