@@ -1,12 +1,7 @@
 import type { AttemptOutcome, WebhookSender } from '../application/webhook-ports'
+import { fromBase64, toBase64 } from './bytes'
 
 const encoder = new TextEncoder()
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
 
 /** A new endpoint secret: `whsec_` and the base64 of 24 random bytes (Standard Webhooks). */
 export const newWebhookSecret = () => `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(24)))}`
@@ -19,7 +14,7 @@ export async function signWebhook(secrets: string[], id: string, timestamp: numb
   const signed = encoder.encode(`${id}.${timestamp}.${body}`)
   const signatures = await Promise.all(
     secrets.map(async (secret) => {
-      const raw = Uint8Array.from(atob(secret.replace(/^whsec_/, '')), (c) => c.charCodeAt(0))
+      const raw = fromBase64(secret.replace(/^whsec_/, ''))
       const key = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
       return `v1,${toBase64(new Uint8Array(await crypto.subtle.sign('HMAC', key, signed)))}`
     }),

@@ -1,5 +1,6 @@
 import { and, eq, gt, inArray, isNull, lt, lte, max, or, sql, type SQL } from 'drizzle-orm'
 import type { DrizzleD1Database } from 'drizzle-orm/d1'
+import { digestHex } from '../bytes'
 import { loginAttempts, users } from './schema'
 
 // Failed attempts in a row lock out the network that makes them after every ADDRESS_EVERY, and the account for every
@@ -15,8 +16,7 @@ const EVERY_ADDRESS = '*'
 /** Who the attempts are counted against: the user's id as SQL, or for an email no account has, a hash of it. */
 export async function subjectOfEmail(db: DrizzleD1Database, email: string): Promise<SQL> {
   const lower = email.toLowerCase()
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(lower))
-  const hash = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  const hash = await digestHex('SHA-256', lower)
   const id = db
     .select({ id: users.id })
     .from(users)
